@@ -31,15 +31,27 @@ function compareNumbers(a: VersionNumber, b: VersionNumber): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Python's `\s` (what packaging's patterns and `str.strip()` use), which differs from
+ * JavaScript's: it includes \x1c-\x1f and \x85, and not the byte-order mark \ufeff.
+ */
+const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
+
+/** `str.strip()` of Python. */
+function pythonStrip(text: string): string {
+  return text.replace(PY_STRIP, '');
+}
+
 const VERSION_PATTERN = new RegExp(
-  '^\\s*v?' +
+  `^${PY_SPACE}*v?` +
     '(?:(\\d+)!)?' + // epoch
     '(\\d+(?:\\.\\d+)*)' + // release
     '(?:[._-]?(alpha|a|beta|b|preview|pre|c|rc)[._-]?(\\d+)?)?' + // pre-release
     '(?:-(\\d+)|[._-]?(post|rev|r)[._-]?(\\d+)?)?' + // post-release (`1.0-1` is implicit post)
     '(?:[._-]?(dev)[._-]?(\\d+)?)?' + // dev release
     '(?:\\+([a-z0-9]+(?:[._-][a-z0-9]+)*))?' + // local label
-    '\\s*$',
+    `${PY_SPACE}*$`,
   'i',
 );
 const SIMPLE_VERSION = /^\d+(?:\.\d+)*$/;
@@ -244,12 +256,12 @@ const EPOCH_RELEASE = 'v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)*';
  */
 export const SPECIFIER_PATTERN_SOURCE =
   '(?:' +
-  '===\\s*[^\\s;)]*' +
-  `|(?:==|!=)\\s*${EPOCH_RELEASE}(?:\\.\\*|${PRE}${POST}${DEV}${LOCAL})` +
-  `|~=\\s*v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)+${PRE}${POST}${DEV}` +
-  `|(?:<=|>=|<|>)\\s*${EPOCH_RELEASE}${PRE}${POST}${DEV}` +
+  `===${PY_SPACE}*(?:(?!${PY_SPACE})[^;)])*` +
+  `|(?:==|!=)${PY_SPACE}*${EPOCH_RELEASE}(?:\\.\\*|${PRE}${POST}${DEV}${LOCAL})` +
+  `|~=${PY_SPACE}*v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)+${PRE}${POST}${DEV}` +
+  `|(?:<=|>=|<|>)${PY_SPACE}*${EPOCH_RELEASE}${PRE}${POST}${DEV}` +
   ')';
-const SPECIFIER_PATTERN = new RegExp(`^\\s*${SPECIFIER_PATTERN_SOURCE}\\s*$`, 'i');
+const SPECIFIER_PATTERN = new RegExp(`^${PY_SPACE}*${SPECIFIER_PATTERN_SOURCE}${PY_SPACE}*$`, 'i');
 
 /** A version as the caller has it: text (kept verbatim for `===`) or already parsed. */
 export type VersionLike = string | Version;
@@ -263,14 +275,14 @@ export class Specifier {
 
   constructor(text: string) {
     if (!SPECIFIER_PATTERN.test(text)) throw new InvalidSpecifier(text, 'not a PEP 440 version specifier');
-    const trimmed = text.trim();
+    const trimmed = pythonStrip(text);
     const operator = (trimmed.startsWith('===')
       ? '==='
       : ['~=', '==', '!=', '<=', '>='].includes(trimmed.slice(0, 2))
         ? trimmed.slice(0, 2)
         : trimmed.slice(0, 1)) as Operator;
     this.operator = operator;
-    this.version = trimmed.slice(operator.length).trim();
+    this.version = pythonStrip(trimmed.slice(operator.length));
     this.matcher = operator === '===' ? () => false : buildMatcher(operator, this.version);
   }
 
@@ -385,7 +397,7 @@ export class SpecifierSet {
     if (cached) return cached;
     let specifiers: Specifier[];
     try {
-      specifiers = text.split(',').map((part) => part.trim()).filter((part) => part !== '').map((part) => new Specifier(part));
+      specifiers = text.split(',').map(pythonStrip).filter((part) => part !== '').map((part) => new Specifier(part));
     } catch (error) {
       if (error instanceof InvalidSpecifier) throw new InvalidSpecifier(text, error.reason);
       throw error;

@@ -1,0 +1,62 @@
+/**
+ * The `mach-nix` command line: subcommands, and the one rule for failures — a user's mistake is
+ * one line on stderr and exit 1 (2 for wrong usage), never a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { MachNixError } from '../errors.js';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** The tool's version, from the package.json two levels above this module (src/cli or dist/cli). */
+export function toolVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** A subcommand module adds its commands to the program; `io` is where they write. */
+export type RegisterCommands = (program: Command, io: Io) => void;
+
+const commandModules: RegisterCommands[] = [];
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('mach-nix')
+    .description('Reproducible Nix builds of Python environments from requirements.txt, pyproject.toml or environment.yml')
+    .version(toolVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  program.configureHelp({ sortSubcommands: true });
+  for (const register of commandModules) register(program, io);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code. */
+export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0; usage errors were already printed.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof MachNixError) {
+      io.stderr(`error: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`mach-nix: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.MACH_NIX_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ''}\n`);
+    else io.stderr('This is a bug in mach-nix; set MACH_NIX_DEBUG=1 for details.\n');
+    return 70;
+  }
+}
