@@ -491,7 +491,8 @@ function parseRequirementUncached(text: string): Requirement {
   }
   return new Requirement(
     parsed.name,
-    [...new Set(parsed.extras)].sort(),
+    // Parses are memoised and shared, so nothing about them may be mutable.
+    Object.freeze([...new Set(parsed.extras)].sort()),
     specifier,
     parsed.url || null,
     parsed.marker ? Marker.fromTree(parsed.marker) : null,

@@ -1,0 +1,298 @@
+/**
+ * conda environment.yml files, both `conda env export` output and hand-written ones, and what
+ * mach-nix makes of one given as `requirements` (mach-nix-behaviour.md §4.7).
+ *
+ * A dependency is a conda match spec of the forms people write in these files:
+ * `name`, `name=1.2` (conda's fuzzy form: any 1.2.x), `name=1.2.3=build` (the export form, exact),
+ * `name 1.2.3 [build]`, `name==1.2`, `name>=1.0,<2`, `name 1.*|2.*`, each optionally prefixed
+ * with `channel::`. The bracket form (`name[version='>=1']`) is not supported. A mapping
+ * `{pip: [...]}` inside `dependencies` holds pip requirement lines, read like lines of a
+ * requirements file (`parseRequirementLine`: `--hash` and `-e` allowed, `-r`/`-c` and global
+ * options refused since conda would apply them to the whole pip run).
+ *
+ * Improvements over mach-nix: a dependency need not have all three `=`-separated parts, the `pip:`
+ * list is supported, `nodefaults` is understood, and an environment without channels uses
+ * `defaults`, as conda does.
+ */
+import { posix as path } from 'node:path';
+import * as v from 'valibot';
+import { type Document, LineCounter, parseDocument } from 'yaml';
+import { InputFileError, InvalidSpecifier, type SourceLocation } from './errors.js';
+import { SpecifierSet } from './pep440.js';
+import { canonicalizeName } from './pep503.js';
+import { type RequirementLine, parseCondaVersionSpec, parseRequirementLine } from './requirements-txt.js';
+
+export interface CondaDependency {
+  /** The package name as written. */
+  name: string;
+  /**
+   * The version constraint in the conda-line syntax `parseCondaVersionSpec` reads (a bare version
+   * is exact, `|` separates alternatives); conda's fuzzy `name=1.2` is stored as `1.2.*`. Null
+   * when none is given.
+   */
+  version: string | null;
+  /** The build string (pattern) as written; null when none is given. */
+  build: string | null;
+  /** The channel of `channel::name`; null when none is given. */
+  channel: string | null;
+  /** The entry as written. */
+  text: string;
+  source: SourceLocation;
+}
+
+export interface CondaEnvironment {
+  name: string | null;
+  /** As written, in order. */
+  channels: string[];
+  dependencies: CondaDependency[];
+  /** The entries of the `pip:` lists, in order. */
+  pip: RequirementLine[];
+}
+
+/** valibot's object and record schemas accept arrays, which are not YAML mappings. */
+function mapping<TSchema extends v.GenericSchema<object>>(schema: TSchema, message: string) {
+  const isMapping = (input: unknown) => typeof input === 'object' && input !== null && !Array.isArray(input);
+  return v.pipe(v.custom<v.InferInput<TSchema>>(isMapping, message), schema);
+}
+
+const NAME = v.nullable(v.string('must be a string'));
+const CHANNELS = v.nullable(v.array(v.string('must be a channel name'), 'must be a list of channel names'));
+const DEPENDENCIES = v.nullable(
+  v.array(
+    v.union([v.string(), mapping(v.record(v.string(), v.unknown()), 'must be a mapping')], 'must be a conda package spec or a {pip: [...]} mapping'),
+    'must be a list',
+  ),
+);
+const EnvironmentDocument = mapping(
+  v.looseObject({ name: v.optional(NAME), channels: v.optional(CHANNELS), dependencies: v.optional(DEPENDENCIES) }),
+  'must be a mapping',
+);
+const PipEntry = v.strictObject(
+  { pip: v.nullable(v.array(v.string('must be a requirement string'), 'must be a list of requirement strings')) },
+  'must be a {pip: [...]} mapping',
+);
+
+type YamlPath = readonly (string | number)[];
+
+/** Parses the text of an environment.yml; `file` names it in errors. */
+export function parseEnvironmentYml(text: string, file: string): CondaEnvironment {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    // Errors found at the end of the input (an unclosed bracket) are reported on its last line.
+    const { line } = lineCounter.linePos(Math.min(syntaxError.pos[0], text.trimEnd().length));
+    throw new InputFileError({ file, line }, `invalid YAML: ${firstLine(syntaxError.message)}`);
+  }
+  const locate = (yamlPath: YamlPath): SourceLocation => locationOf(document, lineCounter, file, yamlPath);
+
+  let content: unknown;
+  try {
+    content = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // Only alias expansion can fail here (too many aliases: a "billion laughs" document).
+    throw new InputFileError({ file }, `invalid YAML: ${firstLine((error as Error).message)}`);
+  }
+  if (content === null || content === undefined) throw new InputFileError({ file }, 'is empty: expected a mapping with dependencies');
+  const checked = v.safeParse(EnvironmentDocument, content, { abortEarly: true });
+  if (!checked.success) throw shapeError(checked.issues[0], [], locate);
+  const environment = checked.output;
+
+  const dependencies: CondaDependency[] = [];
+  const pip: RequirementLine[] = [];
+  const baseDir = path.dirname(file);
+  (environment.dependencies ?? []).forEach((entry, index) => {
+    if (typeof entry === 'string') {
+      dependencies.push(parseCondaDependency(entry, locate(['dependencies', index])));
+      return;
+    }
+    if (!Object.hasOwn(entry, 'pip')) {
+      const keys = Object.keys(entry).map((key) => JSON.stringify(key)).join(', ');
+      throw new InputFileError(locate(['dependencies', index]), `a mapping in dependencies must be {pip: [...]}, not one with ${keys || 'no keys'}`);
+    }
+    const pipEntry = v.safeParse(PipEntry, entry, { abortEarly: true });
+    if (!pipEntry.success) throw shapeError(pipEntry.issues[0], ['dependencies', index], locate);
+    (pipEntry.output.pip ?? []).forEach((line, pipIndex) => {
+      pip.push(parseRequirementLine(line, locate(['dependencies', index, 'pip', pipIndex]), baseDir));
+    });
+  });
+  return { name: environment.name ?? null, channels: environment.channels ?? [], dependencies, pip };
+}
+
+/**
+ * mach-nix's detection of an environment.yml given as `requirements` text (§4.7), loosened: a
+ * top-level `dependencies:` key anywhere (on the first line, with CRLF line ends, a trailing
+ * comment or a flow list) is enough, since no requirements line can have that form; mach-nix
+ * wanted both `\nchannels:\n` and `\ndependencies:\n`.
+ */
+export function looksLikeEnvironmentYml(text: string): boolean {
+  return /^dependencies[ \t]*:(?:[ \t]|\r?$)/m.test(text);
+}
+
+/**
+ * The requirements and provider channels mach-nix derives from an environment (§4.7): names
+ * starting with `_` and `conda` are not requirements, `python` gives the Python version, a build
+ * that only pins the Python or a build number (`py37_0`, `0`, `*`) is dropped; the `pip:`
+ * requirements are appended. Channels become provider names (`defaults` → `conda/main`,
+ * `conda/r`; others `conda/<channel>`), in order without duplicates; `nodefaults` is not a channel,
+ * and no channels at all means `defaults`. Per-dependency `channel::` prefixes do not add channels.
+ */
+export function condaRequirements(environment: CondaEnvironment): {
+  requirements: RequirementLine[];
+  channels: string[];
+  python: string | null;
+} {
+  const requirements: RequirementLine[] = [];
+  let python: string | null = null;
+  for (const dependency of environment.dependencies) {
+    const name = dependency.name.toLowerCase();
+    if (name === 'python') {
+      python ??= pythonVersion(dependency.version);
+      continue;
+    }
+    if (name.startsWith('_') || name === 'conda') continue;
+    requirements.push({
+      kind: 'conda',
+      name: dependency.name,
+      key: canonicalizeName(dependency.name),
+      extras: [],
+      anyOf: dependency.version === null ? [SpecifierSet.any] : parseCondaVersionSpec(dependency.version),
+      build: dependency.build === null || UNPINNED_BUILD.test(dependency.build) ? null : dependency.build,
+      marker: null,
+      hashes: [],
+      source: dependency.source,
+    });
+  }
+  requirements.push(...environment.pip);
+  return { requirements, channels: providerChannels(environment.channels), python };
+}
+
+/** Builds that pin only the Python version or a build number, which mach-nix ignores. */
+const UNPINNED_BUILD = /^(?:py\d+_\d+|\d+|\*)$/;
+
+/** `3.7` from `3.7.3`, `3.7.*`, `==3.7`; null for ranges or a bare major version. */
+function pythonVersion(version: string | null): string | null {
+  const match = /^(?:==)?(\d+)\.(\d+)(?:\.[0-9*][^,|]*)?$/.exec(version ?? '');
+  return match ? `${match[1]}.${match[2]}` : null;
+}
+
+function providerChannels(channels: readonly string[]): string[] {
+  const named = channels.filter((channel) => channel !== 'nodefaults');
+  const providers = (named.length > 0 ? named : ['defaults']).flatMap((channel) =>
+    channel === 'defaults' ? ['conda/main', 'conda/r'] : [`conda/${channel}`],
+  );
+  return [...new Set(providers)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies
+// ---------------------------------------------------------------------------------------------
+
+const PACKAGE = /^([A-Za-z0-9_][A-Za-z0-9_.-]*)(.*)$/s;
+const BUILD = /^[A-Za-z0-9_.*+-]+$/;
+
+function parseCondaDependency(text: string, source: SourceLocation): CondaDependency {
+  const fail = (reason: string): never => {
+    throw new InputFileError(source, `invalid conda dependency ${JSON.stringify(text)}: ${reason}`);
+  };
+  let rest = text.trim();
+  let channel: string | null = null;
+  const channelEnd = rest.indexOf('::');
+  if (channelEnd !== -1) {
+    channel = rest.slice(0, channelEnd).trim();
+    rest = rest.slice(channelEnd + 2).trim();
+    if (channel === '') fail('empty channel before "::"');
+  }
+  const match = PACKAGE.exec(rest);
+  if (!match) return fail('expected a package name');
+  const name = match[1]!;
+  const { version, build } = versionAndBuild(match[2]!, fail);
+  if (build !== null && !BUILD.test(build)) fail(`invalid build string ${JSON.stringify(build)}`);
+  if (version !== null) {
+    try {
+      parseCondaVersionSpec(version);
+    } catch (error) {
+      if (error instanceof InvalidSpecifier) fail(error.reason);
+      throw error;
+    }
+  }
+  return { name, version, build, channel, text, source };
+}
+
+/** The version and build after the name: `=1.2=b`, `=1.2`, ` 1.2 b`, `>=1,<2`, `==1.2 b`. */
+function versionAndBuild(afterName: string, fail: (reason: string) => never): { version: string | null; build: string | null } {
+  if (afterName.trim() === '') return { version: null, build: null };
+  if (!/^(?:\s|[<>!~=])/.test(afterName)) return fail('expected a version or build after the name (the name[key=value] form is not supported)');
+  const text = afterName.trim();
+  // Conda's `=version[=build]`: the version is fuzzy (a prefix) unless a build follows.
+  if (/^=[^=]/.test(text)) {
+    const body = text.slice(1);
+    const parts = /\s/.test(body) ? body.split(/\s+/) : body.split('=');
+    if (parts.length > 2 || parts.some((part) => part === '')) return fail('expected name=version or name=version=build');
+    const [version, build] = parts as [string, string?];
+    if (build !== undefined) return { version, build };
+    return { version: fuzzyVersion(version), build: null };
+  }
+  const words = text
+    .replace(/(===|~=|==|!=|<=|>=|<|>)\s+/g, '$1')
+    .replace(/\s*([,|])\s*/g, '$1')
+    .split(/\s+/);
+  if (words.length > 2) return fail('expected at most a version and a build after the name');
+  return { version: words[0]!, build: words[1] ?? null };
+}
+
+/**
+ * Conda's `name=1.2` admits every 1.2.x: `1.2.*`. A version PEP 440 cannot widen so (`1.1.1k`) or
+ * that is already a pattern or a list stays as written.
+ */
+function fuzzyVersion(version: string): string {
+  if (!/^\d[\dA-Za-z.]*$/.test(version)) return version;
+  try {
+    parseCondaVersionSpec(`${version}.*`);
+    return `${version}.*`;
+  } catch (error) {
+    if (error instanceof InvalidSpecifier) return version;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locations and shape errors
+// ---------------------------------------------------------------------------------------------
+
+/** The line of the node at `yamlPath` (or of its nearest existing ancestor) and its key path. */
+function locationOf(document: Document, lineCounter: LineCounter, file: string, yamlPath: YamlPath): SourceLocation {
+  const key = keyPath(yamlPath);
+  for (let length = yamlPath.length; length >= 0; length--) {
+    const node = length === 0 ? document.contents : document.getIn(yamlPath.slice(0, length), true);
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) return { file, line: lineCounter.linePos(range[0]).line, ...(key === '' ? {} : { key }) };
+  }
+  return key === '' ? { file } : { file, key };
+}
+
+/** `dependencies[3].pip[0]` */
+function keyPath(yamlPath: YamlPath): string {
+  return yamlPath.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+}
+
+function shapeError(issue: v.BaseIssue<unknown>, prefix: YamlPath, locate: (yamlPath: YamlPath) => SourceLocation): InputFileError {
+  const yamlPath = [...prefix, ...(issue.path ?? []).map((item) => item.key as string | number)];
+  const location = locate(yamlPath);
+  if (issue.type === 'strict_object' && issue.expected === 'never') {
+    return new InputFileError(location, `unexpected key ${JSON.stringify(yamlPath.at(-1))} (${issue.message})`);
+  }
+  return new InputFileError(location, `${issue.message}, not ${describeValue(issue.input)}`);
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return `the date ${value.toISOString()}`;
+  if (typeof value === 'object' && value !== null) return 'a mapping';
+  return String(value);
+}
+
+function firstLine(text: string): string {
+  return text.split(/\r?\n/, 1)[0] ?? '';
+}

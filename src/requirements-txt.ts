@@ -1,0 +1,808 @@
+/**
+ * pip's requirements file format, with the semantics of pip 23.2's `req_file.py`, plus the
+ * conda-style requirement lines mach-nix accepted in the same files.
+ *
+ * A file is read in the order pip reads it:
+ * 1. *logical lines*: a physical line ending in `\` continues on the next one, unless it is a
+ *    comment line (which also ends a continuation in progress); a logical line is located at its
+ *    first physical line;
+ * 2. comments (`#` at the start of a line or after whitespace, so URL fragments such as `#egg=`
+ *    survive) and blank lines are dropped;
+ * 3. each line splits into a *requirement* (the text before the first word that starts with `-`)
+ *    and *options* (shell-quoted words: `--opt=value`, `--opt value`, `-r file`, `-rfile`).
+ *
+ * Differences from pip, all so that the result does not depend on the machine that reads it:
+ * `${VAR}` references are refused instead of expanded; nothing is looked up on disk or on the
+ * network (a bare local path or URL is kept as a `path` line for later stages, `-r URL` is
+ * refused); relative paths are resolved against the folder of the file that names them, never
+ * the working directory; what pip silently ignores (global options on a requirement line, `--hash`
+ * without a requirement, words after an option's value) is an error; long options must be
+ * spelled in full (pip's option parser also accepts unambiguous prefixes).
+ *
+ * Requirement text is read as PEP 508 first; what PEP 508 refuses is tried as a mach-nix
+ * conda-style line (`name[extras] spec-or-version [build] [; marker]`, mach-nix-behaviour.md §6.1),
+ * without mach-nix's quirks (it dropped everything after `@` and turned `extra == "x"` marker
+ * clauses into extras).
+ */
+import { readFileSync } from 'node:fs';
+import { posix as path } from 'node:path';
+import {
+  InputFileError,
+  InvalidMarker,
+  InvalidRequirement,
+  InvalidSpecifier,
+  type SourceLocation,
+} from './errors.js';
+import { Specifier, SpecifierSet } from './pep440.js';
+import { canonicalizeName, isValidName } from './pep503.js';
+import { Marker, Requirement, parseRequirement } from './pep508.js';
+
+/** A PEP 508 requirement, `name @ url` included. */
+export interface PypiRequirementLine {
+  kind: 'requirement';
+  requirement: Requirement;
+  /** `--hash` values as written (`sha256:…`), in order. */
+  hashes: string[];
+  source: SourceLocation;
+}
+
+/** A mach-nix conda-style line: `blas 1.* openblas`, `openjdk =8|11`, `requests 2.24.0`. */
+export interface CondaRequirementLine {
+  kind: 'conda';
+  /** The name as written. */
+  name: string;
+  /** PEP 503 name. */
+  key: string;
+  /** Without duplicates, sorted (as `Requirement.extras`). */
+  extras: string[];
+  /**
+   * Alternatives (`|`): a version is admitted when one of them admits it. Never empty; a line
+   * without a version (or with `*`) is `[SpecifierSet.any]`.
+   */
+  anyOf: SpecifierSet[];
+  /** Conda build string pattern (`openblas`, `py37_0`, `mpi_mpich_*`); null for any build (`*`). */
+  build: string | null;
+  marker: Marker | null;
+  hashes: string[];
+  source: SourceLocation;
+}
+
+/** `-e PATH_OR_URL`: a local path resolved against the including file's folder, a URL as written. */
+export interface EditableLine {
+  kind: 'editable';
+  target: string;
+  /** Extras written after a local path (`-e .[dev]`). */
+  extras: string[];
+  source: SourceLocation;
+}
+
+/**
+ * A bare local directory or archive (`./pkg`, `../x.tar.gz`, `/abs/dir`, `foo-1.0.tar.gz`) or a bare
+ * URL (`file:///…`, `https://…/x.whl`, `git+https://…#egg=x`), which pip accepts and later stages
+ * must build; a local path is resolved against the including file's folder, a URL kept as written.
+ */
+export interface PathLine {
+  kind: 'path';
+  target: string;
+  /** Extras written after a local path (`./pkg[extra]`). */
+  extras: string[];
+  marker: Marker | null;
+  hashes: string[];
+  source: SourceLocation;
+}
+
+export type RequirementLine = PypiRequirementLine | CondaRequirementLine | EditableLine | PathLine;
+
+/** The options of a requirements file that apply to the whole resolution. */
+export interface RequirementsOptions {
+  /** `-i`/`--index-url`: the last one wins. */
+  indexUrl: string | null;
+  extraIndexUrls: string[];
+  /** `-f`/`--find-links`: URLs as written, local paths resolved against the file's folder. */
+  findLinks: string[];
+  noIndex: boolean;
+  /** `--no-binary` values split at commas, `:all:`/`:none:` kept as written, in order. */
+  noBinary: string[];
+  onlyBinary: string[];
+  preferBinary: boolean;
+  pre: boolean;
+  trustedHosts: string[];
+  requireHashes: boolean;
+}
+
+export interface RequirementsFile {
+  requirements: RequirementLine[];
+  /** Lines of `-c` files and of the files they include; only named requirements (no `-e`, no paths). */
+  constraints: RequirementLine[];
+  options: RequirementsOptions;
+  /** Every file read, in the order first read, each once (text given directly is not a file). */
+  files: string[];
+}
+
+export interface ReadOptions {
+  /** Reads a file as text; defaults to `fs.readFileSync(path, 'utf8')`. Injectable for tests. */
+  readFile?: (path: string) => string;
+}
+
+/** Parses a requirements file and, recursively, the files it includes with `-r` and `-c`. */
+export function parseRequirementsFile(file: string, options: ReadOptions = {}): RequirementsFile {
+  const reader = new RequirementsReader(options.readFile ?? readUtf8);
+  reader.readFile(file, [], false, null);
+  return reader.result();
+}
+
+/**
+ * For text that does not come from a file (e.g. mkPython's `requirements` string). `origin.name`
+ * names it in errors; `-r`/`-c`, `-e` and relative paths are resolved against `origin.baseDir`, and
+ * are an error when it is absent.
+ */
+export function parseRequirementsText(
+  text: string,
+  origin: { name: string; baseDir?: string },
+  options: ReadOptions = {},
+): RequirementsFile {
+  const reader = new RequirementsReader(options.readFile ?? readUtf8);
+  reader.readText(text, { file: origin.name, baseDir: origin.baseDir ?? null }, [], false);
+  return reader.result();
+}
+
+/**
+ * One requirement written as a line of a requirements file would write it, outside any file (the
+ * `pip:` list of an environment.yml): a trailing comment is stripped and `--hash` and `-e` are
+ * allowed; every other option, `-r`/`-c` included, is refused since there is no file to attach it
+ * to. Relative paths are resolved against `baseDir` (an error when it is null).
+ */
+export function parseRequirementLine(text: string, source: SourceLocation, baseDir: string | null): RequirementLine {
+  const line = stripComment(text);
+  if (line === '') throw new InputFileError(source, `empty requirement ${JSON.stringify(text)}`);
+  refuseEnvironmentVariables(line, source);
+  const { argument, options } = splitLine(line, source);
+  for (const option of options) {
+    if (option.name !== '--hash' && option.name !== '--editable') {
+      throw new InputFileError(source, `option ${option.written} is not supported here, only in a requirements file`);
+    }
+  }
+  if (argument !== '') return requirementLine(argument, options, source, baseDir);
+  return editableLine(options, source, baseDir);
+}
+
+function readUtf8(file: string): string {
+  return readFileSync(file, 'utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files and includes
+// ---------------------------------------------------------------------------------------------
+
+interface TextOrigin {
+  /** The name used in locations. */
+  readonly file: string;
+  /** The folder relative paths are resolved against; null when there is none. */
+  readonly baseDir: string | null;
+}
+
+class RequirementsReader {
+  private readonly requirements: RequirementLine[] = [];
+  private readonly constraints: RequirementLine[] = [];
+  private readonly options: RequirementsOptions = {
+    indexUrl: null,
+    extraIndexUrls: [],
+    findLinks: [],
+    noIndex: false,
+    noBinary: [],
+    onlyBinary: [],
+    preferBinary: false,
+    pre: false,
+    trustedHosts: [],
+    requireHashes: false,
+  };
+  private readonly files: string[] = [];
+
+  constructor(private readonly read: (file: string) => string) {}
+
+  result(): RequirementsFile {
+    return { requirements: this.requirements, constraints: this.constraints, options: this.options, files: this.files };
+  }
+
+  /**
+   * Reads `file`; `chain` is the list of files including it (for cycle errors), `includedAt` the
+   * line that named it (null for the file given by the caller).
+   */
+  readFile(file: string, chain: readonly string[], constraint: boolean, includedAt: SourceLocation | null): void {
+    const identity = path.normalize(file);
+    if (chain.some((including) => path.normalize(including) === identity)) {
+      throw new InputFileError(includedAt ?? { file }, `include cycle: ${[...chain, file].join(' -> ')}`);
+    }
+    let content: string;
+    try {
+      content = this.read(file);
+    } catch (error) {
+      const reason = describeReadError(error);
+      if (includedAt) throw new InputFileError(includedAt, `cannot read included file ${file}: ${reason}`);
+      throw new InputFileError({ file }, `cannot read file: ${reason}`);
+    }
+    if (!this.files.includes(file)) this.files.push(file);
+    this.readText(content, { file, baseDir: path.dirname(file) }, [...chain, file], constraint);
+  }
+
+  readText(content: string, origin: TextOrigin, chain: readonly string[], constraint: boolean): void {
+    for (const { text, line } of logicalLines(content)) {
+      const source: SourceLocation = { file: origin.file, line };
+      refuseEnvironmentVariables(text, source);
+      const { argument, options } = splitLine(text, source);
+      if (argument !== '') {
+        this.add(requirementLine(argument, options, source, origin.baseDir), constraint);
+      } else if (options.some((option) => option.name === '--editable')) {
+        this.add(editableLine(options, source, origin.baseDir), constraint);
+      } else {
+        for (const option of options) this.applyOption(option, source, origin, chain, constraint);
+      }
+    }
+  }
+
+  private add(line: RequirementLine, constraint: boolean): void {
+    if (!constraint) {
+      this.requirements.push(line);
+      return;
+    }
+    // pip refuses these too: a constraint restricts the versions of a named project.
+    if (line.kind === 'editable') throw new InputFileError(line.source, 'an editable requirement cannot be a constraint');
+    if (line.kind === 'path') {
+      throw new InputFileError(line.source, `a constraint needs a project name, not only a location (${line.target})`);
+    }
+    this.constraints.push(line);
+  }
+
+  private applyOption(
+    option: LineOption,
+    source: SourceLocation,
+    origin: TextOrigin,
+    chain: readonly string[],
+    constraint: boolean,
+  ): void {
+    const value = option.value ?? '';
+    switch (option.name) {
+      case '--requirement':
+      case '--constraint': {
+        if (isUrl(value) || ANY_URL.test(value)) {
+          throw new InputFileError(source, `cannot include ${value}: files are read from disk only; download it and include the local copy`);
+        }
+        const included = resolvePath(value, origin.baseDir, source);
+        this.readFile(included, chain, constraint || option.name === '--constraint', source);
+        return;
+      }
+      case '--hash':
+        throw new InputFileError(source, `option ${option.written} needs a requirement on the same line`);
+      case '--index-url':
+        this.options.indexUrl = value;
+        return;
+      case '--extra-index-url':
+        this.options.extraIndexUrls.push(value);
+        return;
+      case '--no-index':
+        this.options.noIndex = true;
+        return;
+      case '--find-links':
+        this.options.findLinks.push(isUrl(value) ? value : resolveLocalPath(value, origin.baseDir, source));
+        return;
+      case '--no-binary':
+      case '--only-binary': {
+        const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+        if (names.length === 0) throw new InputFileError(source, `option ${option.written} needs package names, :all: or :none:`);
+        (option.name === '--no-binary' ? this.options.noBinary : this.options.onlyBinary).push(...names);
+        return;
+      }
+      case '--prefer-binary':
+        this.options.preferBinary = true;
+        return;
+      case '--pre':
+        this.options.pre = true;
+        return;
+      case '--trusted-host':
+        this.options.trustedHosts.push(value);
+        return;
+      case '--require-hashes':
+        this.options.requireHashes = true;
+        return;
+    }
+  }
+}
+
+function describeReadError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such file';
+    if (code === 'EISDIR') return 'is a directory';
+    if (code === 'EACCES') return 'permission denied';
+    return firstLine(error.message);
+  }
+  return firstLine(String(error));
+}
+
+function firstLine(text: string): string {
+  return text.split(/\r?\n/, 1)[0] ?? '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+// ---------------------------------------------------------------------------------------------
+
+/** Python's `str.splitlines` boundaries, which pip splits a file with. */
+const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+/** A comment starts with `#` at the start of a line or after whitespace (pip's `COMMENT_RE`). */
+const COMMENT = /(^|\s+)#.*$/;
+const COMMENT_LINE = /^\s*#/;
+/** What pip would expand from the environment: `${NAME}` with POSIX variable name characters. */
+const ENVIRONMENT_VARIABLE = /\$\{[A-Z0-9_]+\}/;
+
+interface LogicalLine {
+  readonly text: string;
+  /** 1-based number of its first physical line. */
+  readonly line: number;
+}
+
+/** Joins continuations, strips comments, drops blank lines. */
+function logicalLines(content: string): LogicalLine[] {
+  const joined: LogicalLine[] = [];
+  let pending: string[] = [];
+  let pendingStart = 0;
+  content
+    .replace(/^\uFEFF/, '')
+    .split(LINE_BREAK)
+    .forEach((text, index) => {
+      const isComment = COMMENT_LINE.test(text);
+      if (text.endsWith('\\') && !isComment) {
+        if (pending.length === 0) pendingStart = index + 1;
+        pending.push(text.replace(/\\+$/, ''));
+        return;
+      }
+      // A comment line closes a continuation; the space makes sure the comment rule strips it.
+      const piece = isComment ? ` ${text}` : text;
+      if (pending.length > 0) {
+        joined.push({ text: pending.join('') + piece, line: pendingStart });
+        pending = [];
+      } else {
+        joined.push({ text: piece, line: index + 1 });
+      }
+    });
+  if (pending.length > 0) joined.push({ text: pending.join(''), line: pendingStart });
+  return joined
+    .map(({ text, line }) => ({ text: stripComment(text), line }))
+    .filter(({ text }) => text !== '');
+}
+
+function stripComment(text: string): string {
+  return text.replace(COMMENT, '').trim();
+}
+
+function refuseEnvironmentVariables(text: string, source: SourceLocation): void {
+  const reference = ENVIRONMENT_VARIABLE.exec(text);
+  if (reference) {
+    throw new InputFileError(
+      source,
+      `environment variable reference ${reference[0]} is not supported: its value would depend on the machine that resolves; write the value itself`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------------
+
+type OptionName =
+  | '--requirement'
+  | '--constraint'
+  | '--editable'
+  | '--index-url'
+  | '--extra-index-url'
+  | '--no-index'
+  | '--find-links'
+  | '--no-binary'
+  | '--only-binary'
+  | '--prefer-binary'
+  | '--pre'
+  | '--trusted-host'
+  | '--require-hashes'
+  | '--hash';
+
+/** Every option pip 23.2 allows in a requirements file, minus `--use-feature`, `--global-option`, `--config-settings`. */
+const TAKES_VALUE: Record<OptionName, boolean> = {
+  '--requirement': true,
+  '--constraint': true,
+  '--editable': true,
+  '--index-url': true,
+  '--extra-index-url': true,
+  '--no-index': false,
+  '--find-links': true,
+  '--no-binary': true,
+  '--only-binary': true,
+  '--prefer-binary': false,
+  '--pre': false,
+  '--trusted-host': true,
+  '--require-hashes': false,
+  '--hash': true,
+};
+const ALIASES: Record<string, OptionName> = {
+  '-r': '--requirement',
+  '-c': '--constraint',
+  '-e': '--editable',
+  '-i': '--index-url',
+  '--pypi-url': '--index-url',
+  '-f': '--find-links',
+};
+
+function optionName(written: string): OptionName | null {
+  if (Object.hasOwn(TAKES_VALUE, written)) return written as OptionName;
+  return Object.hasOwn(ALIASES, written) ? ALIASES[written]! : null;
+}
+
+interface LineOption {
+  readonly name: OptionName;
+  /** The option as written (`-r`, `--requirement`), for messages. */
+  readonly written: string;
+  /** Null for flags. */
+  readonly value: string | null;
+}
+
+/** Splits a logical line into its requirement text and its options (pip's `break_args_options`). */
+function splitLine(text: string, source: SourceLocation): { argument: string; options: LineOption[] } {
+  const optionsStart = /(^|\s)-/.exec(text);
+  if (!optionsStart) return { argument: text, options: [] };
+  const start = optionsStart.index + optionsStart[1]!.length;
+  return { argument: text.slice(0, start).trim(), options: parseOptions(text.slice(start), source) };
+}
+
+function parseOptions(text: string, source: SourceLocation): LineOption[] {
+  const words = shellSplit(text);
+  if (words === null) throw new InputFileError(source, `cannot split options ${JSON.stringify(text)}: unbalanced quotes or trailing backslash`);
+  const options: LineOption[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (!word.startsWith('-') || word === '-') {
+      throw new InputFileError(source, `unexpected ${JSON.stringify(word)} after options`);
+    }
+    let written: string;
+    let attached: string | null;
+    if (word.startsWith('--')) {
+      const equals = word.indexOf('=');
+      written = equals === -1 ? word : word.slice(0, equals);
+      attached = equals === -1 ? null : word.slice(equals + 1);
+    } else {
+      // A short option's value may be glued to it: `-rbase.txt`.
+      written = word.slice(0, 2);
+      attached = word.length > 2 ? word.slice(2) : null;
+    }
+    const name = optionName(written);
+    if (name === null) throw new InputFileError(source, `unsupported option ${written}`);
+    if (!TAKES_VALUE[name]) {
+      if (attached !== null) throw new InputFileError(source, `option ${written} takes no value`);
+      options.push({ name, written, value: null });
+      continue;
+    }
+    let value = attached;
+    if (value === null) {
+      const next = words[i + 1];
+      if (next !== undefined && !next.startsWith('-')) {
+        value = next;
+        i++;
+      }
+    }
+    if (value === null || value === '') throw new InputFileError(source, `option ${written} needs a value`);
+    options.push({ name, written, value });
+  }
+  return options;
+}
+
+/**
+ * Splits words like a POSIX shell (Python's `shlex.split`, which pip uses): whitespace separates,
+ * single quotes are literal, double quotes allow `\"` and `\\`, a backslash outside quotes escapes
+ * the next character. Null for unbalanced quotes or a trailing backslash.
+ */
+function shellSplit(text: string): string[] | null {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+      continue;
+    }
+    inWord = true;
+    if (ch === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end === -1) return null;
+      word += text.slice(i + 1, end);
+      i = end;
+    } else if (ch === '"') {
+      let closed = false;
+      for (i++; i < text.length; i++) {
+        const inner = text[i]!;
+        if (inner === '"') {
+          closed = true;
+          break;
+        }
+        if (inner === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+          word += text[++i];
+        } else {
+          word += inner;
+        }
+      }
+      if (!closed) return null;
+    } else if (ch === '\\') {
+      if (i === text.length - 1) return null;
+      word += text[++i];
+    } else {
+      word += ch;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requirements
+// ---------------------------------------------------------------------------------------------
+
+/** The schemes pip treats as URLs (`is_url`): web, file and version control. */
+const URL_SCHEME = /^(?:https?|file|ftp|(?:git|hg|svn|bzr)(?:\+[a-z-]+)?):/i;
+/** Any `scheme://` address, including those pip does not know. */
+const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** pip's archive file extensions (`is_archive_file`). */
+const ARCHIVE_EXTENSIONS = ['.zip', '.whl', '.tar.bz2', '.tbz', '.tar.xz', '.txz', '.tlz', '.tar.lz', '.tar.lzma', '.tar.gz', '.tgz', '.tar'];
+const STRONG_HASH = /^(?:sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/i;
+/** pip's special case: old pytz versions look like prereleases, `>dev` means "any version". */
+const PYTZ_ANY = /^pytz\s*(?:>\s*dev|\(\s*>\s*dev\s*\))\s*(;.*)?$/s;
+
+function isUrl(text: string): boolean {
+  return URL_SCHEME.test(text);
+}
+
+function hasArchiveExtension(text: string): boolean {
+  const lower = text.toLowerCase();
+  return ARCHIVE_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}
+
+function hashesOf(options: readonly LineOption[], source: SourceLocation): string[] {
+  return options
+    .filter((option) => option.name === '--hash')
+    .map((option) => {
+      const value = option.value!;
+      if (!STRONG_HASH.test(value)) {
+        throw new InputFileError(
+          source,
+          `invalid ${option.written} value ${JSON.stringify(value)}: expected sha256:, sha384: or sha512: followed by the hex digest`,
+        );
+      }
+      return value;
+    });
+}
+
+/**
+ * Classifies the requirement text of a line: PEP 508, else a location, else conda-style. Only
+ * `--hash` may accompany it (pip ignores the other options there, which would surprise).
+ */
+function requirementLine(
+  text: string,
+  options: readonly LineOption[],
+  source: SourceLocation,
+  baseDir: string | null,
+): RequirementLine {
+  const misplaced = options.find((option) => option.name !== '--hash');
+  if (misplaced) {
+    throw new InputFileError(
+      source,
+      misplaced.name === '--editable'
+        ? `option ${misplaced.written} cannot follow a requirement`
+        : `option ${misplaced.written} applies to the whole file, not to one requirement: put it on a line of its own`,
+    );
+  }
+  const hashes = hashesOf(options, source);
+  let pep508Error: InvalidRequirement;
+  try {
+    const requirement = parseRequirement(text);
+    // pip takes a name ending like an archive (`foo-1.0.tar.gz`) as a file, not a project.
+    if (requirement.url === null && requirement.specifier.isEmpty && hasArchiveExtension(requirement.name)) {
+      return pathLine(text, hashes, source, baseDir);
+    }
+    return { kind: 'requirement', requirement, hashes, source };
+  } catch (error) {
+    if (!(error instanceof InvalidRequirement)) throw error;
+    pep508Error = error;
+  }
+  const pytz = PYTZ_ANY.exec(text);
+  if (pytz) return { kind: 'requirement', requirement: parseRequirement(`pytz${pytz[1] ?? ''}`), hashes, source };
+  if (looksLikeLocation(text)) return pathLine(text, hashes, source, baseDir);
+  const conda = parseCondaLine(text);
+  if (conda) return { kind: 'conda', ...conda, hashes, source };
+  throw pep508Error.at(source);
+}
+
+/** Whether requirement text PEP 508 refused names a file or URL rather than a project. */
+function looksLikeLocation(text: string): boolean {
+  if (isUrl(text)) return true;
+  const withoutMarker = text.split(';', 1)[0]!.trim();
+  const at = withoutMarker.indexOf('@');
+  // `name @ url` is a requirement (a broken one, since PEP 508 refused it), whatever the URL is.
+  const head = at === -1 ? withoutMarker : withoutMarker.slice(0, at);
+  if (head.startsWith('.') || head.startsWith('/') || head.includes('/')) return true;
+  return at === -1 && hasArchiveExtension(withoutMarker.replace(/\[[^\]]*\]$/, ''));
+}
+
+function pathLine(text: string, hashes: string[], source: SourceLocation, baseDir: string | null): PathLine {
+  // pip's marker separator: "; " after a URL (which may contain `;`), ";" after a path.
+  const separator = isUrl(text) ? '; ' : ';';
+  const markerAt = text.indexOf(separator);
+  const location = (markerAt === -1 ? text : text.slice(0, markerAt)).trim();
+  const markerText = markerAt === -1 ? '' : text.slice(markerAt + separator.length).trim();
+  let marker: Marker | null = null;
+  if (markerText !== '') {
+    try {
+      marker = Marker.parse(markerText);
+    } catch (error) {
+      if (error instanceof InvalidMarker) throw error.at(source);
+      throw error;
+    }
+  }
+  if (isUrl(location)) return { kind: 'path', target: location, extras: [], marker, hashes, source };
+  const { target, extras } = splitExtras(location, source);
+  return { kind: 'path', target: resolveLocalPath(target, baseDir, source), extras, marker, hashes, source };
+}
+
+/** A line of options only, one of which is `-e`: nothing else may accompany it. */
+function editableLine(options: readonly LineOption[], source: SourceLocation, baseDir: string | null): EditableLine {
+  if (!options.some((option) => option.name === '--editable')) {
+    throw new InputFileError(source, `option ${options[0]!.written} needs a requirement on the same line`);
+  }
+  if (options.length !== 1) {
+    const other = options.find((option) => option.name !== '--editable') ?? options[1]!;
+    throw new InputFileError(source, `option ${other.written} cannot be combined with an editable requirement`);
+  }
+  const value = options[0]!.value!;
+  if (isUrl(value)) return { kind: 'editable', target: value, extras: [], source };
+  const { target, extras } = splitExtras(value, source);
+  return { kind: 'editable', target: resolveLocalPath(target, baseDir, source), extras, source };
+}
+
+/** `./pkg[a,b]` → `./pkg` and `[a, b]` (pip's `_strip_extras`). */
+function splitExtras(location: string, source: SourceLocation): { target: string; extras: string[] } {
+  const match = /^(.+)\[([^\]]+)\]$/.exec(location);
+  if (!match) return { target: location, extras: [] };
+  const extras = match[2]!.split(',').map((extra) => extra.trim());
+  const invalid = extras.find((extra) => !isValidName(extra));
+  if (invalid !== undefined) throw new InputFileError(source, `invalid extra name ${JSON.stringify(invalid)} in ${location}`);
+  return { target: match[1]!, extras: [...new Set(extras)].sort() };
+}
+
+/** A local path relative to `baseDir`, normalised (`path.join`, as pip joins included files). */
+function resolvePath(target: string, baseDir: string | null, source: SourceLocation): string {
+  if (path.isAbsolute(target)) return path.normalize(target);
+  if (baseDir === null) {
+    throw new InputFileError(source, `cannot resolve relative path ${target}: the requirements do not come from a file and no base directory was given`);
+  }
+  return path.join(baseDir, target);
+}
+
+/** A local path as a result: a relative one keeps a leading `./`, so it never reads as a project name. */
+function resolveLocalPath(target: string, baseDir: string | null, source: SourceLocation): string {
+  const resolved = resolvePath(target, baseDir, source);
+  if (path.isAbsolute(resolved) || resolved === '.' || resolved === '..' || resolved.startsWith('../')) return resolved;
+  return `./${resolved}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conda-style lines
+// ---------------------------------------------------------------------------------------------
+
+const CONDA_HEAD = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?(.*)$/s;
+const CONDA_BUILD = /^[A-Za-z0-9_.*+-]+$/;
+/** A word that is plausibly a version even though PEP 440 refuses it (`1.1.1k`, `9e`). */
+const LOOSE_VERSION = /^\d[A-Za-z0-9._+!-]*$/;
+
+type CondaLineParts = Pick<CondaRequirementLine, 'name' | 'key' | 'extras' | 'anyOf' | 'build' | 'marker'>;
+
+/** `name[extras] spec-or-version [build] [; marker]`; null when the text is not of that form. */
+function parseCondaLine(text: string): CondaLineParts | null {
+  const markerAt = text.indexOf(';');
+  const head = (markerAt === -1 ? text : text.slice(0, markerAt)).trim();
+  const markerText = markerAt === -1 ? '' : text.slice(markerAt + 1).trim();
+  const match = CONDA_HEAD.exec(head);
+  if (!match || !isValidName(match[1]!)) return null;
+  const name = match[1]!;
+  const extras = match[2] === undefined ? [] : match[2].split(',').map((extra) => extra.trim());
+  if (extras.some((extra) => !isValidName(extra))) return null;
+
+  const words = condaWords(match[3]!);
+  if (words === null || words.length > 2) return null;
+  const [spec, build] = words;
+  let anyOf: SpecifierSet[] = [SpecifierSet.any];
+  if (spec !== undefined) {
+    try {
+      anyOf = parseCondaVersionSpec(spec);
+    } catch (error) {
+      if (error instanceof InvalidSpecifier) return null;
+      throw error;
+    }
+  }
+  if (build !== undefined && !CONDA_BUILD.test(build)) return null;
+
+  let marker: Marker | null = null;
+  if (markerText !== '') {
+    try {
+      marker = Marker.parse(markerText);
+    } catch (error) {
+      if (error instanceof InvalidMarker) return null;
+      throw error;
+    }
+  }
+  return {
+    name,
+    key: canonicalizeName(name),
+    extras: [...new Set(extras)].sort(),
+    anyOf,
+    build: build === undefined || build === '*' ? null : build,
+    marker,
+  };
+}
+
+/**
+ * The version spec and build of a conda-style line as (at most) two words: whitespace after an
+ * operator and around `,`/`|` is not a separator (`>= 1.0, < 2` is one spec), and a spec may be
+ * parenthesised (`(>=1.0)`). Null for an unclosed parenthesis.
+ */
+function condaWords(rest: string): string[] | null {
+  const squeeze = (text: string) =>
+    text
+      .replace(/(===|~=|==|!=|<=|>=|<|>|=)\s+/g, '$1')
+      .replace(/\s*([,|])\s*/g, '$1')
+      .trim();
+  const text = rest.trim();
+  if (text.startsWith('(')) {
+    const close = text.indexOf(')');
+    if (close === -1) return null;
+    const after = text.slice(close + 1).trim();
+    return [squeeze(text.slice(1, close)), ...(after === '' ? [] : after.split(/\s+/))];
+  }
+  const squeezed = squeeze(text);
+  return squeezed === '' ? [] : squeezed.split(/\s+/);
+}
+
+/**
+ * A conda-style version spec: alternatives separated by `|`, each a comma-separated conjunction
+ * of clauses. A clause without an operator, or with conda's single `=`, is an exact version
+ * (`2.4` → `==2.4`, `=8` → `==8`); `*` alone admits every version; a trailing `*` after a digit is
+ * a prefix (`1.2*` → `==1.2.*`); an exact version PEP 440 refuses but that starts with a digit
+ * (`1.1.1k`) becomes arbitrary equality (`===1.1.1k`). Throws `InvalidSpecifier`.
+ */
+export function parseCondaVersionSpec(text: string): SpecifierSet[] {
+  return text.split('|').map((alternative) => {
+    const clauses = alternative.split(',').map((clause) => clause.trim());
+    if (clauses.some((clause) => clause === '')) throw new InvalidSpecifier(text, 'empty version clause');
+    const specifiers = clauses
+      .map((clause) => condaClause(clause, text))
+      .filter((specifier): specifier is Specifier => specifier !== null);
+    return new SpecifierSet(specifiers);
+  });
+}
+
+/** One clause; null for `*` (no constraint). */
+function condaClause(clause: string, spec: string): Specifier | null {
+  const operator = /^(===|~=|==|!=|<=|>=|<|>|=)?/.exec(clause)![0];
+  let version = clause.slice(operator.length).trim();
+  const exact = operator === '' || operator === '=' || operator === '==';
+  if (exact && (version === '*' || version === '')) {
+    if (version === '') throw new InvalidSpecifier(spec, `no version after ${JSON.stringify(operator)}`);
+    return null;
+  }
+  if (/\d\*$/.test(version)) version = `${version.slice(0, -1)}.*`;
+  const pep440Operator = exact ? '==' : operator;
+  try {
+    return new Specifier(pep440Operator + version);
+  } catch (error) {
+    if (!(error instanceof InvalidSpecifier)) throw error;
+    if (exact && LOOSE_VERSION.test(version) && !version.includes('*')) return new Specifier(`===${version}`);
+    throw new InvalidSpecifier(spec, `${JSON.stringify(clause)} is not a version or version specifier`);
+  }
+}
