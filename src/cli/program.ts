@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { MachNixError } from '../errors.js';
+import { registerRequirementsCommand } from './requirements.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -25,17 +26,23 @@ export function toolVersion(): string {
 /** A subcommand module adds its commands to the program; `io` is where they write. */
 export type RegisterCommands = (program: Command, io: Io) => void;
 
-const commandModules: RegisterCommands[] = [];
+const commandModules: RegisterCommands[] = [registerRequirementsCommand];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('mach-nix')
     .description('Reproducible Nix builds of Python environments from requirements.txt, pyproject.toml or environment.yml')
-    .version(toolVersion(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
+    .version(toolVersion(), '-V, --version');
   program.configureHelp({ sortSubcommands: true });
   for (const register of commandModules) register(program, io);
+  // Commands added with addCommand() do not inherit settings: apply them to the whole tree.
+  const configure = (command: Command) => {
+    command
+      .showHelpAfterError('(run with --help for usage)')
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+      .exitOverride();
+    command.commands.forEach(configure);
+  };
+  configure(program);
   return program;
 }
 

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { repoDir } from './helpers/paths.js';
+
+const version = (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string }).version;
+
+function cli(args: string[], cwd = repoDir) {
+  return spawnSync(join(repoDir, 'bin/mach-nix'), args, { cwd, encoding: 'utf8' });
+}
+
+describe('mach-nix CLI', () => {
+  it('prints its version and help', () => {
+    assert.equal(cli(['--version']).stdout, `${version}\n`);
+    const help = cli(['--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /requirements/);
+  });
+
+  it('exits 2 on wrong usage', () => {
+    const run = cli(['requirements', '--no-such-option']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /unknown option '--no-such-option'/);
+  });
+
+  it('reports bad input in one line with the place, exit 1, no stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mach-nix-cli-'));
+    writeFileSync(join(dir, 'requirements.txt'), 'requests\n\n--bogus-option\n');
+    const run = cli(['requirements', '-r', 'requirements.txt'], dir);
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^error: requirements\.txt:3: .*--bogus-option.*\n$/);
+    const missing = cli(['requirements', '-r', 'nothing.txt'], dir);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^error: nothing\.txt: cannot read file/);
+  });
+
+  it('reads pyproject.toml extras and groups, and prints JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mach-nix-cli-'));
+    writeFileSync(
+      join(dir, 'pyproject.toml'),
+      '[project]\nname = "app"\nversion = "1.0"\ndependencies = ["flask"]\n[project.optional-dependencies]\nsocks = ["pysocks"]\n[dependency-groups]\ntest = ["pytest"]\n',
+    );
+    const run = cli(['requirements', '-r', 'pyproject.toml', '--extra', 'socks', '--group', 'test', '--json'], dir);
+    assert.equal(run.status, 0, run.stderr);
+    const parsed = JSON.parse(run.stdout) as { requirements: { text: string; source: string }[] };
+    assert.deepEqual(parsed.requirements.map((r) => r.text), ['flask', 'pysocks', 'pytest']);
+    assert.equal(parsed.requirements[1]!.source, 'pyproject.toml (project.optional-dependencies.socks[0])');
+    const unknown = cli(['requirements', '-r', 'pyproject.toml', '--extra', 'nope'], dir);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /extra "nope" not defined/);
+  });
+
+  it('runs compiled from dist/ (what the Nix package ships)', () => {
+    const run = spawnSync(process.execPath, [join(repoDir, 'dist/cli/main.js'), '--version'], { encoding: 'utf8' });
+    assert.equal(run.stdout, `${version}\n`, run.stderr);
+  });
+});
