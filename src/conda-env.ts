@@ -16,6 +16,7 @@
  */
 import { posix as path } from 'node:path';
 import * as v from 'valibot';
+import { mapping } from './validation.js';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { InputFileError, InvalidSpecifier, type SourceLocation } from './errors.js';
 import { SpecifierSet } from './pep440.js';
@@ -47,12 +48,6 @@ export interface CondaEnvironment {
   dependencies: CondaDependency[];
   /** The entries of the `pip:` lists, in order. */
   pip: RequirementLine[];
-}
-
-/** valibot's object and record schemas accept arrays, which are not YAML mappings. */
-function mapping<TSchema extends v.GenericSchema<object>>(schema: TSchema, message: string) {
-  const isMapping = (input: unknown) => typeof input === 'object' && input !== null && !Array.isArray(input);
-  return v.pipe(v.custom<v.InferInput<TSchema>>(isMapping, message), schema);
 }
 
 const NAME = v.nullable(v.string('must be a string'));

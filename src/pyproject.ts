@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { TomlError, parse as parseToml } from 'smol-toml';
 import * as v from 'valibot';
+import { mapping } from './validation.js';
 import { InputFileError, ParseError, type SourceLocation } from './errors.js';
 import { SpecifierSet, Version } from './pep440.js';
 import { canonicalizeName, isValidName } from './pep503.js';
@@ -40,29 +41,23 @@ export interface Pyproject {
   buildSystem: BuildSystem | null;
 }
 
-/** valibot's object and record schemas accept arrays, which are not TOML tables. */
-function table<TSchema extends v.GenericSchema<object>>(schema: TSchema, message: string) {
-  const isTable = (input: unknown) => typeof input === 'object' && input !== null && !Array.isArray(input);
-  return v.pipe(v.custom<v.InferInput<TSchema>>(isTable, message), schema);
-}
-
 const STRING = v.string('must be a string');
 const STRINGS = v.array(STRING, 'must be an array of strings');
 const REQUIREMENTS = v.array(v.string('must be a requirement string'), 'must be an array of requirement strings');
 
-const ProjectTable = table(
+const ProjectTable = mapping(
   v.looseObject({
     name: STRING,
     version: v.optional(STRING),
     dynamic: v.optional(STRINGS),
     'requires-python': v.optional(STRING),
     dependencies: v.optional(REQUIREMENTS),
-    'optional-dependencies': v.optional(table(v.record(v.string(), REQUIREMENTS), 'must be a table of requirement arrays')),
+    'optional-dependencies': v.optional(mapping(v.record(v.string(), REQUIREMENTS), 'must be a table of requirement arrays')),
   }),
   'must be a table',
 );
 
-const BuildSystemTable = table(
+const BuildSystemTable = mapping(
   v.looseObject({
     requires: REQUIREMENTS,
     'build-backend': v.optional(STRING),
@@ -74,7 +69,7 @@ const BuildSystemTable = table(
 const IncludeGroup = v.strictObject({ 'include-group': v.string() });
 type GroupEntry = string | v.InferOutput<typeof IncludeGroup>;
 
-const DependencyGroupsTable = table(
+const DependencyGroupsTable = mapping(
   v.record(
     v.string(),
     v.array(
