@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { MachNixError } from '../errors.js';
+import { registerDbCommands } from './db.js';
 import { registerRequirementsCommand } from './requirements.js';
 
 export interface Io {
@@ -26,7 +27,7 @@ export function toolVersion(): string {
 /** A subcommand module adds its commands to the program; `io` is where they write. */
 export type RegisterCommands = (program: Command, io: Io) => void;
 
-const commandModules: RegisterCommands[] = [registerRequirementsCommand];
+const commandModules: RegisterCommands[] = [registerDbCommands, registerRequirementsCommand];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('mach-nix')
