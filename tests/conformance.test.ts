@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { summarize } from '../src/conformance/report.js';
-import { checkFile } from '../src/conformance/runner.js';
+import { checkFile, findConformanceFiles } from '../src/conformance/runner.js';
 import { conformanceDir, repoDir } from './helpers/paths.js';
 
 const vectorFile = join(conformanceDir, 'pep-vectors.json');
@@ -23,6 +23,27 @@ describe('conformance runner', () => {
     const failures = report.results.filter((r) => !r.ok);
     assert.deepEqual(failures, []);
     assert.ok(report.results.length > 1900, `only ${report.results.length} checks ran`);
+  });
+
+  it('passes every shared resolver case', () => {
+    const files = findConformanceFiles(join(conformanceDir, 'resolver'));
+    assert.ok(files.length >= 71, `only ${files.length} resolver cases found`);
+    const failures = files.flatMap((file) => checkFile(file).results.filter((r) => !r.ok).map((r) => `${file}: ${r.detail}`));
+    assert.deepEqual(failures, []);
+  });
+
+  it('catches an altered resolver expectation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mach-nix-cases-'));
+    const caseFile = join(conformanceDir, 'resolver/cases/localpypi-flask-requests.json');
+    const altered = JSON.parse(readFileSync(caseFile, 'utf8'));
+    altered.expect.packages.flask = '2.0.0';
+    mkdirSync(join(dir, 'cases'));
+    symlinkSync(join(conformanceDir, 'resolver', altered.corpus), join(dir, altered.corpus));
+    writeFileSync(join(dir, 'cases/altered.json'), JSON.stringify(altered));
+    const run = runConformance(join(dir, 'cases'));
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /flask: expected 2\.0\.0, got 3\.1\.3/);
+    assert.match(run.stdout, /0 passed, 1 failed\n$/);
   });
 
   it('catches altered expectations, one failure per altered entry', () => {

@@ -2,9 +2,9 @@
  * The `mach-nix` command line: subcommands, and the one rule for failures — a user's mistake is
  * one line on stderr and exit 1 (2 for wrong usage), never a stack trace.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { MachNixError } from '../errors.js';
+import { toolVersion } from '../version.js';
 import { registerDbCommands } from './db.js';
 import { registerRequirementsCommand } from './requirements.js';
 
@@ -17,12 +17,6 @@ const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
-
-/** The tool's version, from the package.json two levels above this module (src/cli or dist/cli). */
-export function toolVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
-}
 
 /** A subcommand module adds its commands to the program; `io` is where they write. */
 export type RegisterCommands = (program: Command, io: Io) => void;

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { checkVectorFile, isVectorFile } from './pep-vectors.js';
+import { checkResolverCase, isResolverCase } from './resolver-cases.js';
 import type { CheckResult, FileReport } from './report.js';
 
 export function findConformanceFiles(path: string): string[] {
@@ -33,7 +34,10 @@ export function checkFile(file: string): FileReport {
     return { file, results: [{ id: 'file', ok: false, detail: `unreadable JSON: ${(error as Error).message}` }] };
   }
   let results: CheckResult[];
-  if (isVectorFile(document)) {
+  // A resolver case also has a `requirements` key, so it is recognised first.
+  if (isResolverCase(document)) {
+    results = checkResolverCase(file, document);
+  } else if (isVectorFile(document)) {
     results = checkVectorFile(document);
   } else {
     results = [{ id: 'file', ok: false, detail: 'neither a vector file nor a resolver case' }];

@@ -5,11 +5,11 @@
  * without parsing megabytes of JSON per bucket.
  */
 import { BUCKETS, LruCache, bucketOf, readJsonFile } from './buckets.js';
-import { condaRecord, readCondaFile } from './conda.js';
+import { condaRecord, indexConda } from './conda.js';
 import type { CondaPackage } from './conda.js';
 import { bucketFile, checkDepsTree, readDepsTreeMeta } from './inputs.js';
 import type { BucketKind, DataInputs } from './inputs.js';
-import { readNixpkgsIndex } from './nixpkgs-index.js';
+import { indexNixpkgs, nixpkgsAttribute } from './nixpkgs-index.js';
 import type { NixpkgsEntry } from './nixpkgs-index.js';
 import { readSdistBucket, readWheelBucket } from './pypi-deps-db.js';
 import type { SdistVersion, WheelFile } from './pypi-deps-db.js';
@@ -70,41 +70,11 @@ export class BucketSource implements DependencySource {
   }
 
   private condaIndex(): Map<string, Map<string, CondaPackage[]>> {
-    if (this.conda) return this.conda;
-    const index = new Map<string, Map<string, CondaPackage[]>>();
-    const seen = new Set<string>();
-    for (const input of this.inputs.conda ?? []) {
-      const byKey = index.get(input.channel) ?? new Map<string, CondaPackage[]>();
-      index.set(input.channel, byKey);
-      for (const record of readCondaFile(input)) {
-        // The first file that has a (channel, subdir, file name) wins, as in the index.
-        const identity = JSON.stringify([input.channel, record.subdir, record.filename]);
-        if (seen.has(identity)) continue;
-        seen.add(identity);
-        const list = byKey.get(record.key) ?? [];
-        byKey.set(record.key, list);
-        list.push(record);
-      }
-    }
-    for (const byKey of index.values()) {
-      for (const list of byKey.values()) list.sort((a, b) => compareText(a.subdir, b.subdir) || compareText(a.filename, b.filename));
-    }
-    this.conda = index;
-    return index;
+    return (this.conda ??= indexConda(this.inputs.conda ?? []));
   }
 
   private nixpkgsIndex(): Map<string, NixpkgsEntry[]> {
-    if (this.nixpkgs) return this.nixpkgs;
-    const index = new Map<string, NixpkgsEntry[]>();
-    if (this.inputs.nixpkgsFile) {
-      for (const entry of readNixpkgsIndex(this.inputs.nixpkgsFile)) {
-        const list = index.get(entry.key) ?? [];
-        index.set(entry.key, list);
-        list.push(entry);
-      }
-    }
-    this.nixpkgs = index;
-    return index;
+    return (this.nixpkgs ??= this.inputs.nixpkgsFile ? indexNixpkgs(this.inputs.nixpkgsFile) : new Map());
   }
 
   /** Reads every sdist bucket once (for the python keys): expensive on a big tree, cached. */
@@ -153,7 +123,7 @@ export class BucketSource implements DependencySource {
   }
 
   nixpkgsAttributes(key: string): NixpkgsAttribute[] {
-    return (this.nixpkgsIndex().get(key) ?? []).map(({ attribute, pname, version, requirements }) => ({ attribute, pname, version, requirements }));
+    return (this.nixpkgsIndex().get(key) ?? []).map(nixpkgsAttribute);
   }
 
   has(key: string): Availability {

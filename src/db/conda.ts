@@ -20,6 +20,7 @@ import * as v from 'valibot';
 import { UsageError } from '../errors.js';
 import { legacyKey } from '../pep503.js';
 import { dataError, expectObject, issueError, readJsonFile } from './buckets.js';
+import { compareText } from './source.js';
 import type { CondaRecord } from './source.js';
 
 /** One repodata file and the channel it belongs to. */
@@ -170,4 +171,29 @@ export function condaRecord(channel: string, record: CondaPackage): CondaRecord 
     sha256: record.sha256,
     url: condaUrl(channel, record),
   };
+}
+
+/**
+ * Records of several repodata files by channel and key, each list sorted by subdir and file name.
+ * The first file that has a (channel, subdir, file name) wins, as in the SQLite index.
+ */
+export function indexConda(inputs: readonly CondaInput[]): Map<string, Map<string, CondaPackage[]>> {
+  const index = new Map<string, Map<string, CondaPackage[]>>();
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    const byKey = index.get(input.channel) ?? new Map<string, CondaPackage[]>();
+    index.set(input.channel, byKey);
+    for (const record of readCondaFile(input)) {
+      const identity = JSON.stringify([input.channel, record.subdir, record.filename]);
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+      const list = byKey.get(record.key) ?? [];
+      byKey.set(record.key, list);
+      list.push(record);
+    }
+  }
+  for (const byKey of index.values()) {
+    for (const list of byKey.values()) list.sort((a, b) => compareText(a.subdir, b.subdir) || compareText(a.filename, b.filename));
+  }
+  return index;
 }

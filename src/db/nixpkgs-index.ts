@@ -37,3 +37,19 @@ export function readNixpkgsIndex(file: string): NixpkgsEntry[] {
   }
   return entries.sort((a, b) => compareText(a.key, b.key) || compareText(a.attribute, b.attribute));
 }
+
+/** The index file's entries by key, each list sorted by attribute. */
+export function indexNixpkgs(file: string): Map<string, NixpkgsEntry[]> {
+  const index = new Map<string, NixpkgsEntry[]>();
+  for (const entry of readNixpkgsIndex(file)) {
+    const list = index.get(entry.key) ?? [];
+    index.set(entry.key, list);
+    list.push(entry);
+  }
+  return index;
+}
+
+/** The interface's view of an entry. */
+export function nixpkgsAttribute({ attribute, pname, version, requirements }: NixpkgsEntry): NixpkgsAttribute {
+  return { attribute, pname, version, requirements };
+}

@@ -61,8 +61,10 @@ export class Term {
 export type Cause =
   | { readonly kind: 'root' }
   | { readonly kind: 'dependency'; readonly text: string }
-  /** A dependency (written `dependency`) that no candidate satisfies, and why. */
-  | { readonly kind: 'noCandidates'; readonly dependency: string; readonly reason: string }
+  /** "If the other package is selected, only as `text`": pip's constraints, conda's `constrains`. */
+  | { readonly kind: 'constraint'; readonly text: string }
+  /** Dependencies that no candidate satisfies, as written, each with the reason. */
+  | { readonly kind: 'noCandidates'; readonly missing: readonly { readonly dependency: string; readonly reason: string }[] }
   /** `reason` completes "<package> <version> …", e.g. "requires Python >=3.12". */
   | { readonly kind: 'unavailable'; readonly reason: string }
   | { readonly kind: 'derived'; readonly conflict: Incompatibility; readonly other: Incompatibility };

@@ -134,8 +134,12 @@ class Explanation {
     if (cause.kind === 'dependency' && depender && terms.length === 2) {
       return `${this.subject(depender)} ${depender.pkg === ROOT ? 'require' : 'depends on'} ${cause.text}`;
     }
+    if (cause.kind === 'constraint' && depender && terms.length === 2) {
+      return `${this.subject(depender)} ${depender.pkg === ROOT ? 'constrain' : 'constrains'} ${cause.text}`;
+    }
     if (cause.kind === 'noCandidates' && depender) {
-      return `${this.subject(depender)} ${depender.pkg === ROOT ? 'require' : 'depends on'} ${cause.dependency} (${cause.reason})`;
+      const missing = cause.missing.map((m) => `${m.dependency} (${m.reason})`);
+      return `${this.subject(depender)} ${depender.pkg === ROOT ? 'require' : 'depends on'} ${listText(missing)}`;
     }
     if (cause.kind === 'unavailable' && depender) return `${this.subject(depender)} ${cause.reason}`;
     if (cause.kind === 'root') return 'the requirements are wanted';

@@ -30,6 +30,11 @@ export interface SolverDependency {
   readonly allowed: CandidateSet;
   /** How the dependency was written, for explanations (`b>=2`). */
   readonly text: string;
+  /**
+   * `requires` (the default): `pkg` must be selected, with an allowed candidate. `constrains`:
+   * `pkg` need not be selected, but if it is, only with an allowed candidate (pip's `-c`).
+   */
+  readonly kind?: 'requires' | 'constrains';
 }
 
 export type CandidateDependencies =
@@ -233,8 +238,24 @@ export class Solver {
       this.addIncompatibility(new Incompatibility([new Term(pkg, self, true)], { kind: 'unavailable', reason: result.unavailable }));
       return pkg;
     }
+    // Dependencies nothing satisfies make the candidate unusable: say so once, naming all of them.
+    const missing = new Map<string, SolverDependency>();
+    for (const dependency of result.dependencies) {
+      if (dependency.kind !== 'constrains' && dependency.pkg !== pkg && dependency.allowed.isEmpty) missing.set(dependency.text, dependency);
+    }
+    if (missing.size > 0) {
+      this.addMergedIncompatibility(pkg, candidate, `missing\0${[...missing.keys()].join('\0')}`, (dependers) =>
+        new Incompatibility([new Term(pkg, dependers, true)], {
+          kind: 'noCandidates',
+          missing: [...missing.values()].map((d) => ({ dependency: d.text, reason: this.provider.explainNoCandidates(d) })),
+        }),
+      );
+      return pkg;
+    }
     let conflict = false;
     for (const dependency of result.dependencies) {
+      // A constraint that allows every candidate says nothing.
+      if (dependency.kind === 'constrains' && dependency.allowed.isFull) continue;
       if (dependency.pkg === pkg) {
         // A package requiring itself: satisfied by its own candidate, or impossible.
         if (dependency.allowed.has(candidate)) continue;
@@ -255,34 +276,47 @@ export class Solver {
   /**
    * The incompatibility "candidate of pkg depends on dependency", merged with the same
    * dependency of other candidates already tried (so explanations say "a >=1.0 depends on b"
-   * rather than listing every version). A dependency admitting nothing makes the candidate
-   * unusable, with the provider's reason.
+   * rather than listing every version).
    */
   private dependencyIncompatibility(pkg: string, candidate: number, dependency: SolverDependency): Incompatibility {
-    const size = this.size(pkg);
     const depSize = this.size(dependency.pkg);
     if (dependency.allowed.size !== depSize) {
       throw new Error(`internal: dependency on ${dependency.pkg} has a set of ${dependency.allowed.size}, not ${depSize} candidates`);
     }
-    const empty = dependency.allowed.isEmpty;
-    const key = `${pkg}\0${dependency.pkg}\0${empty ? dependency.text : [...dependency.allowed].join(',')}`;
-    const previous = this.dependencyIncompatibilities.get(key);
-    let dependers = CandidateSet.of(size, [candidate]);
+    const kind = dependency.kind ?? 'requires';
+    return this.addMergedIncompatibility(pkg, candidate, `${kind}\0${dependency.pkg}\0${[...dependency.allowed].join(',')}`, (dependers) =>
+      kind === 'constrains'
+        ? // "pkg, and dependency.pkg outside the allowed set" cannot both hold.
+          new Incompatibility([new Term(pkg, dependers, true), new Term(dependency.pkg, dependency.allowed.complement(), true)], {
+            kind: 'constraint',
+            text: dependency.text,
+          })
+        : new Incompatibility([new Term(pkg, dependers, true), new Term(dependency.pkg, dependency.allowed, false)], {
+            kind: 'dependency',
+            text: dependency.text,
+          }),
+    );
+  }
+
+  /**
+   * Adds the incompatibility `make` builds for a set of candidates of `pkg`: the candidate, plus
+   * those that earlier incompatibilities with the same key were made for (which it replaces).
+   */
+  private addMergedIncompatibility(
+    pkg: string,
+    candidate: number,
+    key: string,
+    make: (dependers: CandidateSet) => Incompatibility,
+  ): Incompatibility {
+    const fullKey = `${pkg}\0${key}`;
+    const previous = this.dependencyIncompatibilities.get(fullKey);
+    let dependers = CandidateSet.of(this.size(pkg), [candidate]);
     if (previous) {
       dependers = dependers.or(previous.term(pkg)!.set);
       this.removeIncompatibility(previous);
     }
-    const incompatibility = empty
-      ? new Incompatibility([new Term(pkg, dependers, true)], {
-          kind: 'noCandidates',
-          dependency: dependency.text,
-          reason: this.provider.explainNoCandidates(dependency),
-        })
-      : new Incompatibility([new Term(pkg, dependers, true), new Term(dependency.pkg, dependency.allowed, false)], {
-          kind: 'dependency',
-          text: dependency.text,
-        });
-    this.dependencyIncompatibilities.set(key, incompatibility);
+    const incompatibility = make(dependers);
+    this.dependencyIncompatibilities.set(fullKey, incompatibility);
     this.addIncompatibility(incompatibility);
     return incompatibility;
   }

@@ -46,9 +46,13 @@ export class ToyProvider implements SolverProvider, Describer {
     return `${pkg} ${[...set].map((i) => versions[i]).reverse().join(' | ')}`;
   }
 
-  /** Solves and returns package → version. */
-  solve(requirements: string[]): Record<string, string> {
-    const solution = new Solver(this, requirements.map((text) => this.dependency(text))).solve();
+  /** Solves and returns package → version; `constraints` apply only to packages selected anyway. */
+  solve(requirements: string[], constraints: string[] = []): Record<string, string> {
+    const roots = [
+      ...requirements.map((text) => this.dependency(text)),
+      ...constraints.map((text) => ({ ...this.dependency(text), kind: 'constrains' as const })),
+    ];
+    const solution = new Solver(this, roots).solve();
     return Object.fromEntries([...solution].map(([pkg, i]) => [pkg, this.versions(pkg)[i]!]).sort());
   }
 }

@@ -108,6 +108,18 @@ describe('Solver', () => {
     assert.ok(text.split('\n').length <= 3, text);
   });
 
+  it('applies constraints only to packages that are selected anyway', () => {
+    const provider = new ToyProvider({ a: { '1.0': ['b'], '2.0': ['b'] }, b: { '1.0': [], '2.0': [] }, c: { '1.0': [] } });
+    assert.deepEqual(provider.solve(['a'], ['b<2', 'c>5']), { a: '2.0', b: '1.0' });
+    const failing = new ToyProvider({ a: { '1.0': ['b>=2'] }, b: { '1.0': [], '2.0': [] } });
+    assert.throws(() => failing.solve(['a'], ['b<2']), SolveFailure);
+    try {
+      failing.solve(['a'], ['b<2']);
+    } catch (error) {
+      assert.match(explainFailure((error as SolveFailure).incompatibility, failing), /you constrain b<2/);
+    }
+  });
+
   it('handles dependency cycles without looping', () => {
     const provider = new ToyProvider({ a: { '1.0': ['b'] }, b: { '1.0': ['a'] } });
     assert.deepEqual(provider.solve(['a']), { a: '1.0', b: '1.0' });

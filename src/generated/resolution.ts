@@ -1,0 +1,141 @@
+/* Generated from schemas/resolution.schema.json by scripts/generate-types.ts (npm run generate). Do not edit. */
+
+/**
+ * The resolver's answer, read by the Nix library with builtins.fromJSON; saved, it is the lock file (mach-nix.lock.json). Either a resolution or, when there is none, the reason.
+ */
+export type ResolutionDocument = Resolution | ResolutionFailure;
+export type Source = WheelSource | SdistSource | NixpkgsSource | CondaSource | UrlSource;
+
+export interface Resolution {
+  lockVersion: 1;
+  /**
+   * mach-nix and its version.
+   */
+  generator: string;
+  /**
+   * sha256 of the canonical JSON of the resolve request answered; null when resolved from the command line.
+   */
+  inputHash: string | null;
+  target: Target;
+  data: {
+    depsTimestamp: number | null;
+    fetcherCommit: string | null;
+  };
+  /**
+   * The provider preferences in effect, _default included.
+   */
+  providers: {
+    [k: string]: string[] | undefined;
+  };
+  /**
+   * Names of the packages asked for, sorted.
+   */
+  roots: string[];
+  /**
+   * Every resolved package by PEP 503 name.
+   */
+  packages: {
+    [k: string]: Package | undefined;
+  };
+  /**
+   * Local paths and editable installs of the requirements, not resolved here: the Nix library builds them.
+   */
+  localSources: LocalSource[];
+  notes: string[];
+}
+export interface Target {
+  python: string;
+  platform: 'x86_64-linux' | 'aarch64-linux' | 'x86_64-darwin' | 'aarch64-darwin';
+  glibc: string | null;
+  macos: string | null;
+}
+export interface Package {
+  /**
+   * PEP 503 name: the attribute in the Python package set.
+   */
+  name: string;
+  /**
+   * As the data spells it (file names and URLs use it).
+   */
+  version: string;
+  /**
+   * wheel, sdist, nixpkgs, conda/<channel> or url.
+   */
+  provider: string;
+  source: Source;
+  /**
+   * Runtime dependencies (names), extras' included; null when unknown (a nixpkgs package keeps its own).
+   */
+  dependencies: string[] | null;
+  /**
+   * Needed only to build it (setup_requires); null when unknown.
+   */
+  buildDependencies: string[] | null;
+  /**
+   * Extras selected, unioned over every requirement.
+   */
+  extras: string[];
+  root: boolean;
+  /**
+   * Dependencies left out of `dependencies`/`buildDependencies` to break a dependency cycle (Nix derivations cannot form one).
+   */
+  cycleDependencies: string[];
+  notes: string[];
+}
+export interface WheelSource {
+  type: 'wheel';
+  filename: string;
+  url: string | null;
+  /**
+   * SRI hash.
+   */
+  hash: string | null;
+}
+export interface SdistSource {
+  type: 'sdist';
+  filename: string | null;
+  url: string | null;
+  hash: string | null;
+  /**
+   * The python key of pypi-deps-db whose metadata was used.
+   */
+  pythonKey: string;
+}
+export interface NixpkgsSource {
+  type: 'nixpkgs';
+  attribute: string;
+}
+export interface CondaSource {
+  type: 'conda';
+  channel: string;
+  subdir: string;
+  filename: string;
+  build: string;
+  url: string;
+  hash: string | null;
+}
+export interface UrlSource {
+  type: 'url';
+  url: string;
+}
+export interface LocalSource {
+  kind: 'editable' | 'path';
+  target: string;
+  extras: string[];
+  /**
+   * Where it was written (file:line).
+   */
+  from: string;
+}
+export interface ResolutionFailure {
+  lockVersion: 1;
+  generator: string;
+  inputHash: string | null;
+  error: {
+    kind: 'unsatisfiable' | 'input' | 'data';
+    /**
+     * What went wrong, with the explanation of a conflict.
+     */
+    message: string;
+  };
+}

@@ -1,0 +1,274 @@
+/**
+ * The candidates of one package, in mach-nix's preference order: provider by provider as the
+ * settings list them, each provider's candidates newest version first. The solver always tries
+ * the first allowed candidate, so the newest version of the first provider with a usable
+ * candidate wins, and later providers are reached only by backtracking (mach-nix §4.3).
+ *
+ * - wheel: one candidate per version, the best installable file for the target (wheel-tags
+ *   preference order) among those whose Requires-Python admits the target Python;
+ * - sdist: one per version with dependency data for the target Python (or the nearest older
+ *   Python, noted on the candidate);
+ * - nixpkgs: one per version the nixpkgs python set has;
+ * - conda/<channel>: one per record (builds differ), newest version and build number first.
+ *
+ * Versions that cannot be used are not candidates; why each was left out is kept, so that a
+ * "no candidate" explanation can say it.
+ */
+import { fnmatch } from './fnmatch.js';
+import { type Version, SpecifierSet, tryParseVersion } from '../pep440.js';
+import type { MarkerEnvironment } from '../pep508.js';
+import type { CondaRecord, DependencySource, DistributionFile, SdistRelease, WheelRelease } from '../db/source.js';
+import { selectWheel, wheelRank, type Target as WheelTarget } from '../wheel-tags.js';
+import {
+  type CandidateDependencies,
+  type Dependency,
+  InvalidMetadata,
+  UNKNOWN_DEPENDENCIES,
+  parseDependency,
+  requirementsTextDependencies,
+  requiresDistDependencies,
+  sdistDependencies,
+} from './dependencies.js';
+import type { ProviderName } from './settings.js';
+
+export type CandidateSource =
+  | { readonly kind: 'wheel'; readonly file: WheelRelease; readonly download: DistributionFile | null }
+  | { readonly kind: 'sdist'; readonly release: SdistRelease; readonly download: DistributionFile | null }
+  | { readonly kind: 'nixpkgs'; readonly attribute: string; readonly dependenciesKnown: boolean }
+  | { readonly kind: 'conda'; readonly record: CondaRecord }
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'virtual'; readonly description: string };
+
+export interface Candidate {
+  /** PEP 503 name. */
+  readonly key: string;
+  readonly version: Version;
+  /** The version as the data spells it (what file names and URLs use). */
+  readonly versionText: string;
+  readonly provider: ProviderName | 'url' | 'target';
+  readonly source: CandidateSource;
+  /** Facts worth telling the user about this choice (e.g. which Python's metadata was used). */
+  readonly notes: readonly string[];
+  /** What it depends on for the target; throws `InvalidMetadata` for broken metadata. */
+  dependencies(): CandidateDependencies;
+}
+
+export interface CandidateContext {
+  readonly source: DependencySource;
+  readonly environment: MarkerEnvironment;
+  readonly wheelTarget: WheelTarget;
+  /** The target's full Python version, checked against Requires-Python. */
+  readonly pythonFull: string;
+  readonly python: { readonly major: number; readonly minor: number };
+}
+
+/** Why a version of a package is not a candidate. */
+export interface Rejection {
+  readonly provider: ProviderName;
+  readonly version: string;
+  readonly reason: string;
+}
+
+export interface CandidateList {
+  readonly candidates: readonly Candidate[];
+  readonly rejected: readonly Rejection[];
+}
+
+function byVersionDescending(a: Candidate, b: Candidate): number {
+  return b.version.compare(a.version) || (a.versionText < b.versionText ? -1 : a.versionText > b.versionText ? 1 : 0);
+}
+
+function memo<T>(compute: () => T): () => T {
+  let value: { v: T } | null = null;
+  return () => (value ??= { v: compute() }).v;
+}
+
+/** Requires-Python admits the target; an unparseable value refuses it (mach-nix did the same). */
+function admitsPython(requiresPython: string | null, context: CandidateContext): string | null {
+  if (requiresPython === null || requiresPython.trim() === '') return null;
+  let set: SpecifierSet;
+  try {
+    set = SpecifierSet.parse(requiresPython);
+  } catch {
+    return `has an invalid Requires-Python ${JSON.stringify(requiresPython)}`;
+  }
+  return set.contains(context.pythonFull) ? null : `requires Python ${requiresPython}`;
+}
+
+export function wheelCandidates(key: string, dataKeys: readonly string[], context: CandidateContext): CandidateList {
+  const byVersion = new Map<string, WheelRelease[]>();
+  for (const dataKey of dataKeys) {
+    for (const file of context.source.wheelReleases(dataKey)) {
+      const list = byVersion.get(file.version);
+      if (list) list.push(file);
+      else byVersion.set(file.version, [file]);
+    }
+  }
+  const candidates: Candidate[] = [];
+  const rejected: Rejection[] = [];
+  for (const [versionText, files] of byVersion) {
+    const version = tryParseVersion(versionText);
+    if (version === null) {
+      rejected.push({ provider: 'wheel', version: versionText, reason: 'is not a PEP 440 version' });
+      continue;
+    }
+    const installable = files.filter((f) => wheelRank(f.filename, context.wheelTarget) !== null);
+    if (installable.length === 0) {
+      const tags = [...new Set(files.map((f) => f.filename.split('-').slice(-3).join('-').replace(/\.whl$/, '')))].sort();
+      rejected.push({ provider: 'wheel', version: versionText, reason: `has no wheel for this target (only ${tags.join(', ')})` });
+      continue;
+    }
+    const pythonProblems = installable.map((f) => admitsPython(f.requiresPython, context));
+    const usable = installable.filter((_, i) => pythonProblems[i] === null);
+    const file = selectWheel(usable, (f) => f.filename, context.wheelTarget);
+    if (file === null) {
+      rejected.push({ provider: 'wheel', version: versionText, reason: pythonProblems.find((p) => p !== null)! });
+      continue;
+    }
+    const download = dataKeys.flatMap((k) => context.source.files(k, versionText)).find((f) => f.filename === file.filename) ?? null;
+    candidates.push({
+      key, version, versionText, provider: 'wheel',
+      source: { kind: 'wheel', file, download },
+      notes: download === null ? ['no download URL and hash are known for this wheel'] : [],
+      dependencies: memo(() => requiresDistDependencies(file.requiresDist, context.environment)),
+    });
+  }
+  return { candidates: candidates.sort(byVersionDescending), rejected };
+}
+
+export function sdistCandidates(key: string, dataKeys: readonly string[], context: CandidateContext): CandidateList {
+  const candidates: Candidate[] = [];
+  const rejected: Rejection[] = [];
+  const seen = new Set<string>();
+  for (const dataKey of dataKeys) {
+    for (const release of context.source.sdistReleases(dataKey, context.python)) {
+      const version = tryParseVersion(release.version);
+      if (version === null) {
+        rejected.push({ provider: 'sdist', version: release.version, reason: 'is not a PEP 440 version' });
+        continue;
+      }
+      if (seen.has(version.toString())) continue;
+      const problem = admitsPython(release.requiresPython, context);
+      if (problem !== null) {
+        rejected.push({ provider: 'sdist', version: release.version, reason: problem });
+        continue;
+      }
+      seen.add(version.toString());
+      const download = context.source.files(dataKey, release.version).find((f) => f.kind === 'sdist') ?? null;
+      const notes: string[] = [];
+      if (!release.exactPythonKey) {
+        const older = `${release.pythonKey[0]}.${release.pythonKey.slice(1)}`;
+        notes.push(`sdist metadata of Python ${older} used: the data has none for Python ${context.python.major}.${context.python.minor}`);
+      }
+      if (download === null) notes.push('no download URL and hash are known for this sdist');
+      candidates.push({
+        key, version, versionText: release.version, provider: 'sdist',
+        source: { kind: 'sdist', release, download },
+        notes,
+        dependencies: memo(() => sdistDependencies(release, context.environment)),
+      });
+    }
+  }
+  return { candidates: candidates.sort(byVersionDescending), rejected };
+}
+
+/**
+ * nixpkgs packages. Dependencies come, in this order, from the attribute's own `requirements`
+ * (mach-nix-built packages), the sdist data of the same version, the wheel data of the same
+ * version; otherwise they are unknown and the Nix side keeps nixpkgs' own inputs (mach-nix §4.5).
+ */
+export function nixpkgsCandidates(key: string, dataKeys: readonly string[], context: CandidateContext): CandidateList {
+  const attributes = dataKeys.flatMap((k) => context.source.nixpkgsAttributes(k));
+  const byVersion = new Map<string, typeof attributes>();
+  const rejected: Rejection[] = [];
+  for (const attribute of attributes) {
+    const version = tryParseVersion(attribute.version);
+    if (version === null) {
+      rejected.push({ provider: 'nixpkgs', version: attribute.version, reason: `(attribute ${attribute.attribute}) is not a PEP 440 version` });
+      continue;
+    }
+    const list = byVersion.get(version.toString());
+    if (list) list.push(attribute);
+    else byVersion.set(version.toString(), [attribute]);
+  }
+  const candidates: Candidate[] = [];
+  for (const [, sameVersion] of byVersion) {
+    // Among attributes of one version, mach-nix picked the name closest in length to the PyPI name.
+    const attribute = [...sameVersion].sort(
+      (a, b) => Math.abs(a.attribute.length - key.length) - Math.abs(b.attribute.length - key.length) || (a.attribute < b.attribute ? -1 : 1),
+    )[0]!;
+    const version = tryParseVersion(attribute.version)!;
+    const fromData = () => {
+      const sdist = dataKeys.flatMap((k) => context.source.sdistReleases(k, context.python)).find((r) => tryParseVersion(r.version)?.equals(version));
+      if (sdist) return sdistDependencies(sdist, context.environment);
+      const wheel = dataKeys.flatMap((k) => context.source.wheelReleases(k)).find((w) => tryParseVersion(w.version)?.equals(version));
+      if (wheel) return requiresDistDependencies(wheel.requiresDist, context.environment);
+      return null;
+    };
+    const dependencies = memo(() =>
+      attribute.requirements !== null ? requirementsTextDependencies(attribute.requirements, context.environment) : fromData() ?? UNKNOWN_DEPENDENCIES,
+    );
+    const known = attribute.requirements !== null || fromData() !== null;
+    candidates.push({
+      key, version, versionText: attribute.version, provider: 'nixpkgs',
+      source: { kind: 'nixpkgs', attribute: attribute.attribute, dependenciesKnown: known },
+      notes: known ? [] : ['dependencies unknown to mach-nix: nixpkgs\' own inputs are kept'],
+      dependencies,
+    });
+  }
+  return { candidates: candidates.sort(byVersionDescending), rejected };
+}
+
+/** Conda records of a channel usable on the target (no PyPy builds, a matching `python` dependency). */
+export function condaCandidates(key: string, dataKeys: readonly string[], channel: string, context: CandidateContext): CandidateList {
+  const provider: ProviderName = `conda/${channel}`;
+  const candidates: Candidate[] = [];
+  const rejected: Rejection[] = [];
+  const records = dataKeys.flatMap((k) => context.source.condaRecords(channel, k));
+  for (const record of records) {
+    const label = `${record.version} (build ${record.build})`;
+    const version = tryParseVersion(record.version);
+    if (version === null) {
+      rejected.push({ provider, version: label, reason: 'is not a PEP 440 version' });
+      continue;
+    }
+    let depends: Dependency[];
+    try {
+      depends = record.depends.map(parseDependency);
+    } catch (error) {
+      rejected.push({ provider, version: label, reason: `has an invalid dependency: ${(error as Error).message}` });
+      continue;
+    }
+    if (depends.some((d) => d.key === 'pypy' || d.key === 'pypy3')) {
+      rejected.push({ provider, version: label, reason: 'is built for PyPy' });
+      continue;
+    }
+    const python = depends.find((d) => d.key === 'python');
+    if (python && !python.anyOf.some((set) => set.contains(context.pythonFull))) {
+      rejected.push({ provider, version: label, reason: `requires ${python.text}` });
+      continue;
+    }
+    const runtime = depends.filter((d) => d.key !== 'python');
+    candidates.push({
+      key, version, versionText: record.version, provider,
+      source: { kind: 'conda', record },
+      notes: record.sha256 === null ? ['the channel data has no sha256 for this file'] : [],
+      dependencies: () => ({ runtime, build: [], extra: () => [] }),
+    });
+  }
+  candidates.sort(
+    (a, b) =>
+      b.version.compare(a.version) ||
+      (b.source as { record: CondaRecord }).record.buildNumber - (a.source as { record: CondaRecord }).record.buildNumber ||
+      ((a.source as { record: CondaRecord }).record.filename < (b.source as { record: CondaRecord }).record.filename ? -1 : 1),
+  );
+  return { candidates, rejected };
+}
+
+/** Whether a candidate satisfies a conda build-string pattern (non-conda candidates have no build). */
+export function matchesBuild(candidate: Candidate, pattern: string | null): boolean {
+  if (pattern === null) return true;
+  return candidate.source.kind === 'conda' && fnmatch(candidate.source.record.build, pattern);
+}
+
+export { InvalidMetadata };

@@ -1,0 +1,341 @@
+/**
+ * Python packages for the solver: what the candidates of a package are (`candidates.ts`), what
+ * each depends on for the target, which candidates a requirement admits, and how to explain it
+ * when nothing does.
+ *
+ * Package identities the solver sees:
+ * - `name` — a project, by PEP 503 name;
+ * - `name[extra]` — the extra of a project, a virtual package with the project's candidates,
+ *   whose candidate i requires candidate i of `name` plus the extra's dependencies. Requesting
+ *   several extras thus unions their dependencies on one version of `name` (mach-nix's rule);
+ * - `__glibc`, `__cuda`, `__unix`, `__linux`, `__osx` — conda's virtual packages, with one
+ *   candidate each from the explicit target (never from the machine running the resolver).
+ */
+import { Version } from '../pep440.js';
+import { CandidateSet } from '../resolver/candidate-set.js';
+import type { Describer } from '../resolver/report.js';
+import type { CandidateDependencies as SolverCandidateDependencies, SolverDependency, SolverProvider } from '../resolver/solver.js';
+import type { DependencySource } from '../db/source.js';
+import { compareText } from '../db/source.js';
+import {
+  type Candidate,
+  type CandidateContext,
+  type Rejection,
+  condaCandidates,
+  matchesBuild,
+  nixpkgsCandidates,
+  sdistCandidates,
+  wheelCandidates,
+} from './candidates.js';
+import { type CandidateDependencies, type Dependency, InvalidMetadata, UNKNOWN_DEPENDENCIES } from './dependencies.js';
+import type { ProviderName, ProviderSettings } from './settings.js';
+import { type ResolveTarget, markerEnvironment, pythonFullVersion, pythonTarget, wheelTarget } from './target.js';
+
+export interface PythonProviderOptions {
+  readonly source: DependencySource;
+  readonly settings: ProviderSettings;
+  readonly target: ResolveTarget;
+  /** Projects required as `name @ url`: that URL is their only candidate. */
+  readonly urls?: ReadonlyMap<string, string>;
+  /** pip's `--pre`: prereleases are as good as final releases. */
+  readonly prereleases?: boolean;
+  /**
+   * Projects whose every requirement admits the prereleases it matches, because some requirement
+   * on them names a prerelease (pip judges prereleases by all requirements on a project together).
+   */
+  readonly prereleasesFor?: ReadonlySet<string>;
+  /** The CUDA version conda's `__cuda` stands for; none when absent. */
+  readonly cudaVersion?: string | null;
+}
+
+interface PackageCandidates {
+  readonly candidates: readonly Candidate[];
+  readonly rejected: readonly Rejection[];
+  /** The data's keys of the project (empty: no data knows it). */
+  readonly dataKeys: readonly string[];
+}
+
+/** `name[extra]` → [name, extra]; a plain name → [name, null]. */
+export function splitPackage(pkg: string): [string, string | null] {
+  const open = pkg.indexOf('[');
+  return open === -1 ? [pkg, null] : [pkg.slice(0, open), pkg.slice(open + 1, -1)];
+}
+
+const MAX_LISTED = 6;
+
+function listVersions(versions: readonly string[]): string {
+  return versions.length <= MAX_LISTED ? versions.join(', ') : `${versions.slice(0, MAX_LISTED).join(', ')}, … (${versions.length} in all)`;
+}
+
+export class PythonProvider implements SolverProvider, Describer {
+  private readonly context: CandidateContext;
+  private readonly packages = new Map<string, PackageCandidates>();
+  private readonly allowedSets = new Map<string, CandidateSet>();
+  /** Projects some requirement met so far names a prerelease of. */
+  readonly namingPrereleases = new Set<string>();
+  /** The dependencies behind solver dependencies (package and text), for explanations. */
+  private readonly written = new Map<string, Dependency>();
+  /** Texts of the dependencies that produced each candidate set, to describe sets by them. */
+  private readonly setTexts = new Map<string, Map<string, string>>();
+
+  constructor(private readonly options: PythonProviderOptions) {
+    this.context = {
+      source: options.source,
+      environment: markerEnvironment(options.target),
+      wheelTarget: wheelTarget(options.target),
+      pythonFull: pythonFullVersion(options.target),
+      python: pythonTarget(options.target),
+    };
+  }
+
+  get environment() {
+    return this.context.environment;
+  }
+
+  /** The candidates of a project (or of the project of an extra), most preferred first. */
+  candidates(pkg: string): readonly Candidate[] {
+    return this.packageCandidates(splitPackage(pkg)[0]).candidates;
+  }
+
+  private packageCandidates(key: string): PackageCandidates {
+    let entry = this.packages.get(key);
+    if (entry) return entry;
+    const url = this.options.urls?.get(key);
+    if (url !== undefined) {
+      entry = { candidates: [urlCandidate(key, url)], rejected: [], dataKeys: [] };
+    } else if (key.startsWith('__')) {
+      entry = { candidates: this.virtualCandidates(key), rejected: [], dataKeys: [] };
+    } else {
+      const dataKeys = this.options.source.keys(key);
+      const candidates: Candidate[] = [];
+      const rejected: Rejection[] = [];
+      for (const provider of this.options.settings.forPackage(key)) {
+        const list =
+          provider === 'wheel' ? wheelCandidates(key, dataKeys, this.context)
+          : provider === 'sdist' ? sdistCandidates(key, dataKeys, this.context)
+          : provider === 'nixpkgs' ? nixpkgsCandidates(key, dataKeys, this.context)
+          : condaCandidates(key, dataKeys, provider.slice('conda/'.length), this.context);
+        candidates.push(...list.candidates);
+        rejected.push(...list.rejected);
+      }
+      entry = { candidates, rejected, dataKeys };
+    }
+    this.packages.set(key, entry);
+    return entry;
+  }
+
+  /** conda's virtual packages, described by the target (mach-nix read some from the build machine). */
+  private virtualCandidates(key: string): Candidate[] {
+    const linux = this.options.target.platform.endsWith('-linux');
+    const versions: Record<string, string | null | undefined> = {
+      __unix: '0',
+      __linux: linux ? '0' : null,
+      __glibc: linux ? this.options.target.glibc : null,
+      __osx: linux ? null : this.options.target.macos ?? '11.0',
+      __cuda: this.options.cudaVersion,
+    };
+    const version = versions[key];
+    if (version === null || version === undefined) return [];
+    return [{
+      key, version: Version.parse(version), versionText: version, provider: 'target',
+      source: { kind: 'virtual', description: `conda virtual package of the target` }, notes: [],
+      dependencies: () => UNKNOWN_DEPENDENCIES,
+    }];
+  }
+
+  candidateCount(pkg: string): number {
+    return this.candidates(pkg).length;
+  }
+
+  /** What a candidate's metadata says, or why it cannot be used. */
+  candidateDependencies(pkg: string, index: number): CandidateDependencies | { unavailable: string } {
+    const candidate = this.candidates(pkg)[index]!;
+    try {
+      return candidate.dependencies();
+    } catch (error) {
+      if (error instanceof InvalidMetadata) return { unavailable: error.message };
+      throw error;
+    }
+  }
+
+  dependencies(pkg: string, index: number): SolverCandidateDependencies {
+    const [key, extra] = splitPackage(pkg);
+    const metadata = this.candidateDependencies(pkg, index);
+    if ('unavailable' in metadata) return metadata;
+    if (extra === null) {
+      return { dependencies: [...metadata.runtime, ...metadata.build].flatMap((d) => this.solverDependencies(d)) };
+    }
+    const candidate = this.candidates(key)[index]!;
+    const self: SolverDependency = {
+      pkg: key,
+      allowed: CandidateSet.of(this.candidateCount(key), [index]),
+      text: `${key}==${candidate.versionText}`,
+    };
+    return { dependencies: [self, ...metadata.extra(extra).flatMap((d) => this.solverDependencies(d))] };
+  }
+
+  /**
+   * A dependency as the solver sees it: on the project, and on each requested extra, both
+   * restricted to the candidates the dependency admits.
+   */
+  solverDependencies(dependency: Dependency, kind: 'requires' | 'constrains' = 'requires'): SolverDependency[] {
+    const allowed = this.allowed(dependency);
+    const base: SolverDependency = { pkg: dependency.key, allowed, text: dependency.text, kind };
+    const all = [base, ...dependency.extras.map((extra) => ({ ...base, pkg: `${dependency.key}[${extra}]` }))];
+    for (const d of all) this.written.set(`${d.pkg}\0${d.text}`, dependency);
+    return all;
+  }
+
+  /**
+   * The candidates a dependency admits, by pip's prerelease rule: a prerelease only when the
+   * specifier names one, or when no final release matches (or with `--pre`).
+   */
+  allowed(dependency: Dependency): CandidateSet {
+    const key = `${dependency.key}\0${dependency.url ?? ''}\0${dependency.build ?? ''}\0${dependency.anyOf.join('|')}`;
+    let set = this.allowedSets.get(key);
+    if (!set) {
+      const candidates = this.candidates(dependency.key);
+      const eligible = candidates
+        .map((candidate, index) => ({ candidate, index }))
+        .filter(({ candidate }) => matchesBuild(candidate, dependency.build) && (dependency.url === null || candidate.source.kind === 'url'));
+      const admitted = new Set<number>();
+      const prereleases = this.options.prereleases || this.options.prereleasesFor?.has(dependency.key) ? true : undefined;
+      if (dependency.anyOf.some((specifier) => specifier.impliesPrereleases)) this.namingPrereleases.add(dependency.key);
+      for (const specifier of dependency.anyOf) {
+        const urlCandidate = eligible.length === 1 && eligible[0]!.candidate.source.kind === 'url';
+        // A direct URL is what was asked for, whatever version it turns out to be.
+        const matching = urlCandidate ? eligible : specifier.filter(eligible, ({ candidate }) => candidate.version, { prereleases });
+        for (const { index } of matching) admitted.add(index);
+      }
+      set = CandidateSet.of(candidates.length, admitted);
+      this.allowedSets.set(key, set);
+    }
+    this.rememberText(dependency.key, set, dependency.text);
+    for (const extra of dependency.extras) this.rememberText(`${dependency.key}[${extra}]`, set, dependency.text);
+    return set;
+  }
+
+  private rememberText(pkg: string, set: CandidateSet, text: string): void {
+    let texts = this.setTexts.get(pkg);
+    if (!texts) this.setTexts.set(pkg, (texts = new Map()));
+    const id = [...set].join(',');
+    if (!texts.has(id)) texts.set(id, text);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Explanations
+  // -------------------------------------------------------------------------------------------
+
+  private dataDate(): string {
+    const timestamp = this.options.source.info().depsTimestamp;
+    return timestamp === null ? '' : ` (data of ${new Date(timestamp * 1000).toISOString().slice(0, 10)})`;
+  }
+
+  explainNoCandidates(dependency: SolverDependency): string {
+    const [key] = splitPackage(dependency.pkg);
+    const entry = this.packageCandidates(key);
+    const selected = this.options.settings.forPackage(key);
+    if (key.startsWith('__')) return `the target does not provide the conda virtual package ${key}`;
+    if (entry.candidates.length > 0) {
+      const versions = [...new Set(entry.candidates.map((c) => c.versionText))];
+      const written = this.written.get(`${dependency.pkg}\0${dependency.text}`);
+      const rejectedMatching = entry.rejected.filter((r) => {
+        const version = tryVersion(r.version);
+        return version !== null && written !== undefined && written.anyOf.some((set) => set.contains(version));
+      });
+      const why = rejectedMatching.length > 0 ? `; ${summarizeRejections(rejectedMatching)}` : '';
+      return `no candidate of ${key} matches it; ${key} has ${listVersions(versions)}${why}`;
+    }
+    if (entry.rejected.length > 0) return `no version of ${key} can be used here: ${summarizeRejections(entry.rejected)}`;
+    if (entry.dataKeys.length === 0) {
+      return `${key} is not in the dependency data${this.dataDate()}: it may be newer than the data, or misspelled`;
+    }
+    const others = this.providersWith(key, entry.dataKeys).filter((p) => !selected.includes(p));
+    const from = `${selected.length === 1 ? 'provider' : 'providers'} ${selected.join(', ')}`;
+    if (others.length === 0) return `the dependency data${this.dataDate()} has nothing of ${key} for the ${from}`;
+    return `${key} is not available from the ${from}${this.dataDate()}, but from ${others.join(', ')}: add ${others.length === 1 ? 'it' : 'them'} to providers.${key} to use ${others.length === 1 ? 'it' : 'them'}`;
+  }
+
+  /** Providers whose data knows a project at all. */
+  private providersWith(key: string, dataKeys: readonly string[]): ProviderName[] {
+    const found = new Set<ProviderName>();
+    for (const dataKey of dataKeys) {
+      const availability = this.options.source.has(dataKey);
+      if (availability.wheel) found.add('wheel');
+      if (availability.sdist) found.add('sdist');
+      if (availability.nixpkgs) found.add('nixpkgs');
+      for (const channel of availability.conda) found.add(`conda/${channel}`);
+    }
+    return [...found].sort(compareText) as ProviderName[];
+  }
+
+  describe(pkg: string, set: CandidateSet): string {
+    const candidates = this.candidates(pkg);
+    if (set.isFull) return pkg;
+    const members = [...set];
+    if (members.length === 1) {
+      const candidate = candidates[members[0]!]!;
+      const twins = candidates.filter((c) => c.version.equals(candidate.version)).length;
+      return `${pkg} ${candidate.versionText}${twins > 1 ? ` (${candidate.provider})` : ''}`;
+    }
+    const known = this.setTexts.get(pkg)?.get(members.join(','));
+    if (known !== undefined) return known;
+    return `${pkg} ${versionRuns(candidates, set)}`;
+  }
+}
+
+function tryVersion(text: string): Version | null {
+  try {
+    return Version.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function summarizeRejections(rejections: readonly Rejection[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const { provider, version, reason } of rejections) {
+    const label = `${reason} [${provider}]`;
+    byReason.set(label, [...(byReason.get(label) ?? []), version]);
+  }
+  return [...byReason].map(([reason, versions]) => `${listVersions(versions)} ${reason}`).join('; ');
+}
+
+/** A set of candidates as version ranges: `>=1.0,<=1.4 | ==2.0`, by the versions it contains. */
+function versionRuns(candidates: readonly Candidate[], set: CandidateSet): string {
+  const inSet = new Map<string, { version: Version; included: boolean }>();
+  candidates.forEach((candidate, index) => {
+    const id = candidate.version.toString();
+    const entry = inSet.get(id) ?? { version: candidate.version, included: false };
+    entry.included ||= set.has(index);
+    inSet.set(id, entry);
+  });
+  const sorted = [...inSet.values()].sort((a, b) => a.version.compare(b.version));
+  const runs: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= sorted.length; i++) {
+    const included = i < sorted.length && sorted[i]!.included;
+    if (included && start === -1) start = i;
+    if (!included && start !== -1) {
+      const lo = sorted[start]!.version.toString();
+      const hi = sorted[i - 1]!.version.toString();
+      if (start === i - 1) runs.push(`==${lo}`);
+      else if (start === 0) runs.push(`<=${hi}`);
+      else if (i === sorted.length) runs.push(`>=${lo}`);
+      else runs.push(`>=${lo},<=${hi}`);
+      start = -1;
+    }
+  }
+  return runs.join(' | ');
+}
+
+function urlCandidate(key: string, url: string): Candidate {
+  const fromFilename = /-(\d[^-]*?)(?:-[^-]+-[^-]+-[^-]+\.whl|\.tar\.gz|\.zip|\.tar\.bz2|\.tgz)$/.exec(url.split(/[?#]/)[0]!);
+  const versionText = fromFilename?.[1] ?? '0';
+  return {
+    key, version: tryVersion(versionText) ?? Version.parse('0'), versionText, provider: 'url',
+    source: { kind: 'url', url },
+    notes: ['a direct URL: its dependencies are not known to mach-nix and were not resolved'],
+    dependencies: () => UNKNOWN_DEPENDENCIES,
+  };
+}
