@@ -23,7 +23,14 @@ export class MachNixError extends Error {
   /** Process exit code the CLI uses for this error. */
   readonly exitCode: number = 1;
 
-  constructor(message: string) {
+  /**
+   * @param message one line
+   * @param details lines printed after it, for what cannot be said in one (a conflict's explanation)
+   */
+  constructor(
+    message: string,
+    readonly details: string | null = null,
+  ) {
     super(message);
     this.name = new.target.name;
   }

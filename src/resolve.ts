@@ -32,8 +32,12 @@ export interface ResolveOptions {
   readonly inputHash?: string | null;
 }
 
-/** No set of packages satisfies the requirements; `message` explains why, line by line. */
-export class ResolutionImpossible extends MachNixError {}
+/** No set of packages satisfies the requirements; `details` explains why, line by line. */
+export class ResolutionImpossible extends MachNixError {
+  constructor(readonly explanation: string) {
+    super('the requirements cannot be resolved:', explanation);
+  }
+}
 
 export interface ResolveOutcome {
   readonly resolution: Resolution;

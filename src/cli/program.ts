@@ -7,6 +7,7 @@ import { MachNixError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerDbCommands } from './db.js';
 import { registerRequirementsCommand } from './requirements.js';
+import { registerResolveCommand } from './resolve.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -21,7 +22,7 @@ const processIo: Io = {
 /** A subcommand module adds its commands to the program; `io` is where they write. */
 export type RegisterCommands = (program: Command, io: Io) => void;
 
-const commandModules: RegisterCommands[] = [registerDbCommands, registerRequirementsCommand];
+const commandModules: RegisterCommands[] = [registerDbCommands, registerRequirementsCommand, registerResolveCommand];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('mach-nix')
@@ -54,6 +55,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     }
     if (error instanceof MachNixError) {
       io.stderr(`error: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      if (error.details !== null) io.stderr(`${error.details}\n`);
       return error.exitCode;
     }
     io.stderr(`mach-nix: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -72,7 +72,7 @@ export function checkResolverCase(file: string, document: unknown, timings?: Cas
     outcome = { packages: Object.fromEntries(Object.values(resolution.packages).map((p) => [p!.name, p!.version])) };
   } catch (error) {
     if (!(error instanceof MachNixError)) throw error;
-    outcome = { failure: error instanceof ResolutionImpossible ? error.message : `${error.name}: ${error.message}` };
+    outcome = { failure: error instanceof ResolutionImpossible ? error.explanation : `${error.name}: ${error.message}` };
   } finally {
     source.close();
   }

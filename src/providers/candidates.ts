@@ -24,7 +24,7 @@ import {
   type Dependency,
   InvalidMetadata,
   UNKNOWN_DEPENDENCIES,
-  parseDependency,
+  parseCondaDependency,
   requirementsTextDependencies,
   requiresDistDependencies,
   sdistDependencies,
@@ -234,7 +234,7 @@ export function condaCandidates(key: string, dataKeys: readonly string[], channe
     }
     let depends: Dependency[];
     try {
-      depends = record.depends.map(parseDependency);
+      depends = record.depends.map(parseCondaDependency);
     } catch (error) {
       rejected.push({ provider, version: label, reason: `has an invalid dependency: ${(error as Error).message}` });
       continue;

@@ -5,10 +5,10 @@
  * in conda data — the looser forms mach-nix accepted (`blas 1.* openblas`).
  */
 import { InvalidRequirement, MachNixError, MarkerEvaluationError } from '../errors.js';
-import type { SpecifierSet } from '../pep440.js';
+import { SpecifierSet } from '../pep440.js';
 import { canonicalizeName } from '../pep503.js';
 import { Marker, type MarkerEnvironment, parseMarker } from '../pep508.js';
-import { type CondaRequirementLine, type PypiRequirementLine, parseRequirementLine } from '../requirements-txt.js';
+import { type CondaRequirementLine, type PypiRequirementLine, parseCondaVersionSpec, parseRequirementLine } from '../requirements-txt.js';
 import type { SdistRelease } from '../db/source.js';
 
 export interface Dependency {
@@ -39,6 +39,25 @@ export function parseDependency(text: string): Dependency {
   if (parsed.size > 100_000) parsed.clear();
   parsed.set(text, dependency);
   return dependency;
+}
+
+/**
+ * A conda match spec of repodata (`python >=3.11,<3.12.0a0`, `_r-mutex 1.* anacondar_1`,
+ * `__glibc >=2.17`): conda names may start with `_`, and its virtual packages (`__glibc`) keep
+ * their name. Throws `InvalidRequirement`.
+ */
+export function parseCondaDependency(text: string): Dependency {
+  const match = /^\s*([A-Za-z0-9_][A-Za-z0-9_.+-]*)\s*([^\s]*)\s*([^\s]*)\s*$/.exec(text);
+  if (!match) throw new InvalidRequirement(text, 'not a conda match spec (name [version [build]])');
+  const [, name, version, build] = match;
+  let anyOf: readonly SpecifierSet[];
+  try {
+    anyOf = version === '' ? [SpecifierSet.any] : parseCondaVersionSpec(version!);
+  } catch (error) {
+    throw new InvalidRequirement(text, `invalid version ${JSON.stringify(version)}: ${(error as Error).message}`);
+  }
+  const key = name!.startsWith('__') ? name!.toLowerCase() : canonicalizeName(name!);
+  return { key, extras: [], anyOf, build: build === '' || build === '*' ? null : build!, url: null, marker: null, text: text.trim() };
 }
 
 /** The dependency a requirement line states (its marker kept, to be evaluated by the caller). */

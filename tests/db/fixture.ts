@@ -3,51 +3,12 @@
  * repodata (both the conda-channels layout and a plain repodata.json) and a nixpkgs index. Every
  * record key, every reference kind and the nearest-older python key rule appear in `FIXTURE`.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bucketOf } from '../../src/db/buckets.js';
 import type { CondaInput } from '../../src/db/conda.js';
 import type { DataInputs } from '../../src/db/inputs.js';
 
-type Names = Record<string, unknown>;
-
-export interface TreeSpec {
-  sdist?: Names;
-  wheel?: Names;
-  files?: Names;
-  /** Extra files by path relative to the tree root (UNIX_TIMESTAMP, conda, nixpkgs, …). */
-  extra?: Record<string, unknown>;
-}
-
-/** 32 bytes of base64 that differ per seed: a well-formed placeholder hash. */
-export function hash(seed: number): string {
-  return Buffer.alloc(32, seed).toString('base64');
-}
-
-function writeBuckets(dir: string, names: Names): void {
-  mkdirSync(dir, { recursive: true });
-  const buckets = new Map<string, Names>();
-  for (const [name, value] of Object.entries(names)) {
-    const bucket = bucketOf(name);
-    buckets.set(bucket, { ...buckets.get(bucket), [name]: value });
-  }
-  for (const [bucket, content] of buckets) writeFileSync(join(dir, `${bucket}.json`), JSON.stringify(content, null, 1));
-}
-
-/** Writes `spec` under a new temporary folder: `deps/{sdist,wheel}`, `files/pypi`, extras. */
-export function writeTree(spec: TreeSpec): string {
-  const root = mkdtempSync(join(tmpdir(), 'mach-nix-db-'));
-  writeBuckets(join(root, 'deps', 'sdist'), spec.sdist ?? {});
-  writeBuckets(join(root, 'deps', 'wheel'), spec.wheel ?? {});
-  writeBuckets(join(root, 'files', 'pypi'), spec.files ?? {});
-  for (const [relative, content] of Object.entries(spec.extra ?? {})) {
-    const file = join(root, relative);
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
-  }
-  return root;
-}
+export { type TreeSpec, hash, writeTree } from '../helpers/data-tree.js';
+import { type TreeSpec, hash } from '../helpers/data-tree.js';
 
 export const FIXTURE: TreeSpec = {
   sdist: {

@@ -1,0 +1,260 @@
+/**
+ * mach-nix's resolution semantics on small data trees: providers, extras, build dependencies,
+ * markers for the target, nixpkgs and conda data, cycles, URLs and local paths, explanations.
+ */
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openDependencySource } from '../src/db/open.js';
+import { extendSource } from '../src/db/extended-source.js';
+import { UsageError } from '../src/errors.js';
+import type { Resolution } from '../src/generated/resolution.js';
+import { readRequirementsText } from '../src/inputs.js';
+import type { ProvidersInput } from '../src/providers/settings.js';
+import type { ResolveTarget } from '../src/providers/target.js';
+import { ResolutionImpossible, resolve } from '../src/resolve.js';
+import { checkResolution } from '../src/schemas.js';
+import { type ProjectSpec, projectTree } from './helpers/data-tree.js';
+
+const roots: string[] = [];
+after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+const linux: ResolveTarget = { python: '3.11.9', platform: 'x86_64-linux', glibc: '2.40' };
+
+interface Options {
+  providers?: ProvidersInput;
+  providerDefaults?: ProvidersInput | null;
+  target?: ResolveTarget;
+  nixpkgs?: Record<string, unknown>;
+  conda?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}
+
+function setup(projects: Record<string, ProjectSpec>, options: Options = {}) {
+  const extra = { ...options.extra };
+  if (options.nixpkgs) extra['nixpkgs.json'] = options.nixpkgs;
+  if (options.conda) extra['conda-forge.json'] = options.conda;
+  const root = projectTree(projects, extra);
+  roots.push(root);
+  return (requirements: string, more: Options = {}): Resolution => {
+    const base = openDependencySource(root);
+    const source = extendSource(base, {
+      nixpkgsFile: options.nixpkgs ? join(root, 'nixpkgs.json') : null,
+      conda: options.conda ? [{ channel: 'conda-forge', file: join(root, 'conda-forge.json'), subdir: null }] : [],
+    });
+    try {
+      const { resolution } = resolve({
+        source,
+        inputs: readRequirementsText(requirements, { name: 'requirements.txt', baseDir: root }),
+        target: more.target ?? options.target ?? linux,
+        providers: more.providers ?? options.providers ?? { _default: 'wheel,sdist' },
+        providerDefaults: more.providerDefaults === undefined ? (options.providerDefaults ?? {}) : more.providerDefaults,
+      });
+      checkResolution(resolution, { file: 'resolution' });
+      return resolution;
+    } finally {
+      source.close();
+    }
+  };
+}
+
+function versions(resolution: Resolution): Record<string, string> {
+  return Object.fromEntries(Object.values(resolution.packages).map((p) => [p!.name, `${p!.version} ${p!.provider}`]));
+}
+
+function explanation(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ResolutionImpossible) return error.explanation;
+    throw error;
+  }
+  assert.fail('expected the resolution to fail');
+}
+
+describe('providers', () => {
+  const run = setup({ foo: { wheels: { '1.0': {} }, sdists: { '1.0': {}, '2.0': {} } } });
+
+  it('lets provider order dominate version recency, as mach-nix', () => {
+    assert.deepEqual(versions(run('foo')), { foo: '1.0 wheel' });
+    assert.deepEqual(versions(run('foo', { providers: { _default: 'sdist,wheel' } })), { foo: '2.0 sdist' });
+  });
+
+  it('reaches later providers by backtracking', () => {
+    assert.deepEqual(versions(run('foo>=2')), { foo: '2.0 sdist' });
+  });
+
+  it('takes per-package entries, with keys in any spelling and words trimmed', () => {
+    assert.deepEqual(versions(run('foo', { providers: { _default: 'wheel', ' FOO ': ' sdist , wheel' } })), { foo: '2.0 sdist' });
+  });
+
+  it('uses the built-in defaults unless they are replaced by {}', () => {
+    assert.deepEqual(run('foo', { providers: {}, providerDefaults: null }).providers._default, ['wheel', 'sdist', 'nixpkgs']);
+    assert.throws(() => run('foo', { providers: {}, providerDefaults: {} }), UsageError);
+  });
+
+  it('says when a name exists only for other providers, and when it does not exist', () => {
+    assert.match(explanation(() => run('foo>=2', { providers: { _default: 'wheel' } })), /no candidate of foo matches it; foo has 1\.0/);
+    assert.match(explanation(() => run('foo', { providers: { _default: 'nixpkgs' } })), /foo is not available from the provider nixpkgs, but from sdist, wheel/);
+    assert.match(explanation(() => run('nosuchthing')), /nosuchthing is not in the dependency data/);
+  });
+});
+
+describe('dependencies', () => {
+  const run = setup({
+    app: {
+      wheels: {
+        '1.0': {
+          requires: [
+            'lib[fast]>=1',
+            'winonly; sys_platform == "win32"',
+            'armonly; platform_machine == "aarch64"',
+            'old; python_version < "3.8"',
+          ],
+        },
+      },
+    },
+    lib: {
+      wheels: { '1.0': { requires: ['cext; extra == "fast"', 'docs; extra == "docs"'] } },
+    },
+    cext: { wheels: { '2.0': { tags: 'cp311-cp311-manylinux_2_17_x86_64' }, '1.0': {} } },
+    docs: { wheels: { '1.0': {} } },
+    armonly: { wheels: { '1.0': {} } },
+    built: { sdists: { '1.0': { requires: ['lib'], setupRequires: ['setuptools-scm'], extras: { ':python_version >= "3"': ['py3dep'] } } } },
+    'setuptools-scm': { wheels: { '8.0': {} } },
+    py3dep: { wheels: { '1.0': {} } },
+  });
+
+  it('evaluates markers for the target, never for this machine', () => {
+    assert.deepEqual(Object.keys(run('app').packages).sort(), ['app', 'cext', 'lib']);
+    const arm = run('app', { target: { python: '3.11', platform: 'aarch64-linux', glibc: '2.40' } });
+    assert.deepEqual(Object.keys(arm.packages).sort(), ['app', 'armonly', 'cext', 'lib']);
+  });
+
+  it('picks wheels for the target: a manylinux wheel on Linux, else an older pure one', () => {
+    assert.equal(run('app').packages.cext!.version, '2.0');
+    const mac = run('app', { target: { python: '3.11', platform: 'aarch64-darwin' } });
+    assert.equal(mac.packages.cext!.version, '1.0');
+  });
+
+  it('unions the extras requested of a package on one version', () => {
+    const resolution = run('app\nlib[docs]');
+    assert.deepEqual(resolution.packages.lib!.extras, ['docs', 'fast']);
+    assert.deepEqual(resolution.packages.lib!.dependencies, ['cext', 'docs']);
+  });
+
+  it('resolves setup_requires into the same graph, as build dependencies', () => {
+    const built = run('built').packages.built!;
+    assert.deepEqual(built.buildDependencies, ['setuptools-scm']);
+    assert.deepEqual(built.dependencies, ['lib', 'py3dep']);
+    assert.equal(built.source.type, 'sdist');
+  });
+});
+
+describe('data for other Pythons', () => {
+  const run = setup({
+    legacy: { sdists: { '1.0': { pythonKeys: ['27', '36', '310'] }, '0.9': { pythonKeys: ['27'] } } },
+    modern: { wheels: { '2.0': { requiresPython: '>=3.12' }, '1.0': { requiresPython: '>=3.8' } } },
+  });
+
+  it('uses the nearest older Python key of an sdist and says so', () => {
+    const legacy = run('legacy').packages.legacy!;
+    assert.equal(legacy.version, '1.0');
+    assert.deepEqual(legacy.source.type === 'sdist' && legacy.source.pythonKey, '310');
+    assert.match(legacy.notes.join(), /metadata of Python 3\.10 used/);
+  });
+
+  it('honours Requires-Python and explains versions it left out', () => {
+    assert.equal(run('modern').packages.modern!.version, '1.0');
+    assert.match(explanation(() => run('modern>=2')), /2\.0 requires Python >=3\.12/);
+  });
+});
+
+describe('nixpkgs and conda', () => {
+  const run = setup(
+    {
+      requests: { wheels: { '2.31.0': { requires: ['idna'] } } },
+      idna: { wheels: { '3.4': {} } },
+    },
+    {
+      nixpkgs: {
+        python3Packages_requests: null,
+        requests: { pname: 'requests', version: '2.31.0', requirements: null },
+        idna: { pname: 'idna', version: '3.4', requirements: null },
+        pillow: { pname: 'pillow', version: '10.0.0', requirements: null },
+        mylib: { pname: 'mylib', version: '0.1', requirements: 'idna\n' },
+      },
+      conda: {
+        info: { subdir: 'linux-64' },
+        packages: {
+          'numpy-1.26.0-py311_0.tar.bz2': { name: 'numpy', version: '1.26.0', build: 'py311_0', build_number: 0, depends: ['python >=3.11,<3.12.0a0', '__glibc >=2.17'], sha256: 'ab'.repeat(32) },
+          'numpy-1.26.0-py310_0.tar.bz2': { name: 'numpy', version: '1.26.0', build: 'py310_0', build_number: 0, depends: ['python >=3.10,<3.11.0a0'], sha256: 'cd'.repeat(32) },
+          'openblas-0.3.21-h1.tar.bz2': { name: 'blas', version: '1.0', build: 'openblas', build_number: 1, depends: [], sha256: 'ef'.repeat(32) },
+          'mkl-2023-h1.tar.bz2': { name: 'blas', version: '1.0', build: 'mkl', build_number: 2, depends: [], sha256: '01'.repeat(32) },
+        },
+      },
+    },
+  );
+
+  it('takes nixpkgs packages, with dependencies from the data or their own requirements', () => {
+    const resolution = run('requests\nmylib', { providers: { _default: 'nixpkgs' } });
+    assert.deepEqual(resolution.packages.requests!.source, { type: 'nixpkgs', attribute: 'requests' });
+    assert.deepEqual(resolution.packages.requests!.dependencies, ['idna']);
+    assert.deepEqual(resolution.packages.mylib!.dependencies, ['idna']);
+  });
+
+  it('keeps nixpkgs inputs when nothing knows the dependencies', () => {
+    const pillow = run('pillow', { providers: { _default: 'nixpkgs' } }).packages.pillow!;
+    assert.equal(pillow.dependencies, null);
+    assert.match(pillow.notes.join(), /nixpkgs' own inputs are kept/);
+  });
+
+  it('resolves conda records for the target Python, by build string, with virtual packages from the target', () => {
+    const resolution = run('numpy\nblas 1.0 openblas', { providers: { _default: 'conda-forge' } });
+    assert.equal(resolution.packages.numpy!.source.type === 'conda' && resolution.packages.numpy!.source.build, 'py311_0');
+    assert.equal(resolution.packages.blas!.source.type === 'conda' && resolution.packages.blas!.source.build, 'openblas');
+    assert.equal(Object.keys(resolution.packages).some((k) => k.startsWith('__')), false, 'virtual packages are not built');
+    assert.match(explanation(() => run('numpy', { providers: { _default: 'conda-forge' }, target: { python: '3.11', platform: 'x86_64-linux' } })), /__glibc/);
+  });
+
+  it('refuses conda channels without data', () => {
+    assert.throws(() => run('numpy', { providers: { _default: 'bioconda' } }), /conda channels bioconda are unknown/);
+  });
+});
+
+describe('graph', () => {
+  const run = setup({
+    a: { wheels: { '1.0': { requires: ['b'] } } },
+    b: { wheels: { '1.0': { requires: ['a'] } } },
+    'zope.interface': { wheels: { '5.0': {} } },
+  }, { extra: { 'constraints.txt': 'b<2\nunrelated==1.0\n' } });
+
+  it('breaks dependency cycles and records them', () => {
+    const resolution = run('a');
+    assert.deepEqual(resolution.packages.a!.dependencies, ['b']);
+    assert.deepEqual(resolution.packages.b!.dependencies, []);
+    assert.deepEqual(resolution.packages.b!.cycleDependencies, ['a']);
+    assert.match(resolution.notes.join(), /circular dependency removed: b -> a/);
+  });
+
+  it('finds names in any spelling', () => {
+    assert.deepEqual(versions(run('Zope_Interface')), { 'zope-interface': '5.0 wheel' });
+  });
+
+  it('carries direct URLs and local paths through', () => {
+    const resolution = run('a @ https://example.org/a-1.0-py3-none-any.whl\n./local-project\n-e ./editable');
+    assert.deepEqual(resolution.packages.a!.source, { type: 'url', url: 'https://example.org/a-1.0-py3-none-any.whl' });
+    assert.equal(resolution.packages.a!.dependencies, null);
+    assert.deepEqual(resolution.localSources.map((s) => s.kind), ['path', 'editable']);
+  });
+
+  it('applies -c constraints only to packages that are selected anyway', () => {
+    assert.deepEqual(Object.keys(run('a\n-c constraints.txt').packages).sort(), ['a', 'b']);
+  });
+
+  it('is deterministic', () => {
+    assert.equal(JSON.stringify(run('a\nzope.interface')), JSON.stringify(run('zope.interface\na')));
+  });
+});
+
