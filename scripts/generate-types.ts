@@ -1,9 +1,14 @@
 /**
- * Writes `src/generated/<name>.ts` from `schemas/<name>.schema.json` with json-schema-to-typescript
- * (`npm run generate`). The files are committed; `tests/schemas.test.ts` fails when they are stale.
+ * Writes, from each `schemas/<name>.schema.json` (`npm run generate`):
+ * - `src/generated/<name>.ts`, its TypeScript types (json-schema-to-typescript);
+ * - `src/generated/validate-<name>.js`, its validator as code (ajv's standalone mode), so that the
+ *   CLI does not compile schemas at every start (it runs once per environment inside Nix).
+ * The files are committed; `tests/schemas.test.ts` fails when they are stale.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import standalone from 'ajv/dist/standalone/index.js';
 import { compile } from 'json-schema-to-typescript';
 
 const root = join(import.meta.dirname, '..');
@@ -21,6 +26,13 @@ export async function generatedTypes(): Promise<Map<string, string>> {
       style: { singleQuote: true, printWidth: 120 },
     });
     out.set(join('src/generated', `${name}.ts`), ts);
+    const ajv = new Ajv2020({ strict: true, code: { source: true, esm: true } });
+    // A CommonJS module: its exports object carries the function as `default`.
+    const validator = standalone.default(ajv, ajv.compile(schema));
+    out.set(
+      join('src/generated', `validate-${name}.js`),
+      `// Generated from schemas/${file} by scripts/generate-types.ts (npm run generate). Do not edit.\n${validator}\n`,
+    );
   }
   return out;
 }
