@@ -1,6 +1,6 @@
 /**
- * Every `console` example of the README is run: `$ mach-nix …` lines are commands (run from
- * tests/fixtures/readme with the checkout's CLI), the lines after them the exact expected output.
+ * Every `console` example of the README is run: `$ mach-nix …` lines are commands (run from the
+ * checkout's root with its CLI), the lines after them the exact expected output.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -38,7 +38,7 @@ describe('README examples', () => {
     it(example.command, () => {
       assert.match(example.command, /^mach-nix /, 'examples run the mach-nix CLI');
       const run = spawnSync('sh', ['-c', `${join(repoDir, 'bin/mach-nix')} ${example.command.slice('mach-nix '.length)}`], {
-        cwd: join(repoDir, 'tests/fixtures/readme'),
+        cwd: repoDir,
         encoding: 'utf8',
       });
       assert.equal(run.stdout + run.stderr, example.expected);
