@@ -1,0 +1,19 @@
+# minipkgs: a stand-in for nixpkgs with the same attribute shape for the part the project
+# uses, built from the host's tools (no nixpkgs, no binary cache, no network here).
+# See README.md. Used as `import ./. { system; … }` and through flake.nix.
+{ system ? builtins.currentSystem
+, pythonVersion ? "3.11"            # what python3 reports; "3.13"/"3.14" are for evaluation
+, hostPython ? "/usr/bin/python3"   # the real interpreter builds run
+, wheels ? (if builtins.pathExists ./wheels.json then ./wheels.json else null)
+, overlays ? [ ]
+, config ? { }
+}:
+let
+  lib = import ./lib.nix;
+  wheelList = if wheels == null then [ ] else lib.importJSON wheels;
+  base = final: import ./top-level.nix {
+    inherit lib final system config overlays pythonVersion hostPython;
+    wheels = wheelList;
+  };
+in
+lib.fix (lib.extends (lib.composeManyExtensions overlays) base)

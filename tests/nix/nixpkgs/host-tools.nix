@@ -1,0 +1,55 @@
+# Host programs as store paths ($out/bin/<prog> -> /usr/bin/<prog>): this machine has no
+# nixpkgs to build them from. Impure by design — the derivations do not change when the host
+# programs do; `nix-support/host-paths` lets dockerTools put the host files into images.
+{ lib, system }:
+let
+  hostTool = { name, programs, extraLinks ? [ ], mainProgram ? null }:
+    derivation {
+      inherit name system;
+      builder = "/bin/bash";
+      args = [ "-e" ./build-support/host-tool.sh ];
+      programs = toString programs;
+      extraLinks = toString extraLinks;
+    } // {
+      pname = name;
+      version = "host";
+      meta = lib.optionalAttrs (mainProgram != null) { inherit mainProgram; };
+    };
+
+  coreutilsPrograms = [
+    "basename" "cat" "chgrp" "chmod" "chown" "comm" "cp" "cut" "date" "dd" "df" "dirname" "du"
+    "echo" "env" "expr" "false" "head" "id" "install" "join" "ln" "ls" "md5sum" "mkdir" "mktemp"
+    "mv" "nproc" "od" "paste" "printf" "pwd" "readlink" "realpath" "rm" "rmdir" "seq" "sha256sum"
+    "sleep" "sort" "split" "stat" "tail" "tee" "test" "touch" "tr" "true" "uname" "uniq" "wc"
+    "whoami" "yes"
+  ];
+in
+rec {
+  inherit hostTool;
+  bash = hostTool { name = "bash-host"; programs = [ "bash" "sh=/bin/bash" ]; mainProgram = "bash"; };
+  bashInteractive = bash;
+  coreutils = hostTool { name = "coreutils-host"; programs = coreutilsPrograms; };
+  # No busybox on the host: the usual applet names, served by the host's programs.
+  busybox = hostTool {
+    name = "busybox-host";
+    programs = coreutilsPrograms ++ [ "sh=/bin/sh" "grep" "sed" "find" "xargs" "tar" "gzip" "which" "less" "vi" ];
+  };
+  gnutar = hostTool { name = "gnutar-host"; programs = [ "tar" ]; };
+  gzip = hostTool { name = "gzip-host"; programs = [ "gzip" "gunzip" "zcat" ]; };
+  bzip2 = hostTool { name = "bzip2-host"; programs = [ "bzip2" "bunzip2" "bzcat" ]; };
+  xz = hostTool { name = "xz-host"; programs = [ "xz" "unxz" "xzcat" ]; };
+  lbzip2 = bzip2;
+  unzip = hostTool { name = "unzip-host"; programs = [ "unzip" ]; };
+  gnused = hostTool { name = "gnused-host"; programs = [ "sed" ]; };
+  gnugrep = hostTool { name = "gnugrep-host"; programs = [ "grep" ]; };
+  gawk = hostTool { name = "gawk-host"; programs = [ "awk" "gawk" ]; };
+  findutils = hostTool { name = "findutils-host"; programs = [ "find" "xargs" ]; };
+  diffutils = hostTool { name = "diffutils-host"; programs = [ "diff" "cmp" ]; };
+  gnumake = hostTool { name = "gnumake-host"; programs = [ "make" ]; };
+  gnupatch = hostTool { name = "gnupatch-host"; programs = [ "patch" ]; };
+  which = hostTool { name = "which-host"; programs = [ "which" ]; };
+  file = hostTool { name = "file-host"; programs = [ "file" ]; };
+  # the C/C++ toolchain of `stdenv` (not of stdenvNoCC)
+  cc = hostTool { name = "gcc-wrapper-host"; programs = [ "cc" "c++" "gcc" "g++" "cpp" "ld" "as" "ar" "ranlib" "strip" ]; }
+    // { isGNU = true; isClang = false; cc = cc; libc = null; };
+}

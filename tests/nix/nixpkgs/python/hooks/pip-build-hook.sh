@@ -1,0 +1,10 @@
+# pipBuildHook (legacy): buildPhase builds a wheel with `pip wheel`, without isolation.
+pipBuildPhase() {
+  echo "Executing pipBuildPhase"
+  runHook preBuild
+  mkdir -p dist
+  @pythonInterpreter@ @pipWheel@/pip wheel --no-index --no-deps --no-build-isolation \
+    --no-cache-dir --disable-pip-version-check --wheel-dir dist $pipBuildFlags .
+  runHook postBuild
+}
+if [ -z "${dontUsePipBuild-}" ] && [ -z "${buildPhase-}" ]; then buildPhase=pipBuildPhase; fi

@@ -1,0 +1,5 @@
+# pythonRemoveTestsDirHook: a top-level `tests` package in site-packages would shadow others.
+pythonRemoveTestsDir() {
+  rm -rf "$out/@sitePackages@/tests"
+}
+postFixupHooks+=(pythonRemoveTestsDir)

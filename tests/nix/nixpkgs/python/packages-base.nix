@@ -1,0 +1,61 @@
+# The base layer of python3.pkgs (nixpkgs' python-packages-base): the builders, module
+# bookkeeping (toPythonModule, requiredPythonModules, …) and interpreter facts.
+{ lib, pkgs, python }:
+self:
+let
+  hasPythonModule = drv: drv ? pythonModule && drv.pythonModule == python;
+
+  # [python] ++ the modules among `drvs` ++ what they require, without duplicates
+  requiredPythonModules = drvs:
+    let modules = builtins.filter hasPythonModule drvs;
+    in lib.unique ([ python ] ++ modules ++ lib.concatMap (m: m.requiredPythonModules or [ ]) modules);
+
+  addPassthru = extra: drv:
+    if drv ? overrideAttrs
+    then drv.overrideAttrs (old: { passthru = old.passthru or { } // extra; })
+    else drv // extra;
+
+  toPythonModule = drv: addPassthru {
+    pythonModule = python;
+    pythonPath = [ ];
+    requiredPythonModules = requiredPythonModules (drv.propagatedBuildInputs or [ ]);
+  } drv;
+
+  toPythonApplication = addPassthru { pythonModule = false; };
+
+  # `overridePythonAttrs` re-calls the builder with the original arguments updated; the
+  # `overrideAttrs` of the result keeps it, and its changes apply after the Python ones.
+  makeOverridablePythonPackage = f:
+    let
+      wrap = args: attrOverrides:
+        let drv = builtins.foldl' (d: g: d.overrideAttrs g) (f args) attrOverrides;
+        in drv // {
+          overridePythonAttrs = new: wrap (args // (if builtins.isFunction new then new args else new)) attrOverrides;
+          overrideAttrs = g: wrap args (attrOverrides ++ [ g ]);
+        };
+    in lib.mirrorFunctionArgs f (args: wrap args [ ]);
+
+  mkBuilder = lib.makeOverridable ({ stdenv, namePrefix, toPythonModule }:
+    makeOverridablePythonPackage (import ./mk-python-derivation.nix {
+      inherit lib python stdenv namePrefix toPythonModule;
+      inherit (pkgs) unzip;
+      hooks = self;
+    }));
+in
+{
+  inherit lib pkgs;
+  inherit (pkgs) stdenv;
+  inherit (python.passthru)
+    isPy27 isPy2 isPy3 isPy3k isPyPy isPy311 isPy312 isPy313 isPy314 pythonAtLeast pythonOlder
+    pythonVersion sitePackages;
+  inherit hasPythonModule requiredPythonModules toPythonModule toPythonApplication;
+  buildPythonPackage = mkBuilder { inherit (pkgs) stdenv; namePrefix = python.libPrefix + "-"; inherit toPythonModule; };
+  buildPythonApplication = mkBuilder { inherit (pkgs) stdenv; namePrefix = ""; toPythonModule = x: x; };
+  makePythonPath = drvs: lib.makeSearchPath python.sitePackages (requiredPythonModules drvs);
+  disabled = drv: throw "${drv.pname or drv.name} not supported for interpreter ${python.executable}";
+  disabledIf = cond: drv: if cond then self.disabled drv else drv;
+  python = toPythonModule python;
+  pythonPackages = self;
+  fetchPypi = import ./fetch-pypi.nix { inherit lib; inherit (pkgs) fetchurl; };
+  makePythonHook = args: pkgs.makeSetupHook ({ passthru.provides.setupHook = true; } // args);
+}

@@ -1,0 +1,36 @@
+# The attributes of the stand-in (`final` is the package set after overlays).
+{ lib, final, system, config, overlays, pythonVersion, hostPython, wheels }:
+let
+  hostTools = import ./host-tools.nix { inherit lib system; };
+  stdenvs = import ./stdenv { inherit lib system; inherit (hostTools) cc; };
+  trivial = import ./trivial-builders.nix {
+    inherit lib; inherit (final) stdenv stdenvNoCC bash;
+  };
+  python = import ./python { inherit lib system pythonVersion hostPython wheels; pkgs = final; };
+  node = import ./node { inherit lib; pkgs = final; };
+in
+hostTools // stdenvs // trivial // python // node // {
+  inherit lib config system overlays;
+  pkgs = final;
+  path = ./.;
+  callPackage = lib.callPackageWith final;
+  newScope = extra: lib.callPackageWith (final // extra);
+  buildPlatform = final.stdenv.buildPlatform;
+  hostPlatform = final.stdenv.hostPlatform;
+  targetPlatform = final.stdenv.targetPlatform;
+
+  fetchurl = import ./fetchurl.nix { inherit lib system; };
+  mkShell = import ./mkshell.nix { inherit lib; inherit (final) stdenv; };
+  mkShellNoCC = import ./mkshell.nix { inherit lib; stdenv = final.stdenvNoCC; };
+  dockerTools = import ./docker { inherit lib; pkgs = final; };
+
+  makeWrapper = final.makeSetupHook {
+    name = "make-wrapper-hook";
+    substitutions.shell = "${final.bash}/bin/bash";
+  } ./build-support/make-wrapper.sh;
+  # No patchelf here: binary wheels run against the host's libraries. The knobs are accepted.
+  autoPatchelfHook = final.makeSetupHook { name = "auto-patchelf-hook"; } ./build-support/auto-patchelf-hook.sh;
+
+  # Extensions of every interpreter's package set (before each set's packageOverrides).
+  pythonPackagesExtensions = [ ];
+}
