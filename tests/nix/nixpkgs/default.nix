@@ -4,6 +4,7 @@
 { system ? builtins.currentSystem
 , pythonVersion ? "3.11"            # what python3 reports; "3.13"/"3.14" are for evaluation
 , hostPython ? "/usr/bin/python3"   # the real interpreter builds run
+, glibcVersion ? "2.36"             # the C library binaries run against (Debian bookworm's)
 , wheels ? (if builtins.pathExists ./wheels.json then ./wheels.json else null)
 , overlays ? [ ]
 , config ? { }
@@ -12,7 +13,7 @@ let
   lib = import ./lib.nix;
   wheelList = if wheels == null then [ ] else lib.importJSON wheels;
   base = final: import ./top-level.nix {
-    inherit lib final system config overlays pythonVersion hostPython;
+    inherit lib final system config overlays pythonVersion hostPython glibcVersion;
     wheels = wheelList;
   };
 in

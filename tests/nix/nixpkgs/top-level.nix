@@ -1,5 +1,5 @@
 # The attributes of the stand-in (`final` is the package set after overlays).
-{ lib, final, system, config, overlays, pythonVersion, hostPython, wheels }:
+{ lib, final, system, config, overlays, pythonVersion, hostPython, glibcVersion, wheels }:
 let
   hostTools = import ./host-tools.nix { inherit lib system; };
   stdenvs = import ./stdenv { inherit lib system; inherit (hostTools) cc; };
@@ -30,6 +30,9 @@ hostTools // stdenvs // trivial // python // node // {
   } ./build-support/make-wrapper.sh;
   # No patchelf here: binary wheels run against the host's libraries. The knobs are accepted.
   autoPatchelfHook = final.makeSetupHook { name = "auto-patchelf-hook"; } ./build-support/auto-patchelf-hook.sh;
+
+  # The C library: the host's (binaries run against it); nixpkgs' glibc has the same `version`.
+  glibc = final.hostTool { name = "glibc-host"; programs = [ "ldd" ]; } // { version = glibcVersion; };
 
   # Extensions of every interpreter's package set (before each set's packageOverrides).
   pythonPackagesExtensions = [ ];

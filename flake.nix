@@ -1,0 +1,60 @@
+{
+  description = "mach-nix: reproducible Python environments from requirements.txt, pyproject.toml or environment.yml";
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/d407951447dcd00442e97087bf374aad70c04cea";
+    pypi-deps-db = {
+      url = "github:DavHau/pypi-deps-db/ba35683c35218acb5258b69a9916994979dc73a9";
+      flake = false;
+    };
+  };
+
+  outputs = { self, nixpkgs, pypi-deps-db }:
+    let
+      systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
+      forAllSystems = f: builtins.listToAttrs (map (system: { name = system; value = f system; }) systems);
+      machNixFor = pkgs: import ./nix { inherit pkgs; pypiData = pypi-deps-db; };
+      machNix = forAllSystems (system: machNixFor nixpkgs.legacyPackages.${system});
+      api = [
+        "mkPython" "mkPythonShell" "mkDockerImage" "mkOverlay" "mkNixpkgs" "mkPythonOverrides"
+        "buildPythonPackage" "buildPythonApplication" "fetchPypiSdist" "fetchPypiWheel"
+      ];
+    in
+    {
+      lib = forAllSystems (system: builtins.listToAttrs (map (name: { inherit name; value = machNix.${system}.${name}; }) api));
+
+      packages = forAllSystems (system: rec {
+        mach-nix = machNix.${system}.cli;
+        default = mach-nix;
+      });
+
+      apps = forAllSystems (system: rec {
+        mach-nix = { type = "app"; program = "${machNix.${system}.cli}/bin/mach-nix"; };
+        default = mach-nix;
+      });
+
+      devShells = forAllSystems (system: {
+        default = nixpkgs.legacyPackages.${system}.mkShell {
+          packages = [ nixpkgs.legacyPackages.${system}.nodejs ];
+        };
+      });
+
+      overlays.default = final: _prev: {
+        mach-nix = (machNixFor final).cli;
+      };
+
+      templates.default = {
+        path = ./templates/default;
+        description = "A Python environment from requirements.txt, built by mach-nix";
+      };
+
+      # Builds the CLI and evaluates the library (nothing here needs import-from-derivation,
+      # so `nix flake check` works for every system).
+      checks = forAllSystems (system: {
+        cli = machNix.${system}.cli;
+        lib = nixpkgs.legacyPackages.${system}.runCommand "mach-nix-lib-evaluates" {
+          functions = builtins.concatStringsSep " " (builtins.attrNames self.lib.${system});
+        } ''echo "$functions" > $out'';
+      });
+    };
+}

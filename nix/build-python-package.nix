@@ -1,0 +1,101 @@
+# buildPythonPackage / buildPythonApplication of mach-nix (reference §2.4): nixpkgs' functions,
+# with the package's requirements resolved by mach-nix. What is not given is read from the
+# source: statically from pyproject.toml or setup.cfg, and by running setup.py (in a build) for
+# setup.py-only projects — one import-from-derivation for the metadata, one for the resolution.
+self:
+let
+  inherit (builtins) isAttrs isString removeAttrs fromJSON readFile match head concatStringsSep filter attrNames elem concatLists;
+  inherit (self.util) fail hasPrefix normalizeName optionals unique;
+  pkgs = self.pkgs;
+
+  # Arguments that are mach-nix's; everything else goes to nixpkgs' function.
+  machNixArguments = [
+    "requirements" "requirementsExtra" "extras" "tests" "overridesPre" "overridesPost" "providers" "python" "_"
+    "_providerDefaults" "_fixes" "ignoreDataOutdated" "cudaVersion" "lockFile"
+  ];
+
+  # The metadata of a source tree (or archive), as nix/extractor/extract.py reads it.
+  metadataOf = python: src:
+    let
+      extractorPython = python.withPackages (ps: [ ps.setuptools ]);
+      json = pkgs.runCommand "mach-nix-metadata.json" { inherit src; } ''
+        mkdir work
+        if [ -d "$src" ]; then cp -r "$src"/. work/; else tar -xf "$src" -C work --strip-components=1 || unzip -q "$src" -d work; fi
+        chmod -R u+w work
+        ${extractorPython}/bin/python ${./extractor/extract.py} work > $out 2> errors || {
+          ${extractorPython}/bin/python -c 'import json, sys; json.dump({"error": open("errors").read()[-2000:]}, sys.stdout)' > $out
+        }
+      '';
+      metadata = fromJSON (readFile json);
+    in
+    if metadata ? error then fail "reading the metadata of ${toString src} failed; give pname, version and requirements yourself. The error was:\n${metadata.error}"
+    else metadata;
+
+  # PEP 440 in canonical form (mach-nix kept such versions), else a local version `0+<text>`.
+  normalizeVersion = pname: version:
+    if match "([1-9][0-9]*!)?(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?(\\.post(0|[1-9][0-9]*))?(\\.dev(0|[1-9][0-9]*))?" version != null then version
+    else if match "[a-zA-Z0-9.]*" version != null then "0+${version}"
+    else fail "package ${pname} version '${version}' could not be turned into a valid PEP 440 (local) version string. Supply version attribute manually.";
+
+  lines = text: filter (line: line != "" && match "[[:space:]]*(#.*)?" line == null) (builtins.split "\n" text);
+  requirementName = line: normalizeName (head (match "[[:space:]]*([A-Za-z0-9][A-Za-z0-9._-]*).*" line));
+
+  build = function: given:
+    let
+      args = if isAttrs given && !(given ? outPath) then given else { src = given; };
+      _checked =
+        if args ? extra_pkgs || args ? pkgsExtra then fail "'extra_pkgs'/'pkgsExtra' cannot be passed to ${function}. Please pass it to a mkPython call."
+        else true;
+      src = if isString args.src && (hasPrefix "https://" args.src || hasPrefix "http://" args.src) then builtins.fetchTarball args.src else args.src;
+      python =
+        let given = args.python or self.defaultPython;
+        in if given == null then pkgs.python3 else if isString given then pkgs.${given} else given;
+      needsMetadata = !(args ? pname && args ? version && (args.requirements or "") != "");
+      metadata = if needsMetadata then metadataOf python src else { };
+      pname = args.pname or metadata.name or (fail "the name of ${toString src} is unknown; give pname");
+      version = normalizeVersion pname (toString (args.version or metadata.version or (fail "the version of ${pname} is unknown; give version")));
+
+      extras = args.extras or [ ];
+      runtimeLines =
+        (if (args.requirements or "") != "" then lines args.requirements
+         else (metadata.requirements or [ ]) ++ concatLists (map (extra: metadata.extras.${extra} or (fail "${pname} has no extra ${extra}")) extras))
+        ++ lines (args.requirementsExtra or "");
+      buildLines = metadata.buildRequirements or [ ];
+      runtimeText = concatStringsSep "\n" runtimeLines;
+
+      core = self.machNixEnvironment.environment function (self.machNixEnvironment.normalizeArgs function ({
+        requirements = concatStringsSep "\n" (unique (runtimeLines ++ buildLines));
+        inherit python;
+      } // removeAttrs (builtins.intersectAttrs (builtins.listToAttrs (map (name: { inherit name; value = null; }) machNixArguments)) args)
+        [ "requirements" "requirementsExtra" "extras" "python" ]));
+      roots = core.resolution.roots;
+      resolved = names: map (name: core.finalPython.pkgs.${name}) (filter (name: elem name roots) (unique (map requirementName names)));
+
+      # Without a declared format: a pyproject build, with the declared build system, or setuptools.
+      format =
+        if args ? format || args ? pyproject then { }
+        else {
+          pyproject = true;
+          build-system = if buildLines != [ ] then resolved buildLines else [ core.finalPython.pkgs.setuptools ];
+        };
+    in
+    assert _checked;
+    core.finalPython.pkgs.${function} (removeAttrs args (machNixArguments ++ [ "src" ]) // format // {
+      inherit pname version src;
+      propagatedBuildInputs = resolved runtimeLines ++ (args.propagatedBuildInputs or [ ]);
+      doCheck = args.doCheck or (args.tests or false);
+      passthru = (args.passthru or { }) // {
+        requirements = runtimeText;
+        machNix = {
+          requirements = runtimeText;
+          overridesPre = args.overridesPre or [ ];
+          overridesPost = args.overridesPost or [ ];
+          _ = args._ or { };
+        };
+      };
+    });
+in
+{
+  buildPythonPackage = build "buildPythonPackage";
+  buildPythonApplication = build "buildPythonApplication";
+}

@@ -1,0 +1,32 @@
+# The mach-nix CLI as a Nix package: the compiled TypeScript with its npm dependencies, built
+# from package-lock.json by importNpmLock (one fixed-output fetch per locked package: no
+# aggregate hash to maintain), better-sqlite3 compiled from source in the build.
+self:
+let
+  pkgs = self.pkgs;
+  root = ./..;
+  # Only what the build reads: editing tests, docs or the Nix library does not rebuild the CLI
+  # (and so does not invalidate every cached resolution).
+  wanted = [ "package.json" "package-lock.json" "tsconfig.json" "tsconfig.build.json" ".npmrc" "src" "schemas" ];
+  source = builtins.path {
+    name = "mach-nix-source";
+    path = root;
+    filter = path: _type:
+      let relative = builtins.substring (builtins.stringLength (toString root) + 1) (-1) (toString path);
+      in builtins.any (entry: relative == entry || self.util.hasPrefix "${entry}/" relative) wanted;
+  };
+  manifest = builtins.fromJSON (builtins.readFile ../package.json);
+in
+{
+  cli = pkgs.buildNpmPackage {
+    pname = manifest.name;
+    inherit (manifest) version;
+    src = source;
+    npmDeps = pkgs.importNpmLock { npmRoot = source; };
+    npmConfigHook = pkgs.importNpmLock.npmConfigHook;
+    npmBuildScript = "build";
+    # The build is offline: better-sqlite3 must not try to download a prebuilt binary.
+    env.npm_config_build_from_source = "true";
+    meta.mainProgram = "mach-nix";
+  };
+}

@@ -1,0 +1,26 @@
+# fetchPypiSdist / fetchPypiWheel as mach-nix had them (reference §5.2): the file's URL and hash
+# read from nix-pypi-fetcher-2's bucket of the package, then fetchurl.
+self:
+let
+  inherit (builtins) fromJSON readFile hashString substring replaceStrings attrNames head filter;
+  inherit (self.util) fail toLower;
+  key = name: toLower (replaceStrings [ "_" ] [ "-" ] name);
+  bucket = name: fromJSON (readFile "${self.resolution.fetcherSource}/pypi/${substring 0 2 (hashString "sha256" (key name))}.json");
+  release = name: version:
+    let releases = (bucket name).${key name} or (fail "nix-pypi-fetcher-2 knows no package ${name}");
+    in releases.${version} or (fail "nix-pypi-fetcher-2 knows no version ${version} of ${name}");
+  fetch = name: directory: filename: sha256:
+    self.pkgs.fetchurl {
+      url = "https://files.pythonhosted.org/packages/${directory}/${substring 0 1 (key name)}/${key name}/${filename}";
+      hash = "sha256-${sha256}";
+    };
+in
+{
+  fetchPypiSdist = name: version:
+    let sdist = (release name version).sdist or (fail "${name} ${version} has no sdist in nix-pypi-fetcher-2");
+    in fetch name "source" (builtins.elemAt sdist 1) (builtins.elemAt sdist 0);
+
+  fetchPypiWheel = name: version: filename:
+    let wheel = (release name version).wheels.${filename} or (fail "${name} ${version} has no wheel ${filename} in nix-pypi-fetcher-2");
+    in fetch name (builtins.elemAt wheel 1) filename (builtins.elemAt wheel 0);
+}

@@ -1,0 +1,164 @@
+# The resolution as a python package-set overlay: one package per resolved name (its PEP 503
+# name), built the way its provider says (reference §7.1, with current nixpkgs):
+# - wheel: `format = "wheel"` from the locked file; on Linux a binary wheel gets autoPatchelfHook
+#   and the manylinux libraries, and is not stripped (stripping broke numpy, mach-nix #38);
+# - sdist: nixpkgs' own definition with version, source and Python inputs replaced when nixpkgs
+#   has the package (its native inputs and build knowledge are kept), else a setuptools build;
+# - nixpkgs: nixpkgs' package, with its Python inputs replaced by the resolved ones;
+# - conda: the package's archive, unpacked by conda's hooks;
+# - url: a direct reference, fetched as given.
+# Every package has the exact name and version of the resolution (nixpkgs checks pyproject
+# builds' metadata against them) and a `provider` in its passthru.
+self:
+let
+  inherit (builtins) attrNames elem filter isAttrs match hasAttr removeAttrs mapAttrs;
+  inherit (self.util) optional optionals fail hasSuffix normalizeName genAttrs;
+  pkgs = self.pkgs;
+  platform = pkgs.stdenv.hostPlatform;
+
+  isModule = input: isAttrs input && (input.pythonModule or false) != false;
+  moduleName = input: normalizeName (input.pname or (builtins.parseDrvName input.name).name);
+
+  fetch = name: source:
+    if source.url == null || source.hash == null then
+      fail "${name}: the data has no URL and hash for ${source.filename or "its file"}, so it cannot be fetched reproducibly"
+    else pkgs.fetchurl { inherit (source) url hash; };
+
+  # The manylinux libraries a binary wheel expects, for autoPatchelfHook to link against.
+  manylinuxLibraries = filename:
+    if match ".*manylinux1_.*" filename != null && match ".*manylinux(2010|2014|_2_).*" filename == null
+    then pkgs.pythonManylinuxPackages.manylinux1
+    else pkgs.pythonManylinuxPackages.manylinux2014;
+
+  # The Python inputs of a nixpkgs definition, as the resolution wants them: a resolved package
+  # replaces its namesake; one the resolution does not have is dropped when the package's
+  # dependencies are known (else it stays, as mach-nix kept nixpkgs' inputs). Others are kept.
+  replaceInputs = pySelf: resolution: known: inputs:
+    builtins.concatMap (input:
+      if !(isModule input) then [ input ]
+      else if resolution.packages ? ${moduleName input} then [ pySelf.${moduleName input} ]
+      else if known then [ ]
+      else [ input ]) inputs;
+
+  inputLists = [ "dependencies" "propagatedBuildInputs" "build-system" "nativeBuildInputs" "buildInputs" "checkInputs" "nativeCheckInputs" ];
+
+  # overridePythonAttrs arguments reusing a nixpkgs definition for the resolved package.
+  reuse = pySelf: resolution: package: resolved: old:
+    let
+      known = package.dependencies != null;
+      replaced = genAttrs (filter (list: old ? ${list}) inputLists) (list: replaceInputs pySelf resolution known old.${list});
+      sameVersion = old ? version && old.version == package.version;
+    in
+    replaced // optionalAttrsIf known {
+      dependencies = (filter (input: !(isModule input)) (replaced.dependencies or [ ])) ++ resolved.runtime;
+      propagatedBuildInputs = filter (input: !(isModule input)) (replaced.propagatedBuildInputs or [ ]);
+      build-system = (replaced.build-system or [ ]) ++ resolved.build;
+    } // optionalAttrsIf (!sameVersion) {
+      # nixpkgs' patches are for its own version.
+      patches = [ ];
+    } // optionalAttrsIf (package.cycleDependencies != [ ]) {
+      dontCheckRuntimeDeps = true;
+    } // {
+      passthru = (old.passthru or { }) // passthru package;
+    };
+
+  optionalAttrsIf = condition: attrs: if condition then attrs else { };
+
+  passthru = package: { provider = package.provider; machNix = package; };
+
+  resolvedInputs = pySelf: package: {
+    runtime = map (name: pySelf.${name}) (if package.dependencies == null then [ ] else package.dependencies);
+    build = map (name: pySelf.${name}) (if package.buildDependencies == null then [ ] else package.buildDependencies);
+  };
+
+  wheel = pySelf: name: package: resolved:
+    let binary = platform.isLinux && !(hasSuffix "-any.whl" package.source.filename);
+    in pySelf.buildPythonPackage ({
+      pname = name;
+      inherit (package) version;
+      format = "wheel";
+      src = fetch name package.source;
+      dependencies = resolved.runtime;
+      dontStrip = true;
+      passthru = passthru package;
+    } // optionalAttrsIf binary {
+      nativeBuildInputs = [ pkgs.autoPatchelfHook ];
+      buildInputs = manylinuxLibraries package.source.filename;
+      # Wheels bundle most of their libraries; what remains is the system's business.
+      autoPatchelfIgnoreMissingDeps = [ "*" ];
+    });
+
+  sdist = pySelf: pySuper: resolution: name: package: resolved:
+    if pySuper ? ${name} && isAttrs pySuper.${name} && pySuper.${name} ? overridePythonAttrs then
+      pySuper.${name}.overridePythonAttrs (old: reuse pySelf resolution package resolved old // {
+        inherit (package) version;
+        src = fetch name package.source;
+      })
+    else pySelf.buildPythonPackage ({
+      pname = name;
+      inherit (package) version;
+      # The data knows setup.py metadata only: a setuptools build (mach-nix built so too).
+      pyproject = true;
+      src = fetch name package.source;
+      build-system = [ pySelf.setuptools ] ++ resolved.build;
+      dependencies = resolved.runtime;
+      passthru = passthru package;
+    } // optionalAttrsIf (package.cycleDependencies != [ ]) { dontCheckRuntimeDeps = true; });
+
+  nixpkgs = pySelf: pySuper: resolution: name: package: resolved:
+    let
+      attribute = package.source.attribute;
+      original = if pySuper ? ${attribute} then pySuper.${attribute} else fail "nixpkgs has no python package ${attribute} (for ${name}) any more: the lock is stale";
+    in
+    if toString original.version != package.version then
+      fail "${name}: the resolution took version ${package.version} from nixpkgs, which now has ${toString original.version}: refresh the lock"
+    else original.overridePythonAttrs (old: reuse pySelf resolution package resolved old);
+
+  conda = pySelf: name: package: resolved: pySelf.buildPythonPackage {
+    pname = name;
+    inherit (package) version;
+    format = "other";
+    src = fetch name package.source;
+    nativeBuildInputs = optional platform.isLinux pkgs.autoPatchelfHook ++ [ pySelf.condaUnpackHook pySelf.condaInstallHook ];
+    buildInputs = pkgs.pythonCondaPackages.condaPatchelfLibs;
+    dependencies = resolved.runtime;
+    autoPatchelfIgnoreMissingDeps = [ "*" ];
+    passthru = passthru package // { inherit (package.source) channel build; };
+  };
+
+  url = pySelf: name: package: resolved:
+    let wheelFile = hasSuffix ".whl" package.source.url;
+    in pySelf.buildPythonPackage ({
+      pname = name;
+      inherit (package) version;
+      # No hash is known for a direct reference: this fetch needs --impure in pure evaluation.
+      src = builtins.fetchurl package.source.url;
+      dependencies = resolved.runtime;
+      passthru = passthru package;
+    } // (if wheelFile then { format = "wheel"; } else { pyproject = true; build-system = [ pySelf.setuptools ]; }));
+
+  # setuptools and pip from sdist or nixpkgs stay nixpkgs' own: rebuilding them from sources
+  # would need themselves (mach-nix made the same exception).
+  bootstrap = [ "setuptools" "pip" ];
+in
+{
+  packages = {
+    overlay = resolution: pySelf: pySuper:
+      let
+        build = name: package:
+          let resolved = resolvedInputs pySelf package;
+          in
+          if package.provider == "wheel" then wheel pySelf name package resolved
+          else if package.provider == "sdist" then sdist pySelf pySuper resolution name package resolved
+          else if package.provider == "nixpkgs" then nixpkgs pySelf pySuper resolution name package resolved
+          else if package.provider == "url" then url pySelf name package resolved
+          else if self.util.hasPrefix "conda/" package.provider then conda pySelf name package resolved
+          else fail "${name}: unknown provider ${package.provider} in the resolution";
+        wanted = filter (name: !(elem name bootstrap && elem resolution.packages.${name}.provider [ "sdist" "nixpkgs" ])) (attrNames resolution.packages);
+      in
+      genAttrs wanted (name: build name resolution.packages.${name});
+
+    # The resolution's roots, as a withPackages selection.
+    select = resolution: ps: map (name: ps.${name}) resolution.roots;
+  };
+}

@@ -1,0 +1,32 @@
+# What the resolver is asked (schemas/resolve-request.schema.json), built from mkPython's
+# arguments without building anything: the lock file's inputHash is computed from it, so a lock
+# can be checked without import-from-derivation.
+self:
+let
+  inherit (builtins) attrNames hashString toJSON readFile pathExists fromJSON;
+  inherit (self.util) majorMinor;
+  pkgs = self.pkgs;
+  platform = pkgs.stdenv.hostPlatform;
+in
+{
+  request = {
+    # The resolve request for the requirements text and the resolution-relevant arguments.
+    make = { requirements, python, providers, providerDefaults, cudaVersion }: {
+      inherit requirements providers providerDefaults cudaVersion;
+      python = python.version;
+      platform = platform.system;
+      glibc = if platform.isLinux then majorMinor pkgs.glibc.version else null;
+      macos = if platform.isDarwin then platform.darwinMinVersion or null else null;
+      condaChannels = attrNames self.condaChannelsExtra;
+      dataTimestamp = self.request.dataTimestamp;
+    };
+
+    # The pypi-deps-db tree's UNIX_TIMESTAMP: it ties a lock to the data it was made from.
+    dataTimestamp =
+      let file = "${self.pypiData}/UNIX_TIMESTAMP";
+      in if pathExists file then fromJSON (builtins.head (builtins.match "[[:space:]]*([0-9]+)[[:space:]]*" (readFile file))) else null;
+
+    # sha256 of the request's JSON: builtins.toJSON sorts keys, like the CLI's canonical JSON.
+    hash = request: "sha256:${hashString "sha256" (toJSON request)}";
+  };
+}

@@ -1,0 +1,62 @@
+# The resolution of a request: read from a lock file (no import-from-derivation at all), or
+# computed by running the CLI in a derivation and importing its output (one IFD per
+# environment). A failure of the resolver comes back as a document and is thrown here, with
+# the resolver's explanation.
+self:
+let
+  inherit (builtins) fromJSON readFile toJSON concatStringsSep attrNames pathExists replaceStrings head match;
+  inherit (self.util) fail concatMap;
+  pkgs = self.pkgs;
+  trim = text: head (match "[[:space:]]*([^[:space:]]*)[[:space:]]*" text);
+  dataFile = name: let path = "${self.pypiData}/${name}"; in if pathExists path then trim (readFile path) else null;
+
+  # nix-pypi-fetcher-2, at the commit the pypi-deps-db tree names (as mach-nix fetched it).
+  fetcherSource =
+    if self.pypiFetcher != null then self.pypiFetcher
+    else if dataFile "PYPI_FETCHER_COMMIT" == null then null
+    else builtins.fetchTarball {
+      name = "nix-pypi-fetcher-2";
+      url = "https://github.com/DavHau/nix-pypi-fetcher-2/tarball/${dataFile "PYPI_FETCHER_COMMIT"}";
+      sha256 = dataFile "PYPI_FETCHER_SHA256";
+    };
+
+  condaArguments = concatMap (channel: map (file: "--conda ${channel}=${file}") self.condaChannelsExtra.${channel}) (attrNames self.condaChannelsExtra);
+
+  check = document:
+    if document ? error then throw document.error.message else document;
+in
+{
+  resolution = {
+    # The SQLite index of the pinned data, built once per pin.
+    index = pkgs.runCommand "pypi-deps-db-index.sqlite" { } ''
+      ${self.cli}/bin/mach-nix db build --deps ${self.pypiData} ${if fetcherSource == null then "" else "--files ${fetcherSource}"} --out $out
+    '';
+
+    # The resolver run for one environment: its output is the resolution (or failure) document.
+    derivation = { request, nixpkgsIndex }:
+      pkgs.runCommand "mach-nix-resolution.json" {
+        request = toJSON request;
+        inherit nixpkgsIndex;
+        passAsFile = [ "request" "nixpkgsIndex" ];
+      } ''
+        ${self.cli}/bin/mach-nix resolve --request "$requestPath" --deps-db ${self.resolution.index} \
+          --nixpkgs "$nixpkgsIndexPath" ${concatStringsSep " " condaArguments} --out $out
+      '';
+
+    # Import-from-derivation: the one build evaluation waits for.
+    resolve = args: check (fromJSON (readFile (self.resolution.derivation args)));
+
+    # A committed lock: read without building anything, checked against the request it must answer.
+    fromLock = { lockFile, request }:
+      let
+        lock = check (fromJSON (readFile lockFile));
+        wanted = self.request.hash request;
+      in
+      if lock.inputHash == wanted then lock
+      else fail ''
+        ${toString lockFile} is stale: it answers other requirements, providers, Python, platform or data than this call gives.
+        Refresh it: build the environment's `lock` attribute without lockFile and copy it, e.g.
+          nix build <your env>.lock -o mach-nix.lock.json  (then copy the file instead of the link)
+        or run: mach-nix lock -r <requirements file> --python ${request.python} --platform ${request.platform}${if request.glibc == null then "" else " --glibc ${request.glibc}"} --providers '${toJSON request.providers}'${if request.providerDefaults == null then "" else " --provider-defaults '${toJSON request.providerDefaults}'"} --deps-db <index of the pinned pypi-deps-db> -o ${baseNameOf (toString lockFile)}'';
+  };
+}

@@ -1,0 +1,20 @@
+{
+  description = "A Python environment from requirements.txt, built by mach-nix";
+
+  inputs.mach-nix.url = "github:DavHau/mach-nix";
+
+  outputs = { self, mach-nix }:
+    let
+      system = "x86_64-linux";
+      m = mach-nix.lib.${system};
+      requirements = builtins.readFile ./requirements.txt;
+    in
+    {
+      # nix build: the interpreter with the packages; result/bin/python
+      packages.${system}.default = m.mkPython { inherit requirements; };
+      # nix develop: a shell with that interpreter
+      devShells.${system}.default = m.mkPythonShell { inherit requirements; };
+      # nix build .#image: a layered Docker image running it
+      packages.${system}.image = m.mkDockerImage { inherit requirements; };
+    };
+}
