@@ -196,7 +196,7 @@ let
     };
 in
 {
-  machNixEnvironment = { inherit normalizeArgs environment; };
+  machNixEnvironment = { inherit normalizeArgs environment testsOverlay; };
   mkPython = build "mkPython";
   mkPythonShell = args: pkgs.mkShell { packages = [ (build "mkPythonShell" args) ]; };
   mkDockerImage = args: (build "mkDockerImage" args).dockerImage;

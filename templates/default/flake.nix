@@ -10,11 +10,13 @@
       requirements = builtins.readFile ./requirements.txt;
     in
     {
-      # nix build: the interpreter with the packages; result/bin/python
-      packages.${system}.default = m.mkPython { inherit requirements; };
+      packages.${system} = {
+        # nix build: the interpreter with the packages; result/bin/python
+        default = m.mkPython { inherit requirements; };
+        # nix build .#image: a layered Docker image running it
+        image = m.mkDockerImage { inherit requirements; };
+      };
       # nix develop: a shell with that interpreter
       devShells.${system}.default = m.mkPythonShell { inherit requirements; };
-      # nix build .#image: a layered Docker image running it
-      packages.${system}.image = m.mkDockerImage { inherit requirements; };
     };
 }

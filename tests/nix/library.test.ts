@@ -1,0 +1,224 @@
+/**
+ * The mach-nix Nix library with the nixpkgs stand-in, under Nix 2.8 and Nix 2.26:
+ * evaluation checks against committed resolutions (no IFD), error messages, and real builds —
+ * Flask + requests from the real-PyPI corpus through import-from-derivation and from a lock file
+ * with IFD disabled, local pyproject.toml and setup.py projects, a `_` override, a Docker image
+ * that runs, `nix develop` on mkPythonShell, the flake's outputs and `nix flake check`, the
+ * template.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { requestHash } from '../../src/cli/resolve.js';
+import type { Resolution } from '../../src/generated/resolution.js';
+import type { ResolveRequest } from '../../src/generated/resolve-request.js';
+import { readRequirementsText } from '../../src/inputs.js';
+import { resolve } from '../../src/resolve.js';
+import { dataTimestamp, pypiData, seedTestData, testDataSource, writeTestData } from './data.js';
+import {
+  type NixVariant,
+  hostPath,
+  nix,
+  nixBuild,
+  nixEval,
+  nixVersions,
+  repoDir,
+  run,
+  scratchDir,
+  seedStore,
+  standInDir,
+  standInFlake,
+} from './harness.js';
+
+const fixtures = join(repoDir, 'tests/nix/fixtures');
+const workDir = mkdtempSync(join(scratchDir, 'mach-nix-library-'));
+after(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** The resolution of flask + requests the library makes; also the lock of the lockFile tests. */
+function flaskLock(python: string, glibc: string): { file: string; resolution: Resolution } {
+  const request: ResolveRequest = {
+    requirements: 'flask\nrequests', python, platform: 'x86_64-linux', glibc, macos: null,
+    providers: { _default: 'wheel' }, providerDefaults: {}, condaChannels: [], cudaVersion: null, dataTimestamp,
+  };
+  const source = testDataSource();
+  const { resolution } = resolve({
+    source,
+    inputs: readRequirementsText(request.requirements, { name: 'requirements' }),
+    target: { python, platform: 'x86_64-linux', glibc },
+    providers: { _default: 'wheel' },
+    providerDefaults: {},
+    inputHash: requestHash(request),
+  });
+  source.close();
+  const file = join(workDir, 'flask.lock.json');
+  writeFileSync(file, `${JSON.stringify(resolution, null, 2)}\n`);
+  return { file, resolution };
+}
+
+/** `let pkgs = …; m = …;` for expressions under test. */
+function prelude(extra = ''): string {
+  return `let pkgs = import ${standInDir} { ${extra} }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; }; in`;
+}
+
+const flaskArgs = `requirements = "flask\\nrequests"; providers._default = "wheel"; _providerDefaults = { };`;
+
+async function failingEval(variant: NixVariant, expr: string): Promise<string> {
+  const result = await nix(variant, ['eval', '--impure', '--expr', expr], { allowFailure: true });
+  assert.notEqual(result.status, 0, `expected ${expr} to fail`);
+  return result.stderr;
+}
+
+describe('mach-nix Nix library', { concurrency: true }, () => {
+  before(() => writeTestData());
+  for (const variant of nixVersions()) {
+    describe(variant, { concurrency: 1 }, () => {
+      let lock: { file: string; resolution: Resolution };
+      let python = '';
+      before(async () => {
+        await seedStore(variant);
+        python = await nixEval<string>(variant, `(import ${standInDir} { }).python3.version`);
+        lock = flaskLock(python, '2.36');
+        const wheels = Object.values(lock.resolution.packages).map((p) => (p!.source.type === 'wheel' ? p!.source.filename : ''));
+        await seedTestData(variant, wheels.filter(Boolean));
+      });
+
+      test('evaluation checks against committed resolutions', async () => {
+        const call = (args: string) =>
+          `import ${join(fixtures, 'library-checks.nix')} { repo = ${repoDir}; standIn = ${standInDir}; pypiData = ${pypiData}; ${args} }`;
+        const runs = {
+          linux: call(`lockFile = ${lock.file};`),
+          darwin: call('system = "aarch64-darwin";'),
+          python313: call('pythonVersion = "3.13";'),
+          python314: call('pythonVersion = "3.14";'),
+        };
+        for (const [label, expr] of Object.entries(runs)) {
+          const checks = await nixEval<Record<string, { ok: boolean; got: unknown }>>(variant, expr, { cwd: workDir });
+          const failed = Object.entries(checks).filter(([, c]) => !c.ok).map(([name, c]) => `${name}: ${JSON.stringify(c.got)}`);
+          assert.deepEqual(failed, [], `${label}: ${failed.join('; ')}`);
+          assert.ok(Object.keys(checks).length >= 25, `${label}: only ${Object.keys(checks).length} checks`);
+        }
+      });
+
+      test('the lock file answers the request the library makes (same hash as the CLI)', async () => {
+        const hash = await nixEval<string>(variant, `${prelude()} m.request.hash (m.request.make { requirements = "flask\\nrequests"; python = pkgs.python3; providers = { _default = "wheel"; }; providerDefaults = { }; cudaVersion = null; })`);
+        assert.equal(hash, lock.resolution.inputHash);
+      });
+
+      test('errors are thrown with their reason', async () => {
+        const stale = await failingEval(variant, `${prelude()} (m.mkPython { requirements = "flask"; lockFile = ${lock.file}; }).drvPath`);
+        assert.match(stale, /mach-nix: .*flask\.lock\.json is stale/);
+        assert.match(stale, /mach-nix lock -r <requirements file> --python 3\.11\.\d+ --platform x86_64-linux/);
+        const unsatisfiable = await failingEval(variant, `${prelude()} (m.mkPython { lockFile = ${join(fixtures, 'resolutions/failure.json')}; }).drvPath`);
+        assert.match(unsatisfiable, /Because you require flask<1 \(no candidate of flask matches it\)/);
+        const unknown = await failingEval(variant, `${prelude()} m.mkPython { requirement = "flask"; }`);
+        assert.match(unknown, /mkPython does not know the argument\(s\) requirement/);
+        const moved = await failingEval(variant, `${prelude()} m.mkPython { pypi_deps_db_commit = "x"; }`);
+        assert.match(moved, /does not accept 'pypi_deps_db_commit' anymore. Instead, provide 'pypiDataRev' when importing mach-nix/);
+        const fromNixpkgs = await failingEval(variant, `${prelude()} (m.mkPython { packagesExtra = [ pkgs.python3.pkgs.six or pkgs.python3.pkgs.packaging ]; lockFile = ${lock.file}; }).drvPath`);
+        assert.match(fromNixpkgs, /python packages from nixpkgs cannot be passed via packagesExtra/);
+        const missing = await failingEval(variant, `${prelude()} (m.mkPython { ${flaskArgs} lockFile = ${lock.file}; _.nosuchpackage.x = 1; }).drvPath`);
+        assert.match(missing, /_: the environment has no package nosuchpackage/);
+      });
+
+      test('Flask + requests from a lock file, with import-from-derivation disabled', async () => {
+        const expr = `${prelude()} m.mkPython { ${flaskArgs} lockFile = ${lock.file}; }`;
+        const { out } = await nixBuild(variant, { expr }, { extraArgs: ['--option', 'allow-import-from-derivation', 'false'] });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import flask, requests, markupsafe, werkzeug, jinja2, sys; import markupsafe._speedups; print(sys.prefix)']);
+        assert.equal(check.stdout.trim(), out);
+        const host = await run(variant, `${out}/bin/python`, ['-c', 'import yaml'], { allowFailure: true });
+        assert.notEqual(host.status, 0, 'nothing comes from the host');
+      });
+
+      test('Flask + requests resolved through import-from-derivation: the same derivation as from the lock', async () => {
+        const ifd = await nixEval<string>(variant, `(${prelude()} m.mkPython { ${flaskArgs} }).drvPath`);
+        const locked = await nixEval<string>(variant, `(${prelude()} m.mkPython { ${flaskArgs} lockFile = ${lock.file}; }).drvPath`);
+        assert.equal(ifd, locked);
+        const { out } = await nixBuild(variant, { expr: `(${prelude()} m.mkPython { ${flaskArgs} }).lock` });
+        const document = JSON.parse(readFileSync(hostPath(variant, out), 'utf8')) as Resolution;
+        assert.deepEqual(document, lock.resolution, 'the lock attribute is the resolution, ready to save');
+        const failure = await failingEval(variant, `(${prelude()} m.mkPython { requirements = "flask<1"; providers._default = "wheel"; _providerDefaults = { }; }).drvPath`);
+        assert.match(failure, /the requirements cannot be resolved:\n\s*Because you require flask<1/);
+      });
+
+      test('pip, setuptools and wheel with a local pyproject.toml project and a setup.py project', async () => {
+        const expr = `${prelude()} m.mkPython {
+          requirements = "pip\\nsetuptools\\nwheel";
+          providers = { _default = "wheel"; pip = "nixpkgs"; setuptools = "nixpkgs"; wheel = "nixpkgs"; };
+          _providerDefaults = { };
+          packagesExtra = [ ${join(fixtures, 'projects/greeting-pyproject')} ${join(fixtures, 'projects/greeting-setuppy')} ];
+        }`;
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', [
+          'import setuptools, pip, wheel, six, greeting_pyproject, greeting_setuppy',
+          'from importlib.metadata import version',
+          'print(version("greeting-pyproject"), version("greeting-setuppy"), greeting_setuppy.MESSAGE)',
+        ].join('; ')]);
+        assert.equal(check.stdout.trim(), '0.1.0 0.2 hello from a setup.py project');
+        const script = await run(variant, `${out}/bin/greeting-pyproject`, []);
+        assert.equal(script.stdout.trim(), 'hello from a pyproject project');
+      });
+
+      test('a `_` override is visible in the result', async () => {
+        const expr = `(${prelude()} m.mkPython { ${flaskArgs} lockFile = ${lock.file}; _.requests.postInstall = "echo overridden > $out/marker"; }).python.pkgs.requests`;
+        const { out } = await nixBuild(variant, { expr });
+        assert.equal(readFileSync(join(hostPath(variant, out), 'marker'), 'utf8'), 'overridden\n');
+      });
+
+      test('a layered Docker image whose entry point runs', async () => {
+        const { out } = await nixBuild(variant, { expr: `${prelude()} m.mkDockerImage { ${flaskArgs} lockFile = ${lock.file}; }` });
+        const archive = hostPath(variant, out);
+        assert.match(archive, /mach-nix-python\.tar\.gz$/);
+        const plain = join(workDir, `image-${variant}.tar`);
+        await run('host-2.8', 'sh', ['-c', `gzip -dc ${archive} > ${plain}`]);
+        const inspect = await run('host-2.8', 'skopeo', ['inspect', '--config', `docker-archive:${plain}`]);
+        const config = JSON.parse(inspect.stdout) as { config: { Cmd: string[] } };
+        assert.match(config.config.Cmd[0]!, /-env\/bin\/python$/);
+        const oci = join(workDir, `oci-${variant}`);
+        const bundle = join(workDir, `bundle-${variant}`);
+        await run('host-2.8', 'skopeo', ['copy', `docker-archive:${plain}`, `oci:${oci}:latest`]);
+        await run('host-2.8', 'umoci', ['unpack', '--image', `${oci}:latest`, bundle]);
+        const entry = await run('host-2.8', 'chroot', [join(bundle, 'rootfs'), config.config.Cmd[0]!, '-c', 'import flask, requests; print("runs")']);
+        assert.equal(entry.stdout.trim(), 'runs');
+        rmSync(bundle, { recursive: true, force: true });
+      });
+
+      test('nix develop on mkPythonShell', async () => {
+        const expr = `${prelude()} m.mkPythonShell { ${flaskArgs} lockFile = ${lock.file}; }`;
+        const shell = await nix(variant, ['develop', '--impure', '--expr', expr, '-c', 'python', '-c', 'import flask; print(flask.__name__)'], { cwd: workDir });
+        assert.equal(shell.stdout.trim(), 'flask');
+      });
+
+      test('the flake: lib for four systems, its outputs, and nix flake check with nixpkgs overridden', async () => {
+        const overrides = ['--override-input', 'nixpkgs', standInFlake(), '--override-input', 'pypi-deps-db', `path:${pypiData}`];
+        const flake = `git+file://${repoDir}`;
+        const names = async (attribute: string, apply = 'builtins.attrNames') =>
+          JSON.parse((await nix(variant, ['eval', '--json', `${flake}#${attribute}`, ...overrides, '--apply', apply])).stdout) as unknown;
+        const api = ['buildPythonApplication', 'buildPythonPackage', 'fetchPypiSdist', 'fetchPypiWheel', 'mkDockerImage', 'mkNixpkgs', 'mkOverlay', 'mkPython', 'mkPythonOverrides', 'mkPythonShell'];
+        const systems = ['aarch64-darwin', 'aarch64-linux', 'x86_64-darwin', 'x86_64-linux'];
+        assert.deepEqual(await names('lib', 'builtins.mapAttrs (_: builtins.attrNames)'), Object.fromEntries(systems.map((s) => [s, api])));
+        assert.deepEqual(await names('packages', 'builtins.mapAttrs (_: builtins.attrNames)'), Object.fromEntries(systems.map((s) => [s, ['default', 'mach-nix']])));
+        assert.deepEqual(await names('apps.x86_64-linux'), ['default', 'mach-nix']);
+        assert.deepEqual(await names('devShells.x86_64-linux'), ['default']);
+        assert.deepEqual(await names('templates'), ['default']);
+        assert.deepEqual(await names('overlays'), ['default']);
+        assert.deepEqual(await names('checks.x86_64-linux'), ['cli', 'lib']);
+        const check = await nix(variant, ['flake', 'check', `git+file://${repoDir}`, ...overrides], { allowFailure: true });
+        assert.equal(check.status, 0, check.stderr);
+      });
+
+      test('the template builds against this flake', async () => {
+        const dir = mkdtempSync(join(workDir, 'template-'));
+        cpSync(join(repoDir, 'templates/default'), dir, { recursive: true });
+        const overrides = [
+          '--override-input', 'mach-nix', `git+file://${repoDir}`,
+          '--override-input', 'mach-nix/nixpkgs', standInFlake(),
+          '--override-input', 'mach-nix/pypi-deps-db', `path:${pypiData}`,
+        ];
+        const { out } = await nixBuild(variant, { installable: `path:${dir}#default` }, { extraArgs: overrides, cwd: dir });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import requests; print(requests.__version__)']);
+        assert.equal(check.stdout.trim(), lock.resolution.packages.requests!.version);
+      });
+    });
+  }
+});
