@@ -75,6 +75,28 @@ describe('mach-nix resolve', () => {
     assert.match(invalid.stderr, /invalid\.json: not a valid resolve request: python must be string/);
   });
 
+  it('writes the lock mkPython reads, for the request mkPython makes from the same arguments', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mach-nix-lock-'));
+    writeFileSync(join(dir, 'requirements.txt'), 'flask\n');
+    const out = join(dir, 'mach-nix.lock.json');
+    const args = ['--python', '3.11.9', '--platform', 'x86_64-linux', '--deps-db', corpus, ...wheelsOnly];
+    const result = await machNix('lock', '-r', join(dir, 'requirements.txt'), ...args, '-o', out);
+    assert.equal(result.code, 0, result.stderr);
+    const lock = JSON.parse(readFileSync(out, 'utf8')) as Resolution;
+    const request: ResolveRequest = {
+      requirements: 'flask\n', python: '3.11.9', platform: 'x86_64-linux', glibc: '2.42', macos: null,
+      providers: { _default: 'wheel' }, providerDefaults: {}, condaChannels: [], cudaVersion: null, dataTimestamp: null,
+    };
+    assert.equal(lock.inputHash, requestHash(request));
+    assert.match(result.stdout, /^wrote .*mach-nix\.lock\.json: 7 packages, input hash sha256:[0-9a-f]{64}\n$/);
+
+    writeFileSync(join(dir, 'broken.txt'), 'flask<1\n');
+    const failed = await machNix('lock', '-r', join(dir, 'broken.txt'), ...args, '-o', join(dir, 'none.json'));
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /^error: the requirements cannot be resolved:\nBecause you require flask<1/);
+    assert.throws(() => readFileSync(join(dir, 'none.json')), 'no lock is written for an unsatisfiable request');
+  });
+
   it("writes canonical JSON the way Nix's builtins.toJSON does", () => {
     assert.equal(canonicalJson({ b: [1, null, true], a: 'x"\\\n\t\u0001é' }), '{"a":"x\\"\\\\\\n\\t\\u0001é","b":[1,null,true]}');
   });

@@ -7,7 +7,7 @@ import { MachNixError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerDbCommands } from './db.js';
 import { registerRequirementsCommand } from './requirements.js';
-import { registerResolveCommand } from './resolve.js';
+import { registerLockCommand, registerResolveCommand } from './resolve.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -22,7 +22,7 @@ const processIo: Io = {
 /** A subcommand module adds its commands to the program; `io` is where they write. */
 export type RegisterCommands = (program: Command, io: Io) => void;
 
-const commandModules: RegisterCommands[] = [registerDbCommands, registerRequirementsCommand, registerResolveCommand];
+const commandModules: RegisterCommands[] = [registerDbCommands, registerLockCommand, registerRequirementsCommand, registerResolveCommand];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('mach-nix')

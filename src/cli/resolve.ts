@@ -69,7 +69,8 @@ export function requestHash(request: ResolveRequest): string {
   return `sha256:${createHash('sha256').update(canonicalJson(request)).digest('hex')}`;
 }
 
-function parseJsonOption(text: string | undefined, option: string): ProvidersInput | undefined {
+/** The JSON of a providers option, checked, as written (the lock's request hashes it as written). */
+function providersJson(text: string | undefined, option: string): Record<string, string | string[]> | undefined {
   if (text === undefined) return undefined;
   let value: unknown;
   try {
@@ -77,7 +78,13 @@ function parseJsonOption(text: string | undefined, option: string): ProvidersInp
   } catch {
     throw new UsageError(`${option}: not JSON: ${text}`);
   }
-  return parseProvidersInput(value, option);
+  parseProvidersInput(value, option);
+  return value as Record<string, string | string[]>;
+}
+
+function parseJsonOption(text: string | undefined, option: string): ProvidersInput | undefined {
+  const value = providersJson(text, option);
+  return value === undefined ? undefined : parseProvidersInput(value, option);
 }
 
 function openData(flags: ResolveFlags): DependencySource {
@@ -97,20 +104,14 @@ function writeDocument(path: string, text: string): void {
   }
 }
 
-function answerRequest(flags: ResolveFlags, io: Io): void {
-  const file = flags.request!;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new InputFileError({ file }, `cannot read the resolve request: ${(error as Error).message}`);
-  }
-  const request = checkResolveRequest(raw, { file });
+/**
+ * The resolution (or failure) document answering a resolve request: what the Nix library's
+ * import-from-derivation and `mach-nix lock` write. Problems with the data are thrown, not answered.
+ */
+export function answer(request: ResolveRequest, source: DependencySource): ResolutionDocument {
   const inputHash = requestHash(request);
-  const source = openData(flags);
-  let document: ResolutionDocument;
   try {
-    document = resolve({
+    return resolve({
       source,
       inputs: readRequirementsText(request.requirements, { name: 'requirements' }),
       target: {
@@ -127,7 +128,7 @@ function answerRequest(flags: ResolveFlags, io: Io): void {
     }).resolution;
   } catch (error) {
     if (!(error instanceof MachNixError) || error instanceof DataError) throw error;
-    const failure: ResolutionFailure = {
+    return {
       lockVersion: 1,
       generator: `mach-nix ${toolVersion()}`,
       inputHash,
@@ -135,13 +136,31 @@ function answerRequest(flags: ResolveFlags, io: Io): void {
         kind: error instanceof ResolutionImpossible ? 'unsatisfiable' : 'input',
         message: error.details === null ? error.message : `${error.message}\n${error.details}`,
       },
-    };
-    document = failure;
+    } satisfies ResolutionFailure;
+  }
+}
+
+function documentText(document: ResolutionDocument): string {
+  checkResolution(document, { file: 'the resolution written' });
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function answerRequest(flags: ResolveFlags, io: Io): void {
+  const file = flags.request!;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InputFileError({ file }, `cannot read the resolve request: ${(error as Error).message}`);
+  }
+  const request = checkResolveRequest(raw, { file });
+  const source = openData(flags);
+  let text: string;
+  try {
+    text = documentText(answer(request, source));
   } finally {
     source.close();
   }
-  checkResolution(document, { file: 'the resolution written' });
-  const text = `${JSON.stringify(document, null, 2)}\n`;
   if (flags.out) writeDocument(flags.out, text);
   else io.stdout(text);
 }
@@ -230,6 +249,73 @@ export const registerResolveCommand: RegisterCommands = (program, io) => {
           });
           checkResolution(resolution, { file: 'the resolution written' });
           io.stdout(flags.json ? `${JSON.stringify(resolution, null, 2)}\n` : formatTree(resolution));
+        } finally {
+          source.close();
+        }
+      }),
+  );
+};
+
+interface LockFlags extends Omit<ResolveFlags, 'requirement' | 'extra' | 'group' | 'json' | 'request' | 'out'> {
+  requirement?: string;
+  output: string;
+}
+
+/**
+ * `mach-nix lock`: writes the lock file mkPython reads with `lockFile` (no import-from-derivation
+ * then). The request is the one mkPython makes from the same arguments — the requirements file's
+ * exact content, the interpreter's full version, the platform — so its hash matches.
+ */
+export const registerLockCommand: RegisterCommands = (program, io) => {
+  program.addCommand(
+    new Command('lock')
+      .description("write the lock file mkPython reads with lockFile = ./mach-nix.lock.json (no import-from-derivation)")
+      .option('-r, --requirement <file>', 'the requirements.txt or environment.yml that mkPython gets as `requirements`')
+      .option('--python <version>', "the interpreter's full version, as python.version says (e.g. 3.13.5)")
+      .option('--platform <system>', `the Nix system: ${PLATFORMS.join(', ')}`)
+      .option('--glibc <version>', `Linux: the glibc version of your nixpkgs (default ${DEFAULT_GLIBC})`)
+      .option('--macos <version>', 'Darwin: the macOS deployment target of your nixpkgs')
+      .option('--deps-db <index|dir>', 'the dependency data mkPython resolves against')
+      .option('--files-db <dir>', 'a nix-pypi-fetcher-2 folder, for a pypi-deps-db folder')
+      .option('--nixpkgs <file>', 'the python package index of your nixpkgs (JSON), for the nixpkgs provider')
+      .option('--conda <source...>', 'conda repodata of condaChannelsExtra: CHANNEL=FILE')
+      .option('--providers <json>', "mkPython's providers")
+      .option('--provider-defaults <json>', "mkPython's _providerDefaults")
+      .option('--cuda <version>', "mkPython's cudaVersion")
+      .option('-o, --output <file>', 'where to write it', 'mach-nix.lock.json')
+      .action((flags: LockFlags) => {
+        if (flags.requirement === undefined) throw new UsageError('-r FILE is required: the requirements mkPython gets');
+        if (flags.python === undefined) throw new UsageError("--python is required: the interpreter's full version (python.version)");
+        if (flags.platform === undefined) throw new UsageError(`--platform is required: one of ${PLATFORMS.join(', ')}`);
+        if (!(PLATFORMS as string[]).includes(flags.platform)) throw new UsageError(`--platform must be one of ${PLATFORMS.join(', ')}`);
+        let requirements: string;
+        try {
+          requirements = readFileSync(flags.requirement, 'utf8');
+        } catch (error) {
+          throw new InputFileError({ file: flags.requirement }, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        }
+        const linux = flags.platform.endsWith('-linux');
+        const source = openData({ ...flags, requirement: [], extra: [], group: [] });
+        try {
+          const request: ResolveRequest = {
+            requirements,
+            python: flags.python,
+            platform: flags.platform as ResolveRequest['platform'],
+            glibc: linux ? flags.glibc ?? DEFAULT_GLIBC : null,
+            macos: linux ? null : flags.macos ?? null,
+            providers: providersJson(flags.providers, '--providers') ?? {},
+            providerDefaults: providersJson(flags.providerDefaults, '--provider-defaults') ?? null,
+            condaChannels: [...new Set((flags.conda ?? []).flatMap(condaInputs).map((input) => input.channel))].sort(),
+            cudaVersion: flags.cuda ?? null,
+            dataTimestamp: source.info().depsTimestamp,
+          };
+          const document = answer(checkResolveRequest(request, { file: 'the request' }), source);
+          if ('error' in document) {
+            const [message, ...details] = document.error.message.split('\n');
+            throw new MachNixError(message!, details.length > 0 ? details.join('\n') : null);
+          }
+          writeDocument(flags.output, documentText(document));
+          io.stdout(`wrote ${flags.output}: ${Object.keys(document.packages).length} packages, input hash ${document.inputHash}\n`);
         } finally {
           source.close();
         }

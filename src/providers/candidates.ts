@@ -125,11 +125,14 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
       rejected.push({ provider: 'wheel', version: versionText, reason: pythonProblems.find((p) => p !== null)! });
       continue;
     }
-    const download = dataKeys.flatMap((k) => context.source.files(k, versionText)).find((f) => f.filename === file.filename) ?? null;
+    // Looked up on first use: only the chosen candidates' downloads are ever read, and a query
+    // per version was a third of a resolution for projects with hundreds of releases.
+    const download = memo(() => dataKeys.flatMap((k) => context.source.files(k, versionText)).find((f) => f.filename === file.filename) ?? null);
+    const notes = memo(() => (download() === null ? ['no download URL and hash are known for this wheel'] : []));
     candidates.push({
       key, version, versionText, provider: 'wheel',
-      source: { kind: 'wheel', file, download },
-      notes: download === null ? ['no download URL and hash are known for this wheel'] : [],
+      source: { kind: 'wheel', file, get download() { return download(); } },
+      get notes() { return notes(); },
       dependencies: memo(() => requiresDistDependencies(file.requiresDist, context.environment)),
     });
   }
@@ -154,17 +157,21 @@ export function sdistCandidates(key: string, dataKeys: readonly string[], contex
         continue;
       }
       seen.add(version.toString());
-      const download = context.source.files(dataKey, release.version).find((f) => f.kind === 'sdist') ?? null;
-      const notes: string[] = [];
-      if (!release.exactPythonKey) {
-        const older = `${release.pythonKey[0]}.${release.pythonKey.slice(1)}`;
-        notes.push(`sdist metadata of Python ${older} used: the data has none for Python ${context.python.major}.${context.python.minor}`);
-      }
-      if (download === null) notes.push('no download URL and hash are known for this sdist');
+      // Looked up on first use, as for wheels.
+      const download = memo(() => context.source.files(dataKey, release.version).find((f) => f.kind === 'sdist') ?? null);
+      const notes = memo(() => {
+        const found: string[] = [];
+        if (!release.exactPythonKey) {
+          const older = `${release.pythonKey[0]}.${release.pythonKey.slice(1)}`;
+          found.push(`sdist metadata of Python ${older} used: the data has none for Python ${context.python.major}.${context.python.minor}`);
+        }
+        if (download() === null) found.push('no download URL and hash are known for this sdist');
+        return found;
+      });
       candidates.push({
         key, version, versionText: release.version, provider: 'sdist',
-        source: { kind: 'sdist', release, download },
-        notes,
+        source: { kind: 'sdist', release, get download() { return download(); } },
+        get notes() { return notes(); },
         dependencies: memo(() => sdistDependencies(release, context.environment)),
       });
     }

@@ -7,15 +7,13 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDependencySource } from '../../src/db/open.js';
-import type { DependencySource } from '../../src/db/source.js';
 import { conformanceDir } from '../helpers/paths.js';
 import { type NixVariant, run } from './harness.js';
 
 const corpus = join(conformanceDir, 'resolver', 'localpypi-2026');
 const root = '/tmp/mach-nix-nix-tests';
 /** The fetcher tree's folder name is the store name `builtins.fetchTarball { name = …; }` gives it. */
-const fetcherDir = join(root, 'fetcher', 'nix-pypi-fetcher-2');
+export const fetcherDir = join(root, 'fetcher', 'nix-pypi-fetcher-2');
 export const pypiData = join(root, 'pypi-deps-db');
 /** Any commit: the seeded tree is found by its hash, GitHub is never asked. */
 const fetcherCommit = '0123456789abcdef0123456789abcdef01234567';
@@ -54,12 +52,6 @@ export async function seedTestData(variant: NixVariant, wheelFiles: readonly str
     return found;
   });
   if (paths.length > 0) await run(variant, 'nix-store', ['--add-fixed', 'sha256', ...paths]);
-}
-
-/** The test data as the resolver reads it (the same trees the library gets). */
-export function testDataSource(): DependencySource {
-  writeTestData();
-  return openDependencySource(pypiData, { filesDir: fetcherDir });
 }
 
 /** The wheel files a resolution document names. */

@@ -7,15 +7,12 @@
  * template.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { requestHash } from '../../src/cli/resolve.js';
 import type { Resolution } from '../../src/generated/resolution.js';
-import type { ResolveRequest } from '../../src/generated/resolve-request.js';
-import { readRequirementsText } from '../../src/inputs.js';
-import { resolve } from '../../src/resolve.js';
-import { dataTimestamp, pypiData, seedTestData, testDataSource, writeTestData } from './data.js';
+import { fetcherDir, pypiData, seedTestData, writeTestData } from './data.js';
 import {
   type NixVariant,
   hostPath,
@@ -35,25 +32,19 @@ const fixtures = join(repoDir, 'tests/nix/fixtures');
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-library-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
 
-/** The resolution of flask + requests the library makes; also the lock of the lockFile tests. */
+/** `mach-nix lock` for flask + requests, as a user would run it: the lock of the lockFile tests. */
 function flaskLock(python: string, glibc: string): { file: string; resolution: Resolution } {
-  const request: ResolveRequest = {
-    requirements: 'flask\nrequests', python, platform: 'x86_64-linux', glibc, macos: null,
-    providers: { _default: 'wheel' }, providerDefaults: {}, condaChannels: [], cudaVersion: null, dataTimestamp,
-  };
-  const source = testDataSource();
-  const { resolution } = resolve({
-    source,
-    inputs: readRequirementsText(request.requirements, { name: 'requirements' }),
-    target: { python, platform: 'x86_64-linux', glibc },
-    providers: { _default: 'wheel' },
-    providerDefaults: {},
-    inputHash: requestHash(request),
-  });
-  source.close();
+  writeTestData();
+  const requirements = join(workDir, 'requirements.txt');
+  writeFileSync(requirements, 'flask\nrequests');
   const file = join(workDir, 'flask.lock.json');
-  writeFileSync(file, `${JSON.stringify(resolution, null, 2)}\n`);
-  return { file, resolution };
+  const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
+    'lock', '-r', requirements, '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
+    '--deps-db', pypiData, '--files-db', fetcherDir,
+    '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}', '-o', file,
+  ], { encoding: 'utf8' });
+  assert.equal(lock.status, 0, lock.stderr);
+  return { file, resolution: JSON.parse(readFileSync(file, 'utf8')) as Resolution };
 }
 
 /** `let pkgs = …; m = …;` for expressions under test. */
