@@ -148,7 +148,7 @@ let
       );
     in
     {
-      inherit python resolution selectPkgs pythonOverrides;
+      inherit python request resolution selectPkgs pythonOverrides pythonForIndex;
       programs = ofKind "program";
       lock =
         if args.lockFile != null then builtins.path { path = args.lockFile; name = "mach-nix.lock.json"; }

@@ -31,22 +31,26 @@ let
     else pkgs.pythonManylinuxPackages.manylinux2014;
 
   # The Python inputs of a nixpkgs definition, as the resolution wants them: a resolved package
-  # replaces its namesake; one the resolution does not have is dropped when the package's
-  # dependencies are known (else it stays, as mach-nix kept nixpkgs' inputs). Others are kept.
-  replaceInputs = pySelf: resolution: known: inputs:
+  # replaces its namesake (no second version in the closure); an unresolved one is dropped when
+  # `drop` (runtime inputs of a package whose dependencies are known), else kept. Others are kept.
+  replaceInputs = pySelf: resolution: drop: inputs:
     builtins.concatMap (input:
       if !(isModule input) then [ input ]
       else if resolution.packages ? ${moduleName input} then [ pySelf.${moduleName input} ]
-      else if known then [ ]
+      else if drop then [ ]
       else [ input ]) inputs;
 
-  inputLists = [ "dependencies" "propagatedBuildInputs" "build-system" "nativeBuildInputs" "buildInputs" "checkInputs" "nativeCheckInputs" ];
+  # Runtime inputs are what the resolution decides; build-time ones (setuptools in build-system,
+  # test tools) stay nixpkgs' knowledge unless the resolution has the same package.
+  runtimeLists = [ "dependencies" "propagatedBuildInputs" ];
+  inputLists = runtimeLists ++ [ "build-system" "nativeBuildInputs" "buildInputs" "checkInputs" "nativeCheckInputs" ];
 
   # overridePythonAttrs arguments reusing a nixpkgs definition for the resolved package.
   reuse = pySelf: resolution: package: resolved: old:
     let
       known = package.dependencies != null;
-      replaced = genAttrs (filter (list: old ? ${list}) inputLists) (list: replaceInputs pySelf resolution known old.${list});
+      replaced = genAttrs (filter (list: old ? ${list}) inputLists)
+        (list: replaceInputs pySelf resolution (known && elem list runtimeLists) old.${list});
       sameVersion = old ? version && old.version == package.version;
     in
     replaced // optionalAttrsIf known {

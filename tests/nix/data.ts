@@ -5,10 +5,12 @@
  * the corpus's real wheel files seeded so that the library's `fetchurl`s of PyPI URLs succeed
  * offline. Everything lives under /tmp, which both Nix variants see.
  */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { conformanceDir } from '../helpers/paths.js';
-import { type NixVariant, run } from './harness.js';
+import { type NixVariant, repoDir, run } from './harness.js';
 
 const corpus = join(conformanceDir, 'resolver', 'localpypi-2026');
 const root = '/tmp/mach-nix-nix-tests';
@@ -21,13 +23,51 @@ export const dataTimestamp = 1783000000;
 
 const mirrors = ['/opt/pypi/files', '/opt/pypi-more/files'];
 
-/** Writes the trees once (their content only depends on the corpus). */
+/** An sdist-only project added to the corpus (which has wheels only), to build from source. */
+export const sdistProject = { name: 'greeting-sdist', version: '1.0', file: join(root, 'sdists', 'greeting-sdist-1.0.tar.gz') };
+
+/** Adds `name → value` to the bucket file of `name` under `dir`, creating it if needed. */
+function addToBucket(dir: string, name: string, value: unknown): void {
+  const file = join(dir, `${createHash('sha256').update(name).digest('hex').slice(0, 2)}.json`);
+  const bucket = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  bucket[name] = value;
+  writeFileSync(file, JSON.stringify(bucket));
+}
+
+/**
+ * The sdist of fixtures/projects/greeting-sdist as a reproducible .tar.gz (sorted entries,
+ * fixed times and owners), and its metadata in the data: install_requires six, the file with
+ * its hash in the fetcher tree.
+ */
+function addSdistProject(): void {
+  mkdirSync(join(root, 'sdists'), { recursive: true });
+  const source = join(repoDir, 'tests/nix/fixtures/projects/greeting-sdist');
+  const script = [
+    'import gzip, io, os, sys, tarfile',
+    'src, out, prefix = sys.argv[1:4]',
+    'data = io.BytesIO()',
+    'with tarfile.open(fileobj=data, mode="w", format=tarfile.PAX_FORMAT) as tar:',
+    '    for name in sorted(os.listdir(src)):',
+    '        info = tar.gettarinfo(os.path.join(src, name), f"{prefix}/{name}")',
+    '        info.mtime, info.uid, info.gid, info.uname, info.gname, info.mode = 0, 0, 0, "", "", 0o644',
+    '        tar.addfile(info, open(os.path.join(src, name), "rb"))',
+    'open(out, "wb").write(gzip.compress(data.getvalue(), mtime=0))',
+  ].join('\n');
+  const made = spawnSync('python3', ['-c', script, source, sdistProject.file, `${sdistProject.name}-${sdistProject.version}`]);
+  if (made.status !== 0) throw new Error(`making the sdist failed: ${made.stderr}`);
+  const sha256 = createHash('sha256').update(readFileSync(sdistProject.file)).digest('base64');
+  addToBucket(join(pypiData, 'sdist'), sdistProject.name, { [sdistProject.version]: { '310': { install_requires: ['six'] } } });
+  addToBucket(join(fetcherDir, 'pypi'), sdistProject.name, { [sdistProject.version]: { sdist: [sha256, basename(sdistProject.file)] } });
+}
+
+/** Writes the trees once (their content only depends on the corpus and the fixtures). */
 export function writeTestData(): void {
-  if (existsSync(join(pypiData, 'PYPI_FETCHER_SHA256'))) return;
-  mkdirSync(pypiData, { recursive: true });
+  if (existsSync(join(pypiData, 'PYPI_FETCHER_COMMIT'))) return;
+  mkdirSync(join(pypiData, 'sdist'), { recursive: true });
   cpSync(join(corpus, 'deps', 'wheel'), join(pypiData, 'wheel'), { recursive: true });
   mkdirSync(fetcherDir, { recursive: true });
   cpSync(join(corpus, 'files', 'pypi'), join(fetcherDir, 'pypi'), { recursive: true });
+  addSdistProject();
   writeFileSync(join(pypiData, 'UNIX_TIMESTAMP'), `${dataTimestamp}\n`);
   writeFileSync(join(pypiData, 'PYPI_FETCHER_COMMIT'), `${fetcherCommit}\n`);
 }
@@ -46,6 +86,7 @@ export async function seedTestData(variant: NixVariant, wheelFiles: readonly str
     writeFileSync(join(pypiData, 'PYPI_FETCHER_SHA256'), stdout);
     seeded.add(variant);
   }
+  await run(variant, 'nix-store', ['--add-fixed', 'sha256', sdistProject.file]);
   const paths = wheelFiles.map((file) => {
     const found = mirrors.map((dir) => join(dir, file)).find(existsSync);
     if (!found) throw new Error(`${file} is not in the local wheel mirror (${mirrors.join(', ')})`);

@@ -132,22 +132,42 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.match(failure, /the requirements cannot be resolved:\n\s*Because you require flask<1/);
       });
 
-      test('pip, setuptools and wheel with a local pyproject.toml project and a setup.py project', async () => {
+      test('pip, setuptools and wheel with local projects: pyproject.toml (with an extra), setup.cfg, setup.py', async () => {
+        const projects = join(fixtures, 'projects');
         const expr = `${prelude()} m.mkPython {
           requirements = "pip\\nsetuptools\\nwheel";
           providers = { _default = "wheel"; pip = "nixpkgs"; setuptools = "nixpkgs"; wheel = "nixpkgs"; };
           _providerDefaults = { };
-          packagesExtra = [ ${join(fixtures, 'projects/greeting-pyproject')} ${join(fixtures, 'projects/greeting-setuppy')} ];
+          packagesExtra = [
+            (m.buildPythonPackage { src = ${projects}/greeting-pyproject; extras = [ "web" ]; providers._default = "wheel"; _providerDefaults = { }; })
+            ${projects}/greeting-sdist
+            ${projects}/greeting-setuppy
+          ];
         }`;
         const { out } = await nixBuild(variant, { expr });
         const check = await run(variant, `${out}/bin/python`, ['-c', [
-          'import setuptools, pip, wheel, six, greeting_pyproject, greeting_setuppy',
+          'import setuptools, pip, wheel, six, requests, greeting_pyproject, greeting_sdist, greeting_setuppy',
           'from importlib.metadata import version',
-          'print(version("greeting-pyproject"), version("greeting-setuppy"), greeting_setuppy.MESSAGE)',
+          'print(version("greeting-pyproject"), version("greeting-sdist"), version("greeting-setuppy"), greeting_setuppy.MESSAGE)',
         ].join('; ')]);
-        assert.equal(check.stdout.trim(), '0.1.0 0.2 hello from a setup.py project');
+        assert.equal(check.stdout.trim(), '0.1.0 1.0 0.2 hello from a setup.py project');
         const script = await run(variant, `${out}/bin/greeting-pyproject`, []);
         assert.equal(script.stdout.trim(), 'hello from a pyproject project');
+      });
+
+      test('mkPython [ source ] is mkPython { packagesExtra = [ source ]; }', async () => {
+        const { out } = await nixBuild(variant, { expr: `${prelude()} m.mkPython [ ${join(fixtures, 'projects/greeting-setuppy')} ]` });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_setuppy; print(greeting_setuppy.MESSAGE)']);
+        assert.equal(check.stdout.trim(), 'hello from a setup.py project');
+      });
+
+      test('a package built from its sdist, with the sdist provider', async () => {
+        const expr = `(${prelude()} m.mkPython { requirements = "greeting-sdist"; providers._default = "wheel,sdist"; _providerDefaults = { }; })`;
+        const provider = await nixEval<string>(variant, `${expr}.python.pkgs.greeting-sdist.passthru.provider`);
+        assert.equal(provider, 'sdist');
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_sdist; print(greeting_sdist.MESSAGE)']);
+        assert.equal(check.stdout.trim(), 'hello from an sdist');
       });
 
       test('a `_` override is visible in the result', async () => {
@@ -174,10 +194,12 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         rmSync(bundle, { recursive: true, force: true });
       });
 
-      test('nix develop on mkPythonShell', async () => {
+      test('nix develop and nix-shell on mkPythonShell', async () => {
         const expr = `${prelude()} m.mkPythonShell { ${flaskArgs} lockFile = ${lock.file}; }`;
-        const shell = await nix(variant, ['develop', '--impure', '--expr', expr, '-c', 'python', '-c', 'import flask; print(flask.__name__)'], { cwd: workDir });
-        assert.equal(shell.stdout.trim(), 'flask');
+        const develop = await nix(variant, ['develop', '--impure', '--expr', expr, '-c', 'python', '-c', 'import flask; print(flask.__name__)'], { cwd: workDir });
+        assert.equal(develop.stdout.trim(), 'flask');
+        const shell = await run(variant, 'nix-shell', ['-E', expr, '--run', 'python -c "import requests; print(requests.__name__)"'], { cwd: workDir });
+        assert.equal(shell.stdout.trim(), 'requests');
       });
 
       test('the flake: lib for four systems, its outputs, and nix flake check with nixpkgs overridden', async () => {
