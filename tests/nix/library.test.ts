@@ -91,6 +91,22 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         }
       });
 
+      test('the stand-in has every nixpkgs attribute nix/README.md says the library uses', async () => {
+        const table = readFileSync(join(repoDir, 'nix/README.md'), 'utf8').split('## The part of nixpkgs it uses')[1]!.split('\n## ')[0]!;
+        const paths = [...table.matchAll(/^\| ([^|]+) \|/gm)]
+          .flatMap((row) => [...row[1]!.matchAll(/`([a-zA-Z][\w.]*(?:\{[\w, ]+\})?)`/g)].map((m) => m[1]!))
+          .flatMap((path) => {
+            const braces = /^(.*)\{(.+)\}$/.exec(path);
+            return braces ? braces[2]!.split(',').map((part) => braces[1]! + part.trim()) : [path];
+          })
+          .filter((path) => !/XX|^attribute$/.test(path));
+        // darwin-only attributes (`.darwinMinVersion`) are checked on a darwin system below
+        assert.ok(paths.length >= 20, `only ${paths.length} attributes found in nix/README.md`);
+        const missing = await nixEval<string[]>(variant, `let pkgs = import ${standInDir} { }; in builtins.filter (path: !(builtins.foldl' (acc: key: if acc.ok && builtins.isAttrs acc.value && acc.value ? \${key} then { ok = true; value = acc.value.\${key}; } else { ok = false; value = null; }) { ok = true; value = pkgs; } (builtins.filter builtins.isString (builtins.split "\\\\." path))).ok) ${JSON.stringify(paths).replace(/,/g, ' ')}`);
+        assert.deepEqual(missing, []);
+        assert.equal(await nixEval<string>(variant, `(import ${standInDir} { system = "aarch64-darwin"; }).stdenv.hostPlatform.darwinMinVersion`), '11.0');
+      });
+
       test('the lock file answers the request the library makes (same hash as the CLI)', async () => {
         const hash = await nixEval<string>(variant, `${prelude()} m.request.hash (m.request.make { requirements = "flask\\nrequests"; python = pkgs.python3; providers = { _default = "wheel"; }; providerDefaults = { }; cudaVersion = null; })`);
         assert.equal(hash, lock.resolution.inputHash);

@@ -34,6 +34,9 @@ hostTools // stdenvs // trivial // python // node // {
   # The C library: the host's (binaries run against it); nixpkgs' glibc has the same `version`.
   glibc = final.hostTool { name = "glibc-host"; programs = [ "ldd" ]; } // { version = glibcVersion; };
 
+  # R's package set: mach-nix only passes R packages on (rpy2's inputs); none are built here.
+  rPackages = { };
+
   # Extensions of every interpreter's package set (before each set's packageOverrides).
   pythonPackagesExtensions = [ ];
 }

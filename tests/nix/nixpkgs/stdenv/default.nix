@@ -15,6 +15,9 @@ let
     isAarch64 = lib.hasPrefix "aarch64-" system;
     parsed.cpu.name = builtins.head (lib.splitString "-" system);
     parsed.kernel.name = lib.last (lib.splitString "-" system);
+  } // lib.optionalAttrs (lib.hasSuffix "-darwin" system) {
+    # The oldest macOS binaries are built for (nixpkgs sets it for darwin platforms only).
+    darwinMinVersion = if lib.hasPrefix "aarch64-" system then "11.0" else "10.12";
   };
 
   # Attributes consumed here rather than passed to `derivation`.
