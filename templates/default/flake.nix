@@ -1,7 +1,7 @@
 {
   description = "A Python environment from requirements.txt, built by mach-nix";
 
-  inputs.mach-nix.url = "github:DavHau/mach-nix";
+  inputs.mach-nix.url = "github:mach-nix/mach-nix";
 
   outputs = { self, mach-nix }:
     let

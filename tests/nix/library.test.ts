@@ -236,6 +236,26 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.equal(check.status, 0, check.stderr);
       });
 
+      test("the README's Nix examples: the flake is the template, the others evaluate", async () => {
+        const blocks = [...readFileSync(join(repoDir, 'README.md'), 'utf8').matchAll(/```nix\n([\s\S]*?)```/g)].map((m) => m[1]!);
+        assert.equal(blocks[0], readFileSync(join(repoDir, 'templates/default/flake.nix'), 'utf8'));
+        // The others are expressions of `m` (mach-nix.lib.<system>) in a project folder.
+        const dir = mkdtempSync(join(workDir, 'readme-'));
+        writeFileSync(join(dir, 'requirements.txt'), 'flask\nrequests\n');
+        cpSync(join(fixtures, 'projects/greeting-pyproject'), join(dir, 'my-project'), { recursive: true });
+        const lockRun = spawnSync(join(repoDir, 'bin/mach-nix'), [
+          'lock', '-r', join(dir, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', '2.36',
+          '--deps-db', pypiData, '--files-db', fetcherDir, '-o', join(dir, 'mach-nix.lock.json'),
+        ], { encoding: 'utf8' });
+        assert.equal(lockRun.status, 0, lockRun.stderr);
+        assert.ok(blocks.length >= 3);
+        for (const block of blocks.slice(1)) {
+          writeFileSync(join(dir, 'example.nix'), `m: ${block}`);
+          const drvPath = await nixEval<string>(variant, `(import ${join(dir, 'example.nix')} (import ${repoDir}/nix { pkgs = import ${standInDir} { }; pypiData = ${pypiData}; })).drvPath`);
+          assert.match(drvPath, /^\/nix\/store\/.*\.drv$/, block);
+        }
+      });
+
       test('the template builds against this flake', async () => {
         const dir = mkdtempSync(join(workDir, 'template-'));
         cpSync(join(repoDir, 'templates/default'), dir, { recursive: true });
