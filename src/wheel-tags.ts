@@ -317,11 +317,18 @@ interface CompatibleTags {
 }
 
 const compatibleTagsByTarget = new Map<string, CompatibleTags>();
+/** A resolution asks with one target object thousands of times; this skips building the key. */
+const compatibleTagsByTargetObject = new WeakMap<Target, CompatibleTags>();
 
 function compatibleTagsOf(target: Target): CompatibleTags {
+  const known = compatibleTagsByTargetObject.get(target);
+  if (known) return known;
   const key = JSON.stringify([target.python, target.platform, target.glibc, target.musl, target.macos]);
   const cached = compatibleTagsByTarget.get(key);
-  if (cached) return cached;
+  if (cached) {
+    compatibleTagsByTargetObject.set(target, cached);
+    return cached;
+  }
 
   const system = SYSTEMS[target.platform];
   if (system === undefined) throw new MachNixError(`invalid target platform ${JSON.stringify(target.platform)}`);
@@ -338,6 +345,7 @@ function compatibleTagsOf(target: Target): CompatibleTags {
   });
   const result = { tags, rankOf };
   compatibleTagsByTarget.set(key, result);
+  compatibleTagsByTargetObject.set(target, result);
   return result;
 }
 
@@ -355,13 +363,26 @@ export function compatibleTags(target: Target): readonly Tag[] {
 // Choosing a wheel
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Parsed file names, because a resolution ranks each file twice (filtering installable files,
+ * then choosing among them). Bounded so a long-lived process does not grow without end.
+ */
+const parsedFilenames = new Map<string, WheelFilename | null>();
+const PARSED_FILENAMES_LIMIT = 100_000;
+
 function tryParseWheelFilename(filename: string): WheelFilename | null {
+  const cached = parsedFilenames.get(filename);
+  if (cached !== undefined) return cached;
+  let parsed: WheelFilename | null;
   try {
-    return parseWheelFilename(filename);
+    parsed = parseWheelFilename(filename);
   } catch (error) {
-    if (error instanceof InvalidWheelFilename) return null;
-    throw error;
+    if (!(error instanceof InvalidWheelFilename)) throw error;
+    parsed = null;
   }
+  if (parsedFilenames.size >= PARSED_FILENAMES_LIMIT) parsedFilenames.clear();
+  parsedFilenames.set(filename, parsed);
+  return parsed;
 }
 
 function bestRank(wheel: WheelFilename, rankOf: ReadonlyMap<string, number>): number | null {
