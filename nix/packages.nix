@@ -6,7 +6,7 @@
 #   has the package (its native inputs and build knowledge are kept), else a setuptools build;
 # - nixpkgs: nixpkgs' package, with its Python inputs replaced by the resolved ones;
 # - conda: the package's archive, unpacked by conda's hooks;
-# - url: a direct reference, fetched as given.
+# - url: a direct reference, fetched by the hash the requirement gives (impurely without one).
 # Every package has the exact name and version of the resolution (nixpkgs checks pyproject
 # builds' metadata against them) and a `provider` in its passthru.
 self:
@@ -135,8 +135,11 @@ let
     in pySelf.buildPythonPackage ({
       pname = name;
       inherit (package) version;
-      # No hash is known for a direct reference: this fetch needs --impure in pure evaluation.
-      src = builtins.fetchurl package.source.url;
+      # Without a hash in the requirement (`--hash=` or `#sha256=`) the file can only be
+      # fetched impurely: pure evaluation (flakes) refuses it and asks for --impure.
+      src =
+        if package.source.hash != null then pkgs.fetchurl { inherit (package.source) url hash; }
+        else builtins.fetchurl package.source.url;
       dependencies = resolved.runtime;
       passthru = passthru package;
     } // (if wheelFile then { format = "wheel"; } else { pyproject = true; build-system = [ pySelf.setuptools ]; }));

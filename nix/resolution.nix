@@ -22,8 +22,18 @@ let
 
   condaArguments = concatMap (channel: map (file: "--conda ${channel}=${file}") self.condaChannelsExtra.${channel}) (attrNames self.condaChannelsExtra);
 
+  # Local paths of a requirements text are not in the resolution: the text has no directory to
+  # find them from (and a lock's absolute paths would not exist elsewhere), so they are refused
+  # rather than silently left out.
+  localSourceProblem = source:
+    "${source.from}: ${if source.kind == "editable" then "the editable install" else "the local path"} ${source.target}";
   check = document:
-    if document ? error then throw document.error.message else document;
+    if document ? error then throw document.error.message
+    else if (document.localSources or [ ]) != [ ] then fail ''
+      the requirements name local projects, which mkPython cannot locate from a requirements text:
+        ${concatStringsSep "\n  " (map localSourceProblem document.localSources)}
+      Pass them with packagesExtra instead, e.g. packagesExtra = [ ./my-project ];''
+    else document;
 in
 {
   resolution = {

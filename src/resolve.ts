@@ -8,7 +8,7 @@ import type { DependencySource } from './db/source.js';
 import type { Inputs } from './inputs.js';
 import type { CandidateDependencies, Dependency } from './providers/dependencies.js';
 import { dependencyOf } from './providers/dependencies.js';
-import { PythonProvider, splitPackage } from './providers/python-provider.js';
+import { type DirectUrl, PythonProvider, splitPackage } from './providers/python-provider.js';
 import { type ProviderName, ProviderSettings, type ProvidersInput } from './providers/settings.js';
 import { type ResolveTarget, checkTarget, markerEnvironment } from './providers/target.js';
 import type { Candidate } from './providers/candidates.js';
@@ -60,7 +60,7 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
   const roots: { dependency: Dependency; line: RequirementLine }[] = [];
   const constraints: Dependency[] = [];
   const localSources: LocalSource[] = [];
-  const urls = new Map<string, string>();
+  const urls = new Map<string, DirectUrl>();
   for (const line of options.inputs.requirements) {
     if (line.kind === 'editable' || line.kind === 'path') {
       localSources.push({ kind: line.kind, target: line.target, extras: [...line.extras], from: formatLocation(line.source) });
@@ -70,10 +70,14 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
     if (!applies(dependency, environment, line)) continue;
     if (dependency.url !== null) {
       const other = urls.get(dependency.key);
-      if (other !== undefined && other !== dependency.url) {
-        throw new UsageError(`${formatLocation(line.source)}: ${dependency.key} is required from two URLs: ${other} and ${dependency.url}`);
+      if (other !== undefined && other.url !== dependency.url) {
+        throw new UsageError(`${formatLocation(line.source)}: ${dependency.key} is required from two URLs: ${other.url} and ${dependency.url}`);
       }
-      urls.set(dependency.key, dependency.url);
+      const hash = directUrlHash(dependency.url, line.kind === 'requirement' || line.kind === 'conda' ? line.hashes : [], line);
+      if (other !== undefined && other.hash !== null && hash !== null && other.hash !== hash) {
+        throw new UsageError(`${formatLocation(line.source)}: ${dependency.url} is pinned by two different hashes`);
+      }
+      urls.set(dependency.key, { url: dependency.url, hash: hash ?? other?.hash ?? null });
     }
     roots.push({ dependency, line });
   }
@@ -83,7 +87,7 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
     if (applies(dependency, environment, line)) constraints.push(dependency);
   }
   if (localSources.length > 0) {
-    notes.push('local paths and editable installs are built by the Nix library; their dependencies are not part of this resolution');
+    notes.push('local paths and editable installs are not resolved here (nor their dependencies): give them to mkPython with packagesExtra');
   }
 
   // pip's prerelease rule judges all requirements on a project together: a prerelease one of them
@@ -157,6 +161,29 @@ function checkCondaChannels(settings: ProviderSettings, source: DependencySource
   }
 }
 
+/** Hash algorithms pip accepts that Nix's fetchers accept too. */
+const FETCHABLE_HASH = /^(?:(sha256)[:=]([0-9a-f]{64})|(sha512)[:=]([0-9a-f]{128}))$/i;
+
+/**
+ * The SRI hash a direct URL is pinned by — its `#sha256=…` fragment or its `--hash` — which lets
+ * the Nix library fetch it in pure evaluation. A file has one digest per algorithm, so two
+ * different ones are a mistake in the requirements, reported rather than guessed between.
+ */
+function directUrlHash(url: string, hashes: readonly string[], line: RequirementLine): string | null {
+  const fragment = url.split('#')[1]?.split('&') ?? [];
+  const digests = new Set<string>();
+  for (const written of [...fragment, ...hashes]) {
+    const match = FETCHABLE_HASH.exec(written);
+    if (!match) continue;
+    const [algorithm, hex] = match[1] === undefined ? [match[3]!, match[4]!] : [match[1], match[2]!];
+    digests.add(`${algorithm.toLowerCase()}-${Buffer.from(hex, 'hex').toString('base64')}`);
+  }
+  if (digests.size > 1) {
+    throw new UsageError(`${formatLocation(line.source)}: ${url} is pinned by ${digests.size} different hashes; a URL names one file`);
+  }
+  return digests.size === 1 ? [...digests][0]! : null;
+}
+
 function sourceOf(candidate: Candidate): Source {
   const origin = candidate.source;
   switch (origin.kind) {
@@ -175,7 +202,7 @@ function sourceOf(candidate: Candidate): Source {
       return { type: 'conda', channel: record.channel, subdir: record.subdir, filename: record.filename, build: record.build, url: record.url, hash };
     }
     case 'url':
-      return { type: 'url', url: origin.url };
+      return { type: 'url', url: origin.url, hash: origin.hash };
     case 'virtual':
       throw new Error('internal: a virtual package has no source');
   }

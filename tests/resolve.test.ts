@@ -244,9 +244,26 @@ describe('graph', () => {
 
   it('carries direct URLs and local paths through', () => {
     const resolution = run('a @ https://example.org/a-1.0-py3-none-any.whl\n./local-project\n-e ./editable');
-    assert.deepEqual(resolution.packages.a!.source, { type: 'url', url: 'https://example.org/a-1.0-py3-none-any.whl' });
+    assert.deepEqual(resolution.packages.a!.source, { type: 'url', url: 'https://example.org/a-1.0-py3-none-any.whl', hash: null });
     assert.equal(resolution.packages.a!.dependencies, null);
     assert.deepEqual(resolution.localSources.map((s) => s.kind), ['path', 'editable']);
+  });
+
+  it('pins a direct URL by its --hash or #sha256= fragment, as an SRI hash', () => {
+    const hex = 'ab'.repeat(32);
+    const sri = `sha256-${Buffer.from(hex, 'hex').toString('base64')}`;
+    const url = 'https://example.org/a-1.0-py3-none-any.whl';
+    const hashOf = (requirements: string) => {
+      const source = run(requirements).packages.a!.source;
+      assert.equal(source.type, 'url');
+      return 'hash' in source ? source.hash : undefined;
+    };
+    assert.equal(hashOf(`a @ ${url} --hash=sha256:${hex}`), sri);
+    assert.equal(hashOf(`a @ ${url}#sha256=${hex}`), sri);
+    assert.equal(hashOf(`a @ ${url}#egg=a&sha256=${hex} --hash=sha256:${hex}`), sri);
+    const sha512 = 'cd'.repeat(64);
+    assert.equal(hashOf(`a @ ${url} --hash=sha512:${sha512}`), `sha512-${Buffer.from(sha512, 'hex').toString('base64')}`);
+    assert.throws(() => run(`a @ ${url}#sha256=${hex} --hash=sha256:${'cd'.repeat(32)}`), /requirements\.txt:1: .* is pinned by 2 different hashes; a URL names one file/);
   });
 
   it('applies -c constraints only to packages that are selected anyway', () => {

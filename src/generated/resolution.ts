@@ -38,7 +38,7 @@ export interface Resolution {
     [k: string]: Package | undefined;
   };
   /**
-   * Local paths and editable installs of the requirements, not resolved here: the Nix library builds them.
+   * Local paths and editable installs of the requirements, not resolved here; the Nix library refuses a resolution that has any (they belong in packagesExtra).
    */
   localSources: LocalSource[];
   notes: string[];
@@ -117,6 +117,10 @@ export interface CondaSource {
 export interface UrlSource {
   type: 'url';
   url: string;
+  /**
+   * SRI hash from the requirement's `--hash` or the URL's `#sha256=` fragment; null: the file can only be fetched impurely.
+   */
+  hash: string | null;
 }
 export interface LocalSource {
   kind: 'editable' | 'path';

@@ -36,7 +36,7 @@ export type CandidateSource =
   | { readonly kind: 'sdist'; readonly release: SdistRelease; readonly download: DistributionFile | null }
   | { readonly kind: 'nixpkgs'; readonly attribute: string; readonly dependenciesKnown: boolean }
   | { readonly kind: 'conda'; readonly record: CondaRecord }
-  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'url'; readonly url: string; /** SRI hash the requirement pins the file by. */ readonly hash: string | null }
   | { readonly kind: 'virtual'; readonly description: string };
 
 export interface Candidate {

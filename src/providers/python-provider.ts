@@ -31,12 +31,18 @@ import { type CandidateDependencies, type Dependency, InvalidMetadata, UNKNOWN_D
 import type { ProviderName, ProviderSettings } from './settings.js';
 import { type ResolveTarget, markerEnvironment, pythonFullVersion, pythonTarget, wheelTarget } from './target.js';
 
+/** A `name @ url` requirement's file, with the SRI hash it is pinned by, if any. */
+export interface DirectUrl {
+  readonly url: string;
+  readonly hash: string | null;
+}
+
 export interface PythonProviderOptions {
   readonly source: DependencySource;
   readonly settings: ProviderSettings;
   readonly target: ResolveTarget;
   /** Projects required as `name @ url`: that URL is their only candidate. */
-  readonly urls?: ReadonlyMap<string, string>;
+  readonly urls?: ReadonlyMap<string, DirectUrl>;
   /** pip's `--pre`: prereleases are as good as final releases. */
   readonly prereleases?: boolean;
   /**
@@ -100,9 +106,9 @@ export class PythonProvider implements SolverProvider, Describer {
   private packageCandidates(key: string): PackageCandidates {
     let entry = this.packages.get(key);
     if (entry) return entry;
-    const url = this.options.urls?.get(key);
-    if (url !== undefined) {
-      entry = { candidates: [urlCandidate(key, url)], rejected: [], dataKeys: [] };
+    const direct = this.options.urls?.get(key);
+    if (direct !== undefined) {
+      entry = { candidates: [urlCandidate(key, direct)], rejected: [], dataKeys: [] };
     } else if (key.startsWith('__')) {
       entry = { candidates: this.virtualCandidates(key), rejected: [], dataKeys: [] };
     } else {
@@ -329,12 +335,12 @@ function versionRuns(candidates: readonly Candidate[], set: CandidateSet): strin
   return runs.join(' | ');
 }
 
-function urlCandidate(key: string, url: string): Candidate {
+function urlCandidate(key: string, { url, hash }: DirectUrl): Candidate {
   const fromFilename = /-(\d[^-]*?)(?:-[^-]+-[^-]+-[^-]+\.whl|\.tar\.gz|\.zip|\.tar\.bz2|\.tgz)$/.exec(url.split(/[?#]/)[0]!);
   const versionText = fromFilename?.[1] ?? '0';
   return {
     key, version: tryVersion(versionText) ?? Version.parse('0'), versionText, provider: 'url',
-    source: { kind: 'url', url },
+    source: { kind: 'url', url, hash },
     notes: ['a direct URL: its dependencies are not known to mach-nix and were not resolved'],
     dependencies: () => UNKNOWN_DEPENDENCIES,
   };

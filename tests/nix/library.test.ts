@@ -146,6 +146,25 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.deepEqual(document, lock.resolution, 'the lock attribute is the resolution, ready to save');
         const failure = await failingEval(variant, `(${prelude()} m.mkPython { requirements = "flask<1"; providers._default = "wheel"; _providerDefaults = { }; }).drvPath`);
         assert.match(failure, /the requirements cannot be resolved:\n\s*Because you require flask<1/);
+        const relative = await failingEval(variant, `(${prelude()} m.mkPython { requirements = "flask\\n./my-project"; providers._default = "wheel"; _providerDefaults = { }; }).drvPath`);
+        assert.match(relative, /requirements:2: cannot resolve relative path \.\/my-project/);
+        const local = await failingEval(variant, `(${prelude()} m.mkPython { requirements = "flask\\n/srv/my-project\\n-e /srv/other[web]"; providers._default = "wheel"; _providerDefaults = { }; }).drvPath`);
+        assert.match(local, /mach-nix: the requirements name local projects, which mkPython cannot locate/);
+        assert.match(local, /requirements:2: the local path \/srv\/my-project/);
+        assert.match(local, /requirements:3: the editable install \/srv\/other/);
+        assert.match(local, /packagesExtra = \[ \.\/my-project \]/);
+      });
+
+      test('a `name @ url` requirement with --hash is fetched by that hash (no impure fetch)', async () => {
+        const markupsafe = lock.resolution.packages.markupsafe!.source;
+        assert.ok(markupsafe.type === 'wheel' && markupsafe.url !== null && markupsafe.hash !== null);
+        const hex = Buffer.from(markupsafe.hash.replace(/^sha256-/, ''), 'base64').toString('hex');
+        const expr = `${prelude()} m.mkPython { requirements = "markupsafe @ ${markupsafe.url} --hash=sha256:${hex}"; providers._default = "wheel"; _providerDefaults = { }; }`;
+        // Offline, builtins.fetchurl would fail: the build succeeds only through the pinned fetchurl.
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import markupsafe._speedups; print(markupsafe.__name__)']);
+        assert.equal(check.stdout.trim(), 'markupsafe');
+        assert.equal(await nixEval<string>(variant, `(${expr}).python.pkgs.markupsafe.passthru.provider`), 'url');
       });
 
       test('pip, setuptools and wheel with local projects: pyproject.toml (with an extra), setup.cfg, setup.py', async () => {
