@@ -12,6 +12,7 @@
  */
 import { InvalidVersion, InvalidWheelFilename, MachNixError } from './errors.js';
 import { Version } from './pep440.js';
+import { compareCodePoints } from './code-points.js';
 import { canonicalizeName } from './pep503.js';
 
 export interface Tag {
@@ -398,23 +399,6 @@ function bestRank(wheel: WheelFilename, rankOf: ReadonlyMap<string, number>): nu
 export function wheelRank(wheel: WheelFilename | string, target: Target): number | null {
   const parsed = typeof wheel === 'string' ? tryParseWheelFilename(wheel) : wheel;
   return parsed === null ? null : bestRank(parsed, compatibleTagsOf(target).rankOf);
-}
-
-/** Python's string order: by code point, where JS's `<` compares UTF-16 code units. */
-function compareCodePoints(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointOrder(x) - codePointOrder(y);
-  }
-  return a.length - b.length;
-}
-
-/** Moves surrogates (which encode code points above U+FFFF) after U+E000–U+FFFF. */
-function codePointOrder(unit: number): number {
-  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
-  return unit >= 0xe000 ? unit - 0x800 : unit;
 }
 
 /** Build tags in PEP 427 order: none first, then by number, then by the rest of the tag. */

@@ -14,13 +14,13 @@
  */
 import { parseArgs } from 'node:util';
 import { openDependencySource } from '../../src/db/open.js';
-import { readCase, resolveOutcome, resolveRequest } from './case.js';
+import { caseResolveOptions, readCase, resolveOutcome } from './case.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { warm: { type: 'string', default: '20' } } });
 const [caseFile, indexFile] = positionals;
 if (caseFile === undefined || indexFile === undefined) throw new Error('usage: in-process.ts CASE.json INDEX.sqlite [--warm N]');
 const testCase = readCase(caseFile);
-const request = resolveRequest(testCase);
+const request = caseResolveOptions(testCase);
 
 const started = performance.now();
 const source = openDependencySource(indexFile);

@@ -14,11 +14,11 @@ import { readRequirementsText } from '../inputs.js';
 import { Version } from '../pep440.js';
 import { parseProvidersInput } from '../providers/settings.js';
 import { PLATFORMS } from '../providers/target.js';
-import { ResolutionImpossible, resolve } from '../resolve.js';
+import { type ResolveOptions, ResolutionImpossible, resolve } from '../resolve.js';
 import type { Platform } from '../wheel-tags.js';
 import type { CheckResult } from './report.js';
 
-const ResolverCase = v.looseObject({
+export const ResolverCaseSchema = v.looseObject({
   name: v.string(),
   corpus: v.string(),
   python: v.string(),
@@ -34,6 +34,40 @@ const ResolverCase = v.looseObject({
   }),
 });
 
+export type ResolverCase = v.InferOutput<typeof ResolverCaseSchema>;
+
+/** The `resolve()` options of a case, but for the data source. */
+export function caseResolveOptions(testCase: ResolverCase): Omit<ResolveOptions, 'source'> {
+  return {
+    inputs: readRequirementsText(testCase.requirements, { name: `${testCase.name} requirements` }),
+    target: { python: testCase.python, platform: testCase.platform, glibc: testCase.glibc },
+    providers: parseProvidersInput(testCase.providers, 'providers'),
+    providerDefaults: testCase.providerDefaults === null ? null : parseProvidersInput(testCase.providerDefaults, 'providerDefaults'),
+  };
+}
+
+/** What a resolver answered: the resolved versions by name, or why there are none. */
+export type Outcome = { readonly packages: Readonly<Record<string, string>> } | { readonly failure: string };
+
+/** Runs `resolve()`; a MachNixError (no resolution, bad input) is an outcome, anything else a crash. */
+export function resolveOutcome(options: ResolveOptions): Outcome {
+  try {
+    const { resolution } = resolve(options);
+    return { packages: Object.fromEntries(Object.values(resolution.packages).map((p) => [p!.name, p!.version])) };
+  } catch (error) {
+    if (!(error instanceof MachNixError)) throw error;
+    return { failure: error instanceof ResolutionImpossible ? error.explanation : `${error.name}: ${error.message}` };
+  }
+}
+
+/** Each name whose version differs (PEP 440 equality) between expected and resolved, described. */
+export function versionDifferences(want: Readonly<Record<string, string>>, got: Readonly<Record<string, string>>): string[] {
+  return [...new Set([...Object.keys(want), ...Object.keys(got)])]
+    .sort()
+    .filter((name) => !(name in want && name in got && Version.parse(want[name]!).equals(Version.parse(got[name]!))))
+    .map((name) => `${name}: expected ${want[name] ?? 'absent'}, got ${got[name] ?? 'absent'}`);
+}
+
 /** The reference resolver gave up on these; any correct answer must come this fast. */
 const GAVE_UP_LIMIT_MS = 2000;
 
@@ -47,7 +81,7 @@ export interface CaseTiming {
 }
 
 export function checkResolverCase(file: string, document: unknown, timings?: CaseTiming[]): CheckResult[] {
-  const parsed = v.safeParse(ResolverCase, document);
+  const parsed = v.safeParse(ResolverCaseSchema, document);
   if (!parsed.success) {
     const issue = parsed.issues[0];
     return [{ id: 'case', ok: false, detail: `not a resolver case: ${v.getDotPath(issue) ?? ''} ${issue.message}` }];
@@ -60,19 +94,9 @@ export function checkResolverCase(file: string, document: unknown, timings?: Cas
 
   const source = openDependencySource(corpus);
   const started = performance.now();
-  let outcome: { packages: Record<string, string> } | { failure: string };
+  let outcome: Outcome;
   try {
-    const { resolution } = resolve({
-      source,
-      inputs: readRequirementsText(testCase.requirements, { name: `${testCase.name} requirements` }),
-      target: { python: testCase.python, platform: testCase.platform, glibc: testCase.glibc },
-      providers: parseProvidersInput(testCase.providers, 'providers'),
-      providerDefaults: testCase.providerDefaults === null ? null : parseProvidersInput(testCase.providerDefaults, 'providerDefaults'),
-    });
-    outcome = { packages: Object.fromEntries(Object.values(resolution.packages).map((p) => [p!.name, p!.version])) };
-  } catch (error) {
-    if (!(error instanceof MachNixError)) throw error;
-    outcome = { failure: error instanceof ResolutionImpossible ? error.explanation : `${error.name}: ${error.message}` };
+    outcome = resolveOutcome({ ...caseResolveOptions(testCase), source });
   } finally {
     source.close();
   }
@@ -84,11 +108,7 @@ export function checkResolverCase(file: string, document: unknown, timings?: Cas
     if ('failure' in outcome) return [{ id, ok: false, detail: `expected a resolution, got: ${outcome.failure}` }];
     // Without `packages`, a case only asks that a resolution exists.
     if (expect.packages === undefined) return [{ id, ok: true }];
-    const want = expect.packages;
-    const differences = [...new Set([...Object.keys(want), ...Object.keys(outcome.packages)])]
-      .sort()
-      .filter((name) => !(name in want && name in outcome.packages && Version.parse(want[name]!).equals(Version.parse(outcome.packages[name]!))))
-      .map((name) => `${name}: expected ${want[name] ?? 'absent'}, got ${outcome.packages[name] ?? 'absent'}`);
+    const differences = versionDifferences(expect.packages, outcome.packages);
     return [{ id, ok: differences.length === 0, detail: differences.join('; ') }];
   }
   if (expect.satisfiable === false) {

@@ -16,7 +16,8 @@ import type { SdistVersion, WheelFile } from './pypi-deps-db.js';
 import { distributionFile, readFetcherBucket } from './pypi-fetcher.js';
 import type { FetcherFile } from './pypi-fetcher.js';
 import { canonicalizeName } from '../pep503.js';
-import { choosePythonKey, comparePythonKeys, compareText, keysOf } from './source.js';
+import { choosePythonKey, comparePythonKeys, keysOf } from './source.js';
+import { compareCodePoints } from '../code-points.js';
 import type {
   Availability,
   CondaRecord,
@@ -92,7 +93,7 @@ export class BucketSource implements DependencySource {
     this.dataInfo = {
       ...meta,
       pythonKeys: [...pythonKeys].sort(comparePythonKeys),
-      condaChannels: [...new Set((this.inputs.conda ?? []).map((input) => input.channel))].sort(compareText),
+      condaChannels: [...new Set((this.inputs.conda ?? []).map((input) => input.channel))].sort(compareCodePoints),
     };
     return this.dataInfo;
   }
@@ -134,7 +135,7 @@ export class BucketSource implements DependencySource {
       wheel: this.wheelFiles(key).length > 0,
       files: this.fetcherFiles(key).length > 0,
       nixpkgs: this.nixpkgsIndex().has(key),
-      conda: conda.sort(compareText),
+      conda: conda.sort(compareCodePoints),
     };
   }
 

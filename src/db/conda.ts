@@ -20,7 +20,7 @@ import * as v from 'valibot';
 import { UsageError } from '../errors.js';
 import { legacyKey } from '../pep503.js';
 import { dataError, expectObject, issueError, readJsonFile } from './buckets.js';
-import { compareText } from './source.js';
+import { compareCodePoints } from '../code-points.js';
 import type { CondaRecord } from './source.js';
 
 /** One repodata file and the channel it belongs to. */
@@ -31,18 +31,9 @@ export interface CondaInput {
   readonly subdir: string | null;
 }
 
-/** A record as read, before the channel and URL are attached. */
-export interface CondaPackage {
+/** A record as read, before the channel and URL are attached; `key` is its name's legacy key. */
+export interface CondaPackage extends Omit<CondaRecord, 'channel' | 'url'> {
   readonly key: string;
-  readonly subdir: string;
-  readonly filename: string;
-  readonly name: string;
-  readonly version: string;
-  readonly build: string;
-  readonly buildNumber: number;
-  readonly depends: readonly string[];
-  readonly constrains: readonly string[];
-  readonly sha256: string | null;
 }
 
 const CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -193,7 +184,7 @@ export function indexConda(inputs: readonly CondaInput[]): Map<string, Map<strin
     }
   }
   for (const byKey of index.values()) {
-    for (const list of byKey.values()) list.sort((a, b) => compareText(a.subdir, b.subdir) || compareText(a.filename, b.filename));
+    for (const list of byKey.values()) list.sort((a, b) => compareCodePoints(a.subdir, b.subdir) || compareCodePoints(a.filename, b.filename));
   }
   return index;
 }

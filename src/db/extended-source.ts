@@ -7,7 +7,8 @@
 import { canonicalizeName } from '../pep503.js';
 import { type CondaInput, type CondaPackage, condaRecord, indexConda } from './conda.js';
 import { type NixpkgsEntry, indexNixpkgs, nixpkgsAttribute } from './nixpkgs-index.js';
-import { compareText, keysOf } from './source.js';
+import { keysOf } from './source.js';
+import { compareCodePoints } from '../code-points.js';
 import type {
   Availability,
   CondaRecord,
@@ -51,7 +52,7 @@ class ExtendedSource implements DependencySource {
 
   info(): DataInfo {
     const info = this.base.info();
-    return { ...info, condaChannels: [...new Set([...info.condaChannels, ...this.conda.keys()])].sort(compareText) };
+    return { ...info, condaChannels: [...new Set([...info.condaChannels, ...this.conda.keys()])].sort(compareCodePoints) };
   }
 
   sdistReleases(key: string, python: PythonTarget): SdistRelease[] {
@@ -82,7 +83,7 @@ class ExtendedSource implements DependencySource {
     return {
       ...base,
       nixpkgs: this.nixpkgs ? this.nixpkgs.has(key) : base.nixpkgs,
-      conda: [...conda].sort(compareText),
+      conda: [...conda].sort(compareCodePoints),
     };
   }
 

@@ -8,7 +8,7 @@
 import * as v from 'valibot';
 import { legacyKey } from '../pep503.js';
 import { dataError, expectObject, issueError, readJsonFile } from './buckets.js';
-import { compareText } from './source.js';
+import { compareCodePoints } from '../code-points.js';
 import type { NixpkgsAttribute } from './source.js';
 
 const AttributeSchema = v.object({
@@ -35,7 +35,7 @@ export function readNixpkgsIndex(file: string): NixpkgsEntry[] {
     const { pname, version, requirements } = parsed.output;
     entries.push({ key: legacyKey(pname), attribute, pname, version, requirements: requirements ?? null });
   }
-  return entries.sort((a, b) => compareText(a.key, b.key) || compareText(a.attribute, b.attribute));
+  return entries.sort((a, b) => compareCodePoints(a.key, b.key) || compareCodePoints(a.attribute, b.attribute));
 }
 
 /** The index file's entries by key, each list sorted by attribute. */

@@ -15,7 +15,8 @@
  * References resolve to the same record object, which the index builder uses to find duplicates.
  */
 import * as v from 'valibot';
-import { compareText, comparePythonKeys, parsePythonKey } from './source.js';
+import { comparePythonKeys, parsePythonKey } from './source.js';
+import { compareCodePoints } from '../code-points.js';
 import { bucketNames, dataError, describe, expectObject, isJsonObject, issueError } from './buckets.js';
 import type { JsonObject } from './buckets.js';
 
@@ -121,7 +122,7 @@ function parseSdistRecord(value: unknown, file: string, path: (string | number)[
       if (!list.success) throw issueError(file, [...extrasPath, extra], list.issues);
       extras.push([extra, requirementList(list.output)]);
     }
-    extras.sort((a, b) => compareText(a[0], b[0]));
+    extras.sort((a, b) => compareCodePoints(a[0], b[0]));
   }
   return {
     installRequires: requirementList(output.install_requires),
@@ -169,7 +170,7 @@ function readSdistName(file: string, name: string, value: unknown): SdistVersion
   const versions = expectObject(value, file, [name]);
   const mapsByTarget = new Map<string, Map<string, SdistRecord>>();
   const result: SdistVersion[] = [];
-  for (const version of Object.keys(versions).sort(compareText)) {
+  for (const version of Object.keys(versions).sort(compareCodePoints)) {
     const target = followReferences(versions, version, file, (k) => [name, k], 'version');
     let records = mapsByTarget.get(target.key);
     if (!records) {
@@ -249,6 +250,6 @@ function readWheelName(file: string, name: string, value: unknown): WheelFile[] 
     }
   }
   return files.sort(
-    (a, b) => compareText(a.version, b.version) || compareText(a.filename, b.filename) || compareText(a.pythonTag, b.pythonTag),
+    (a, b) => compareCodePoints(a.version, b.version) || compareCodePoints(a.filename, b.filename) || compareCodePoints(a.pythonTag, b.pythonTag),
   );
 }

@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { bucketNames, dataError, expectObject, issueError } from './buckets.js';
-import { compareText } from './source.js';
+import { compareCodePoints } from '../code-points.js';
 import type { DistributionFile } from './source.js';
 
 export interface FetcherFile {
@@ -65,7 +65,7 @@ export function readFetcherBucket(file: string, json: unknown): Map<string, Fetc
         }
       }
     }
-    result.set(name, files.sort((a, b) => compareText(a.version, b.version) || compareText(a.filename, b.filename)));
+    result.set(name, files.sort((a, b) => compareCodePoints(a.version, b.version) || compareCodePoints(a.filename, b.filename)));
   }
   return result;
 }

@@ -13,9 +13,10 @@
  * conda loader and its nixpkgs index are keyed by. A key that is not in the data gives empty
  * answers, never an error.
  *
- * Order: every list is sorted by its natural key compared as UTF-8 bytes (`compareText`), which
- * is SQLite's BINARY collation — not by PEP 440, which the resolver applies itself.
+ * Order: every list is sorted by its natural key in code point order (`compareCodePoints`), which
+ * is SQLite's BINARY collation of UTF-8 — not by PEP 440, which the resolver applies itself.
  */
+import { compareCodePoints } from '../code-points.js';
 
 /** The CPython version being resolved for. */
 export interface PythonTarget {
@@ -145,26 +146,6 @@ export interface DependencySource {
   close(): void;
 }
 
-/**
- * Orders strings as their UTF-8 bytes do, which is SQLite's BINARY collation and code point
- * order. JavaScript's `<` compares UTF-16 code units, which differs for characters above U+FFFF.
- */
-export function compareText(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (U+D800–DFFF) encode code points above U+FFFF: move them above U+E000–FFFF.
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
-
 /** A python key of pypi-deps-db (`"27"`, `"310"`) as a Python version: first digit major, rest minor. */
 export function parsePythonKey(key: string): PythonTarget | null {
   const match = /^([0-9])([0-9]+)$/.exec(key);
@@ -175,7 +156,7 @@ export function parsePythonKey(key: string): PythonTarget | null {
 export function comparePythonKeys(a: string, b: string): number {
   const x = parsePythonKey(a);
   const y = parsePythonKey(b);
-  if (!x || !y) return compareText(a, b);
+  if (!x || !y) return compareCodePoints(a, b);
   return x.major - y.major || x.minor - y.minor;
 }
 
@@ -211,5 +192,5 @@ export function knowsAny(availability: Availability): boolean {
 export function keysOf(canonical: string, aliases: Iterable<string>, availability: Availability): string[] {
   const keys = new Set(aliases);
   if (knowsAny(availability)) keys.add(canonical);
-  return [...keys].sort(compareText);
+  return [...keys].sort(compareCodePoints);
 }

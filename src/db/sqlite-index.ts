@@ -24,7 +24,8 @@ import type { SdistRecord, SdistVersion, WheelFile, WheelRecord } from './pypi-d
 import { distributionFile, readFetcherBucket } from './pypi-fetcher.js';
 import type { FetcherFile } from './pypi-fetcher.js';
 import { INDEXES, PAGE_SIZE, SCHEMA_VERSION, TABLES } from './schema.js';
-import { comparePythonKeys, compareText, keysOf, parsePythonKey } from './source.js';
+import { comparePythonKeys, keysOf, parsePythonKey } from './source.js';
+import { compareCodePoints } from '../code-points.js';
 import type {
   Availability,
   CondaRecord,
@@ -195,7 +196,7 @@ function fillIndex(db: SqliteDatabase, inputs: DataInputs, onProgress?: (progres
     const sdist = readBucket('sdist', bucket, readSdistBucket);
     const wheel = readBucket('wheel', bucket, readWheelBucket);
     const fetcher = readBucket('files', bucket, readFetcherBucket);
-    const names = [...new Set([...sdist.names.keys(), ...wheel.names.keys(), ...fetcher.names.keys()])].sort(compareText);
+    const names = [...new Set([...sdist.names.keys(), ...wheel.names.keys(), ...fetcher.names.keys()])].sort(compareCodePoints);
     for (const name of names) {
       const id = ++nameId;
       const versions: SdistVersion[] = sdist.names.get(name) ?? [];
@@ -258,7 +259,7 @@ function fillIndex(db: SqliteDatabase, inputs: DataInputs, onProgress?: (progres
   insertMeta.run('deps_timestamp', meta.depsTimestamp === null ? null : String(meta.depsTimestamp));
   insertMeta.run('fetcher_commit', meta.fetcherCommit);
   insertMeta.run('fetcher_sha256', meta.fetcherSha256);
-  insertMeta.run('conda_channels', JSON.stringify([...new Set(conda.map((input) => input.channel))].sort(compareText)));
+  insertMeta.run('conda_channels', JSON.stringify([...new Set(conda.map((input) => input.channel))].sort(compareCodePoints)));
   for (const sql of INDEXES) db.exec(sql);
   db.exec('COMMIT');
   return stats;

@@ -16,7 +16,7 @@ import { CandidateSet } from '../resolver/candidate-set.js';
 import type { Describer } from '../resolver/report.js';
 import type { CandidateDependencies as SolverCandidateDependencies, SolverDependency, SolverProvider } from '../resolver/solver.js';
 import type { DependencySource } from '../db/source.js';
-import { compareText } from '../db/source.js';
+import { compareCodePoints } from '../code-points.js';
 import {
   type Candidate,
   type CandidateContext,
@@ -272,7 +272,7 @@ export class PythonProvider implements SolverProvider, Describer {
       if (availability.nixpkgs) found.add('nixpkgs');
       for (const channel of availability.conda) found.add(`conda/${channel}`);
     }
-    return [...found].sort(compareText) as ProviderName[];
+    return [...found].sort(compareCodePoints) as ProviderName[];
   }
 
   describe(pkg: string, set: CandidateSet): string {

@@ -11,7 +11,7 @@ import { BucketSource } from '../../src/db/bucket-source.js';
 import { bucketOf, formatKeyPath } from '../../src/db/buckets.js';
 import { condaInputs } from '../../src/db/conda.js';
 import { openDependencySource } from '../../src/db/open.js';
-import { choosePythonKey, compareText } from '../../src/db/source.js';
+import { choosePythonKey } from '../../src/db/source.js';
 import { UsageError } from '../../src/errors.js';
 import { FIXTURE, fixtureInputs, hash, writeTree } from './fixture.js';
 
@@ -33,12 +33,6 @@ describe('buckets', () => {
   it('writes key paths bare where possible, quoted otherwise', () => {
     assert.equal(formatKeyPath(['requests', '2.0', '310', 'install_requires', 2]), 'requests."2.0"."310".install_requires[2]');
     assert.equal(formatKeyPath(['zope.interface']), '"zope.interface"');
-  });
-
-  it('orders text as UTF-8 bytes (SQLite BINARY), not UTF-16 units', () => {
-    assert.ok(compareText('a', 'b') < 0);
-    assert.ok(compareText('ab', 'a') > 0);
-    assert.ok(compareText('\uffff', '\u{10000}') < 0);
   });
 });
 
