@@ -29,7 +29,7 @@ let
     "${source.from}: ${if source.kind == "editable" then "the editable install" else "the local path"} ${source.target}";
   check = document:
     if document ? error then throw document.error.message
-    else if (document.localSources or [ ]) != [ ] then fail ''
+    else if document.localSources != [ ] then fail ''
       the requirements name local projects, which mkPython cannot locate from a requirements text:
         ${concatStringsSep "\n  " (map localSourceProblem document.localSources)}
       Pass them with packagesExtra instead, e.g. packagesExtra = [ ./my-project ];''

@@ -14,12 +14,10 @@ rec {
 
   optional = condition: value: if condition then [ value ] else [ ];
   optionals = condition: list: if condition then list else [ ];
-  optionalAttrs = condition: attrs: if condition then attrs else { };
 
   unique = foldl' (acc: x: if elem x acc then acc else acc ++ [ x ]) [ ];
   concatMap = f: list: concatLists (map f list);
   mapAttrsToList = f: attrs: map (name: f name attrs.${name}) (attrNames attrs);
-  filterAttrs = predicate: attrs: listToAttrs (concatMap (name: optional (predicate name attrs.${name}) { inherit name; value = attrs.${name}; }) (attrNames attrs));
   genAttrs = names: f: listToAttrs (map (name: { inherit name; value = f name; }) names);
   hasPrefix = prefix: text: builtins.substring 0 (builtins.stringLength prefix) text == prefix;
   hasSuffix = suffix: text:

@@ -462,7 +462,3 @@ export class SpecifierSet {
     return this.specifiers.join(',');
   }
 }
-
-export function parseSpecifierSet(text: string): SpecifierSet {
-  return SpecifierSet.parse(text);
-}

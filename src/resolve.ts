@@ -73,7 +73,7 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
       if (other !== undefined && other.url !== dependency.url) {
         throw new UsageError(`${formatLocation(line.source)}: ${dependency.key} is required from two URLs: ${other.url} and ${dependency.url}`);
       }
-      const hash = directUrlHash(dependency.url, line.kind === 'requirement' || line.kind === 'conda' ? line.hashes : [], line);
+      const hash = directUrlHash(dependency.url, line.hashes, line);
       if (other !== undefined && other.hash !== null && hash !== null && other.hash !== hash) {
         throw new UsageError(`${formatLocation(line.source)}: ${dependency.url} is pinned by two different hashes`);
       }

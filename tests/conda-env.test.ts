@@ -4,21 +4,12 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type CondaEnvironment, condaRequirements, looksLikeEnvironmentYml, parseEnvironmentYml } from '../src/conda-env.js';
-import { InputFileError, InvalidRequirement, type MachNixError } from '../src/errors.js';
+import { InputFileError, InvalidRequirement } from '../src/errors.js';
+import { assertError } from './helpers/errors.js';
 import type { RequirementLine } from '../src/requirements-txt.js';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'conda-env', 'environment.yml');
 const SHA_A = `sha256:${'a'.repeat(64)}`;
-
-/** Asserts that `run` throws a one-line `kind` error whose message contains every part. */
-function assertError(run: () => unknown, kind: abstract new (...args: never[]) => MachNixError, ...parts: string[]): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof kind, `expected ${kind.name}, got ${String(error)}`);
-    assert.ok(!error.message.includes('\n'), `one line: ${JSON.stringify(error.message)}`);
-    for (const part of parts) assert.ok(error.message.includes(part), `${JSON.stringify(error.message)} contains ${JSON.stringify(part)}`);
-    return true;
-  });
-}
 
 const parse = (text: string) => parseEnvironmentYml(text, 'env/environment.yml');
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { InputFileError, InvalidRequirement, InvalidSpecifier, InvalidVersion, type MachNixError } from '../src/errors.js';
+import { InputFileError, InvalidRequirement, InvalidSpecifier, InvalidVersion } from '../src/errors.js';
+import { assertError } from './helpers/errors.js';
 import type { Requirement } from '../src/pep508.js';
 import { parsePyproject, readPyproject } from '../src/pyproject.js';
 
@@ -14,16 +15,6 @@ function texts(requirements: readonly Requirement[]): string[] {
 
 function textsOf(table: Record<string, Requirement[]>): Record<string, string[]> {
   return Object.fromEntries(Object.entries(table).map(([key, requirements]) => [key, texts(requirements)]));
-}
-
-/** Asserts that `run` throws a one-line `kind` error whose message contains every part. */
-function assertError(run: () => unknown, kind: abstract new (...args: never[]) => MachNixError, ...parts: string[]): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof kind, `expected ${kind.name}, got ${String(error)}`);
-    assert.ok(!error.message.includes('\n'), `one line: ${JSON.stringify(error.message)}`);
-    for (const part of parts) assert.ok(error.message.includes(part), `${JSON.stringify(error.message)} contains ${JSON.stringify(part)}`);
-    return true;
-  });
 }
 
 const parse = (text: string) => parsePyproject(text, 'pyproject.toml');

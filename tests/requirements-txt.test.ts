@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { InputFileError, InvalidMarker, InvalidRequirement, MachNixError } from '../src/errors.js';
+import { InputFileError, InvalidMarker, InvalidRequirement } from '../src/errors.js';
+import { assertError } from './helpers/errors.js';
 import { SpecifierSet } from '../src/pep440.js';
 import {
   type RequirementLine,
@@ -53,16 +54,6 @@ function describeLine(line: RequirementLine): string {
     case 'path':
       return `path ${line.target}${line.extras.length ? `[${line.extras.join(',')}]` : ''}${line.marker ? ` ; ${String(line.marker)}` : ''}`;
   }
-}
-
-/** Asserts that `run` throws a one-line `kind` error whose message contains every part. */
-function assertError(run: () => unknown, kind: new (...args: never[]) => MachNixError, ...parts: string[]): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof kind, `expected ${kind.name}, got ${String(error)}`);
-    assert.ok(!error.message.includes('\n'), `one line: ${JSON.stringify(error.message)}`);
-    for (const part of parts) assert.ok(error.message.includes(part), `${JSON.stringify(error.message)} contains ${JSON.stringify(part)}`);
-    return true;
-  });
 }
 
 describe('logical lines', () => {

@@ -31,23 +31,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUCKETS, bucketOf } from '../../src/db/buckets.js';
+import { prng } from './prng.js';
 
 const FULL_NAMES = 400_000;
 const PYTHON_KEYS_ALL = ['27', '36', '37', '38', '39', '310'];
 const SYLLABLES = ['py', 'flask', 'django', 'data', 'net', 'json', 'web', 'cli', 'test', 'auth', 'aws', 'cloud', 'ml', 'lib', 'tools', 'api', 'async', 'http', 'db', 'sql', 'graph', 'log', 'conf', 'util', 'core', 'kit', 'io', 'nano', 'zen', 'ops'];
 const PLATFORMS = ['manylinux_2_17_x86_64.manylinux2014_x86_64', 'manylinux_2_17_aarch64.manylinux2014_aarch64', 'macosx_10_9_x86_64', 'macosx_11_0_arm64', 'win_amd64', 'win32', 'musllinux_1_1_x86_64'];
-
-/** mulberry32: small, fast and good enough for shaping test data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, out: { type: 'string' }, seed: { type: 'string', default: '1' } } });
 const scale = Number(values.scale);

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { SqliteSource } from '../../src/db/sqlite-index.js';
 import type { DependencySource } from '../../src/db/source.js';
+import { prng } from './prng.js';
 
 const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' }, samples: { type: 'string', default: '5000' } } });
 const scales = (values.scales ?? '').split(',').map(Number);
@@ -27,18 +28,6 @@ function folderSize(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.size;
   return readdirSync(path).reduce((sum, entry) => sum + folderSize(join(path, entry)), 0);
-}
-
-/** A seeded PRNG (mulberry32), so every run asks about the same names. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
