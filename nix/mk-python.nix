@@ -2,7 +2,7 @@
 # interpreter overridden with mach-nix's package overlay, `withPackages` of the resolution's roots.
 #
 # Overlays, applied in mach-nix's order (later ones win):
-#   overridesPre, packagesExtra's overridesPre, packagesExtra's packages, the resolution,
+#   the tests switch, the interpreter's own build tools (packages.buildTools), overridesPre, packagesExtra's overridesPre, packagesExtra's packages, the resolution,
 #   _fixes, packagesExtra's overridesPost, overridesPost, R packages for rpy2, packagesExtra's `_`,
 #   this call's `_`, and finally `selectPkgs`.
 # Unlike mach-nix, an interpreter's own packageOverrides are composed with these, not replaced.
@@ -85,8 +85,11 @@ let
 
   testsOverlay = enabled: _pySelf: pySuper:
     let
+      switch = { doCheck = enabled; doInstallCheck = enabled; };
+      # buildPythonPackage takes an attribute set or a `finalAttrs: { … }` function (nixpkgs'
+      # python-packages-base.nix); flit-core and many others are written the second way.
       wrap = original:
-        let call = arguments: original (arguments // { doCheck = enabled; doInstallCheck = enabled; });
+        let call = arguments: original (if isFunction arguments then finalAttrs: arguments finalAttrs // switch else arguments // switch);
         in if isAttrs original then original // { __functor = _: call; } else call;
     in
     {
@@ -135,7 +138,7 @@ let
       rOverlay = optional (rPackages != [ ]) (self.underscore.overlays { rpy2.buildInputs.add = rPackages; });
       selectPkgs = ps: self.packages.select resolution ps ++ map (name: ps.${name}) extraNames;
       pythonOverrides = composeManyExtensions (
-        [ (testsOverlay args.tests) ]
+        [ (testsOverlay args.tests) (self.packages.buildTools python.pkgs) ]
         ++ before
         ++ [ (self.packages.overlay resolution) ]
         ++ self.underscore.fixOverlays args._fixes python

@@ -144,6 +144,18 @@ let
       passthru = passthru package;
     } // (if wheelFile then { format = "wheel"; } else { pyproject = true; build-system = [ pySelf.setuptools ]; }));
 
+  # The set's attributes that carry the tools every package is built with: in nixpkgs the hooks
+  # take wheel, packaging, setuptools, pip from the set and build, installer from
+  # pythonOnBuildForHost.pkgs (built with the same packageOverrides), and mk-python-derivation
+  # builds the bootstrap packages with `bootstrap`. Taken from the interpreter's own set, they
+  # stay nixpkgs' tools however the resolution replaces wheel, packaging, setuptools, … (the
+  # resolved versions are what the environment and the packages' dependencies get).
+  buildToolAttributes = [
+    "wheelUnpackHook" "pypaBuildHook" "pypaInstallHook" "pythonRuntimeDepsCheckHook" "pythonMetadataCheckHook"
+    "setuptoolsBuildHook" "pipBuildHook" "pipInstallHook" "pythonRelaxDepsHook" "pythonCatchConflictsHook"
+    "eggInstallHook" "bootstrap"
+  ];
+
   # setuptools and pip from sdist or nixpkgs stay nixpkgs' own: rebuilding them from sources
   # would need themselves (mach-nix made the same exception).
   bootstrap = [ "setuptools" "pip" ];
@@ -164,6 +176,9 @@ in
         wanted = filter (name: !(elem name bootstrap && elem resolution.packages.${name}.provider [ "sdist" "nixpkgs" ])) (attrNames resolution.packages);
       in
       genAttrs wanted (name: build name resolution.packages.${name});
+
+    # An overlay pinning the build tools (buildToolAttributes) to those of `buildSet`.
+    buildTools = buildSet: _pySelf: _pySuper: builtins.intersectAttrs (genAttrs buildToolAttributes (_: null)) buildSet;
 
     # The resolution's roots, as a withPackages selection.
     select = resolution: ps: map (name: ps.${name}) resolution.roots;

@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
@@ -45,6 +46,41 @@ function flaskLock(python: string, glibc: string): { file: string; resolution: R
   ], { encoding: 'utf8' });
   assert.equal(lock.status, 0, lock.stderr);
   return { file, resolution: JSON.parse(readFileSync(file, 'utf8')) as Resolution };
+}
+
+/**
+ * The lock of greeting-sdist (a pyproject build), wheel and packaging, its packaging replaced by
+ * a packaging 21.3 wheel (older than 23.2, like the 23.1 of the pinned 2023 data): build tools
+ * that the resolution takes must not become the tools every other package is built with.
+ */
+function buildToolsLock(python: string): { file: string; resolution: Resolution; packagingWheel: string } {
+  writeTestData();
+  const requirements = join(workDir, 'tools-requirements.txt');
+  writeFileSync(requirements, 'greeting-sdist\nwheel\npackaging');
+  const file = join(workDir, 'tools.lock.json');
+  const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
+    'lock', '-r', requirements, '--python', python, '--platform', 'x86_64-linux', '--glibc', '2.36',
+    '--deps-db', pypiData, '--files-db', fetcherDir,
+    '--providers', '{"_default": "wheel,sdist"}', '--provider-defaults', '{}', '-o', file,
+  ], { encoding: 'utf8' });
+  assert.equal(lock.status, 0, lock.stderr);
+  const pip = readdirSync('/usr/share/python-wheels').find((f) => f.startsWith('pip-'));
+  assert.ok(pip, 'Debian\'s pip wheel');
+  const made = spawnSync('python3', [join(fixtures, 'old-packaging-wheel.py'), join('/usr/share/python-wheels', pip), workDir], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const wheel = made.stdout.trim();
+  const resolution = JSON.parse(readFileSync(file, 'utf8')) as Resolution;
+  const packaging = resolution.packages.packaging!;
+  assert.equal(packaging.provider, 'wheel');
+  packaging.version = '21.3';
+  packaging.source = {
+    type: 'wheel',
+    filename: 'packaging-21.3-py3-none-any.whl',
+    url: 'https://files.pythonhosted.org/packages/py3/p/packaging/packaging-21.3-py3-none-any.whl',
+    hash: `sha256-${createHash('sha256').update(readFileSync(wheel)).digest('base64')}`,
+  };
+  writeFileSync(file, JSON.stringify(resolution));
+  return { file, resolution, packagingWheel: wheel };
 }
 
 /** `let pkgs = …; m = …;` for expressions under test. */
@@ -203,6 +239,25 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         const { out } = await nixBuild(variant, { expr });
         const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_sdist; print(greeting_sdist.MESSAGE)']);
         assert.equal(check.stdout.trim(), 'hello from an sdist');
+      });
+
+      test('build tools in the resolution (wheel, packaging 21.3) are for run time; nixpkgs\' build every package', async () => {
+        const tools = buildToolsLock(python);
+        const wheels = Object.values(tools.resolution.packages).map((p) => (p!.source.type === 'wheel' && p!.name !== 'packaging' ? p!.source.filename : ''));
+        await seedTestData(variant, wheels.filter(Boolean));
+        await run(variant, 'nix-store', ['--add-fixed', 'sha256', tools.packagingWheel]);
+        const expr = `${prelude()} m.mkPython { requirements = "greeting-sdist\\nwheel\\npackaging"; providers._default = "wheel,sdist"; _providerDefaults = { }; lockFile = ${tools.file}; }`;
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', [
+          'import greeting_sdist, packaging, wheel',
+          'from importlib.metadata import version',
+          'print(packaging.__version__, version("wheel"), greeting_sdist.MESSAGE)',
+        ].join('; ')]);
+        assert.equal(check.stdout.trim(), `21.3 ${tools.resolution.packages.wheel!.version} hello from an sdist`);
+        // the set's build hooks are nixpkgs' own, not the resolved tools
+        const hooks = await nixEval<string[]>(variant, `let e = ${expr}; in map (h: h.propagated) [ e.python.pkgs.wheelUnpackHook e.python.pkgs.pythonRuntimeDepsCheckHook ]`);
+        const nixpkgsTools = await nixEval<string[]>(variant, `let pkgs = import ${standInDir} { }; in [ "\${pkgs.python3.pkgs.wheel}" "\${pkgs.python3.pkgs.packaging}" ]`);
+        assert.deepEqual(hooks, nixpkgsTools);
       });
 
       test('a `_` override is visible in the result', async () => {
