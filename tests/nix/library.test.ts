@@ -13,7 +13,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
-import { fetcherDir, pypiData, seedTestData, writeTestData } from './data.js';
+import { fetcherDir, pypiData, sdistProject, seedTestData, writeTestData } from './data.js';
 import {
   type NixVariant,
   hostPath,
@@ -260,6 +260,19 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.deepEqual(hooks, nixpkgsTools);
       });
 
+      test('fetchPypiSdist and fetchPypiWheel fetch the files nix-pypi-fetcher-2 names', async () => {
+        const sdist = await nixBuild(variant, { expr: `${prelude()} m.fetchPypiSdist "Greeting_Sdist" "1.0"` });
+        assert.match(sdist.out, /-greeting-sdist-1\.0\.tar\.gz$/);
+        assert.deepEqual(readFileSync(hostPath(variant, sdist.out)), readFileSync(sdistProject.file));
+        const six = (await seedStore(variant)).find((w) => w.pname === 'six')!;
+        const wheel = await nixBuild(variant, { expr: `${prelude()} m.fetchPypiWheel "six" "${six.version}" "${six.filename}"` });
+        assert.match(wheel.out, new RegExp(`-${six.filename.replace(/\./g, '\\.')}$`));
+        const url = await nixEval<string>(variant, `(${prelude()} m.fetchPypiWheel "six" "${six.version}" "${six.filename}").url`);
+        assert.equal(url, `https://files.pythonhosted.org/packages/py2.py3/s/six/${six.filename}`);
+        assert.match(await failingEval(variant, `${prelude()} (m.fetchPypiSdist "no-such-project" "1.0").drvPath`), /mach-nix: nix-pypi-fetcher-2 knows no package no-such-project/);
+        assert.match(await failingEval(variant, `${prelude()} (m.fetchPypiSdist "six" "1.17.0").drvPath`), /six 1\.17\.0 has no sdist in nix-pypi-fetcher-2/);
+      });
+
       test('a `_` override is visible in the result', async () => {
         const expr = `(${prelude()} m.mkPython { ${flaskArgs} lockFile = ${lock.file}; _.requests.postInstall = "echo overridden > $out/marker"; }).python.pkgs.requests`;
         const { out } = await nixBuild(variant, { expr });
@@ -308,6 +321,11 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.deepEqual(await names('checks.x86_64-linux'), ['cli', 'lib']);
         const check = await nix(variant, ['flake', 'check', `git+file://${repoDir}`, ...overrides], { allowFailure: true });
         assert.equal(check.status, 0, check.stderr);
+        // the lib check calls every function, so a broken one fails it
+        const broken = await nix(variant, ['build', '--no-link', '--impure', '--expr',
+          `${prelude()} import ${repoDir}/nix/checks.nix { inherit pkgs; lib = m // { mkPython = _: { drvPath = "evaluates"; }; }; }`], { allowFailure: true });
+        assert.notEqual(broken.status, 0);
+        assert.match(broken.stderr, /these calls did not end in their own error:\n.*mkPython rejects an unknown argument/);
       });
 
       test("the README's Nix examples: the flake is the template, the others evaluate", async () => {
