@@ -273,6 +273,20 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.match(await failingEval(variant, `${prelude()} (m.fetchPypiSdist "six" "1.17.0").drvPath`), /six 1\.17\.0 has no sdist in nix-pypi-fetcher-2/);
       });
 
+      test('import ./. passes pypiFetcher on and refuses arguments it does not know', async () => {
+        // a data tree that names no fetcher commit: fetchPypiSdist works only with pypiFetcher
+        const data = join(workDir, 'data-without-fetcher');
+        cpSync(pypiData, data, { recursive: true });
+        rmSync(join(data, 'PYPI_FETCHER_COMMIT'));
+        rmSync(join(data, 'PYPI_FETCHER_SHA256'), { force: true });
+        const root = (args: string) => `import ${repoDir} { pkgs = import ${standInDir} { }; pypiData = ${data}; ${args} }`;
+        const url = await nixEval<string>(variant, `((${root(`pypiFetcher = ${fetcherDir};`)}).fetchPypiSdist "greeting-sdist" "1.0").url`);
+        assert.equal(url, 'https://files.pythonhosted.org/packages/source/g/greeting-sdist/greeting-sdist-1.0.tar.gz');
+        assert.match(await failingEval(variant, `((${root('')}).fetchPypiSdist "greeting-sdist" "1.0").drvPath`), /names no PYPI_FETCHER_COMMIT; pass pypiFetcher/);
+        const unknown = await failingEval(variant, `(${root('pypiFetchr = ./.;')}).mkPython`);
+        assert.match(unknown, /mach-nix: importing mach-nix does not know the argument\(s\) pypiFetchr; it takes pkgs, python, /);
+      });
+
       test('a `_` override is visible in the result', async () => {
         const expr = `(${prelude()} m.mkPython { ${flaskArgs} lockFile = ${lock.file}; _.requests.postInstall = "echo overridden > $out/marker"; }).python.pkgs.requests`;
         const { out } = await nixBuild(variant, { expr });
