@@ -131,15 +131,20 @@ let
   };
 
   url = pySelf: name: package: resolved:
-    let wheelFile = hasSuffix ".whl" package.source.url;
+    let
+      # named after the file, without query or fragment and with escapes decoded: fetchurl's
+      # default name (the URL's baseNameOf) would be an illegal store name, and wheelUnpackHook
+      # needs a valid wheel file name
+      fileName = self.util.fileNameOfUrl package.source.url;
+      wheelFile = hasSuffix ".whl" fileName;
     in pySelf.buildPythonPackage ({
       pname = name;
       inherit (package) version;
       # Without a hash in the requirement (`--hash=` or `#sha256=`) the file can only be
       # fetched impurely: pure evaluation (flakes) refuses it and asks for --impure.
       src =
-        if package.source.hash != null then pkgs.fetchurl { inherit (package.source) url hash; }
-        else builtins.fetchurl package.source.url;
+        if package.source.hash != null then pkgs.fetchurl { inherit (package.source) url hash; name = fileName; }
+        else builtins.fetchurl { inherit (package.source) url; name = fileName; };
       dependencies = resolved.runtime;
       passthru = passthru package;
     } // (if wheelFile then { format = "wheel"; } else { pyproject = true; build-system = [ pySelf.setuptools ]; }));
