@@ -68,6 +68,16 @@ let
     else if isAttrs python && python ? pythonVersion then python
     else fail "'python' must be an interpreter attribute name such as \"python313\" (or an interpreter)";
 
+  normalizeProviders = providers:
+    let
+      key = name: if self.util.hasPrefix "_" name then name else normalizeName name;
+      names = attrNames providers;
+      clashes = filter (name: builtins.length (filter (other: key other == key name) names) > 1) names;
+    in
+    if !(isAttrs providers) then fail "'providers' must be an attribute set, e.g. { _default = \"wheel,sdist,nixpkgs\"; }"
+    else if clashes != [ ] then fail "providers names one package twice: ${concatStringsSep ", " clashes} (names are compared PEP 503-normalised)"
+    else listToAttrs (map (name: { name = key name; value = providers.${name}; }) names);
+
   # What packagesExtra holds, sorted into the kinds mach-nix told apart (reference §2.3).
   classify = item:
     if isString item && (self.util.hasPrefix "https://" item || self.util.hasPrefix "http://" item) then { kind = "source"; src = builtins.fetchTarball item; }
@@ -115,7 +125,15 @@ let
 
       requirementsText = concatStringsSep "\n" (filter (line: line != "")
         ([ args.requirements ] ++ extraNames ++ optionals (rPackages != [ ]) rRequirements));
-      providers = args.providers // genAttrs extraNames (_: "nixpkgs");
+      # Package names are PEP 503-normalised first (keys starting with `_` are settings such as
+      # `_default`), then packagesExtra's names get "nixpkgs" (their package is injected into
+      # the set), unless the user named a provider for them: the user's entry wins, with a
+      # warning, since it replaces the packagesExtra package by the one that provider gives.
+      userProviders = normalizeProviders args.providers;
+      providers = genAttrs extraNames (_: "nixpkgs") // builtins.mapAttrs (name: value:
+        if elem name extraNames && value != "nixpkgs"
+        then trace "mach-nix: providers.${name} = ${builtins.toJSON value} replaces the package ${name} of packagesExtra" value
+        else value) userProviders;
       inject = _pySelf: _pySuper: listToAttrs (map (p: { name = normalizeName p.pname; value = checkPython p; }) pythonExtras);
       fromExtras = attribute: concatMap (p: p.machNix.${attribute} or [ ]) pythonExtras;
 
