@@ -3,7 +3,8 @@
 # - wheel: `format = "wheel"` from the locked file; on Linux a binary wheel gets autoPatchelfHook
 #   and the manylinux libraries, and is not stripped (stripping broke numpy, mach-nix #38);
 # - sdist: nixpkgs' own definition with version, source and Python inputs replaced when nixpkgs
-#   has the package (its native inputs and build knowledge are kept), else a setuptools build;
+#   has the package (its native inputs and build knowledge are kept; at another version its
+#   source edits are cleared and setuptools joins its build system), else a setuptools build;
 # - nixpkgs: nixpkgs' package, with its Python inputs replaced by the resolved ones;
 # - conda: the package's archive, unpacked by conda's hooks;
 # - url: a direct reference, fetched by the hash the requirement gives (impurely without one).
@@ -56,17 +57,33 @@ let
     replaced // optionalAttrsIf known {
       dependencies = (filter (input: !(isModule input)) (replaced.dependencies or [ ])) ++ resolved.runtime;
       propagatedBuildInputs = filter (input: !(isModule input)) (replaced.propagatedBuildInputs or [ ]);
-      build-system = (replaced.build-system or [ ]) ++ resolved.build;
-    } // optionalAttrsIf (!sameVersion) {
-      # nixpkgs' patches are for its own version.
-      patches = [ ];
-    } // optionalAttrsIf (package.cycleDependencies != [ ]) {
+      # the data knows setup.py-era metadata: at another version setuptools may be the backend
+      build-system = self.util.unique ((replaced.build-system or [ ]) ++ optional (!sameVersion) pySelf.setuptools ++ resolved.build);
+    } // optionalAttrsIf (!sameVersion) sourceEditsCleared // optionalAttrsIf (package.cycleDependencies != [ ]) {
       dontCheckRuntimeDeps = true;
     } // {
       passthru = (old.passthru or { }) // passthru package;
     };
 
   optionalAttrsIf = condition: attrs: if condition then attrs else { };
+
+  # What a nixpkgs definition knows only of its own version's source tree: where the tree is
+  # (sourceRoot, unpacking) and how it is edited (patches, postPatch with `--replace-fail`, …).
+  # At another version these are cleared; everything else (native inputs, C libraries, env,
+  # flags, the other phases' hooks, pythonImportsCheck) is build knowledge that is kept.
+  sourceEditsCleared = {
+    patches = [ ];
+    patchFlags = null;
+    prePatch = "";
+    postPatch = "";
+    patchPhase = null;
+    sourceRoot = null;
+    setSourceRoot = null;
+    srcs = null;
+    preUnpack = "";
+    unpackPhase = null;
+    postUnpack = "";
+  };
 
   passthru = package: { provider = package.provider; machNix = package; };
 

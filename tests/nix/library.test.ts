@@ -287,6 +287,29 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.match(unknown, /mach-nix: importing mach-nix does not know the argument\(s\) pypiFetchr; it takes pkgs, python, /);
       });
 
+      test('the sdist provider reuses a nixpkgs definition at another version without its source edits', async () => {
+        // a definition in the style of nixpkgs' python-modules, for version 0.9: its patches,
+        // postPatch (--replace-fail) and sourceRoot are for that version's source tree
+        const definition = `(pySelf: _: { greeting-sdist = pySelf.buildPythonPackage (finalAttrs: {
+          pname = "greeting-sdist"; version = "0.9"; pyproject = true;
+          src = pySelf.fetchPypi { pname = "greeting_sdist"; inherit (finalAttrs) version; hash = pkgs.lib.fakeHash; };
+          patches = [ ./no-such.patch ];
+          sourceRoot = "\${finalAttrs.src.name}/src";
+          postPatch = "substituteInPlace setup.cfg --replace-fail 'version = 0.9' 'version = 0.9.0'";
+          build-system = [ pySelf.setuptools ];
+          dependencies = [ pySelf.six ];
+          nativeBuildInputs = [ pkgs.gnumake ];
+          env.GREETING_BUILD_KNOWLEDGE = "kept";
+          pythonImportsCheck = [ "greeting_sdist" ];
+        }); })`;
+        const expr = `(${prelude()} m.mkPython { requirements = "greeting-sdist"; providers._default = "sdist,wheel"; _providerDefaults = { }; overridesPre = [ ${definition} ]; })`;
+        const kept = await nixEval<unknown[]>(variant, `let p = ${expr}.python.pkgs.greeting-sdist; in [ p.version p.passthru.provider p.patches p.postPatch (p.sourceRoot or null) p.GREETING_BUILD_KNOWLEDGE (builtins.elem "gnumake-host" (map (d: d.name or "") p.nativeBuildInputs)) p.pythonImportsCheck ]`);
+        assert.deepEqual(kept, ['1.0', 'sdist', [], '', null, 'kept', true, ['greeting_sdist']]);
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_sdist; print(greeting_sdist.MESSAGE)']);
+        assert.equal(check.stdout.trim(), 'hello from an sdist');
+      });
+
       test('a `_` override is visible in the result', async () => {
         const expr = `(${prelude()} m.mkPython { ${flaskArgs} lockFile = ${lock.file}; _.requests.postInstall = "echo overridden > $out/marker"; }).python.pkgs.requests`;
         const { out } = await nixBuild(variant, { expr });
