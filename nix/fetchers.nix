@@ -2,10 +2,15 @@
 # read from nix-pypi-fetcher-2's bucket of the package, then fetchurl.
 self:
 let
-  inherit (builtins) fromJSON readFile hashString substring replaceStrings attrNames head filter;
-  inherit (self.util) fail toLower;
-  key = name: toLower (replaceStrings [ "_" ] [ "-" ] name);
-  bucket = name: fromJSON (readFile "${self.resolution.fetcherSource}/pypi/${substring 0 2 (hashString "sha256" (key name))}.json");
+  inherit (builtins) fromJSON readFile hashString substring;
+  inherit (self.util) fail;
+  key = self.util.normalizeName;
+  source =
+    if self.resolution.fetcherSource != null then self.resolution.fetcherSource
+    else fail "fetchPypiSdist / fetchPypiWheel need nix-pypi-fetcher-2: the pypi-deps-db tree names no PYPI_FETCHER_COMMIT; pass pypiFetcher when importing mach-nix";
+  bucket = name:
+    let file = "${source}/pypi/${substring 0 2 (hashString "sha256" (key name))}.json";
+    in if builtins.pathExists file then fromJSON (readFile file) else { };
   release = name: version:
     let releases = (bucket name).${key name} or (fail "nix-pypi-fetcher-2 knows no package ${name}");
     in releases.${version} or (fail "nix-pypi-fetcher-2 knows no version ${version} of ${name}");

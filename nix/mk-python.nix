@@ -2,7 +2,7 @@
 # interpreter overridden with mach-nix's package overlay, `withPackages` of the resolution's roots.
 #
 # Overlays, applied in mach-nix's order (later ones win):
-#   overridesPre, packagesExtra's overridesPre, packagesExtra's packages, the resolution,
+#   the tests switch, the interpreter's own build tools (packages.buildTools), overridesPre, packagesExtra's overridesPre, packagesExtra's packages, the resolution,
 #   _fixes, packagesExtra's overridesPost, overridesPost, R packages for rpy2, packagesExtra's `_`,
 #   this call's `_`, and finally `selectPkgs`.
 # Unlike mach-nix, an interpreter's own packageOverrides are composed with these, not replaced.
@@ -68,6 +68,16 @@ let
     else if isAttrs python && python ? pythonVersion then python
     else fail "'python' must be an interpreter attribute name such as \"python313\" (or an interpreter)";
 
+  normalizeProviders = providers:
+    let
+      key = name: if self.util.hasPrefix "_" name then name else normalizeName name;
+      names = attrNames providers;
+      clashes = filter (name: builtins.length (filter (other: key other == key name) names) > 1) names;
+    in
+    if !(isAttrs providers) then fail "'providers' must be an attribute set, e.g. { _default = \"wheel,sdist,nixpkgs\"; }"
+    else if clashes != [ ] then fail "providers names one package twice: ${concatStringsSep ", " clashes} (names are compared PEP 503-normalised)"
+    else listToAttrs (map (name: { name = key name; value = providers.${name}; }) names);
+
   # What packagesExtra holds, sorted into the kinds mach-nix told apart (reference §2.3).
   classify = item:
     if isString item && (self.util.hasPrefix "https://" item || self.util.hasPrefix "http://" item) then { kind = "source"; src = builtins.fetchTarball item; }
@@ -85,8 +95,11 @@ let
 
   testsOverlay = enabled: _pySelf: pySuper:
     let
+      switch = { doCheck = enabled; doInstallCheck = enabled; };
+      # buildPythonPackage takes an attribute set or a `finalAttrs: { … }` function (nixpkgs'
+      # python-packages-base.nix); flit-core and many others are written the second way.
       wrap = original:
-        let call = arguments: original (arguments // { doCheck = enabled; doInstallCheck = enabled; });
+        let call = arguments: original (if isFunction arguments then finalAttrs: arguments finalAttrs // switch else arguments // switch);
         in if isAttrs original then original // { __functor = _: call; } else call;
     in
     {
@@ -112,7 +125,15 @@ let
 
       requirementsText = concatStringsSep "\n" (filter (line: line != "")
         ([ args.requirements ] ++ extraNames ++ optionals (rPackages != [ ]) rRequirements));
-      providers = args.providers // genAttrs extraNames (_: "nixpkgs");
+      # Package names are PEP 503-normalised first (keys starting with `_` are settings such as
+      # `_default`), then packagesExtra's names get "nixpkgs" (their package is injected into
+      # the set), unless the user named a provider for them: the user's entry wins, with a
+      # warning, since it replaces the packagesExtra package by the one that provider gives.
+      userProviders = normalizeProviders args.providers;
+      providers = genAttrs extraNames (_: "nixpkgs") // builtins.mapAttrs (name: value:
+        if elem name extraNames && value != "nixpkgs"
+        then trace "mach-nix: providers.${name} = ${builtins.toJSON value} replaces the package ${name} of packagesExtra" value
+        else value) userProviders;
       inject = _pySelf: _pySuper: listToAttrs (map (p: { name = normalizeName p.pname; value = checkPython p; }) pythonExtras);
       fromExtras = attribute: concatMap (p: p.machNix.${attribute} or [ ]) pythonExtras;
 
@@ -135,7 +156,7 @@ let
       rOverlay = optional (rPackages != [ ]) (self.underscore.overlays { rpy2.buildInputs.add = rPackages; });
       selectPkgs = ps: self.packages.select resolution ps ++ map (name: ps.${name}) extraNames;
       pythonOverrides = composeManyExtensions (
-        [ (testsOverlay args.tests) ]
+        [ (testsOverlay args.tests) (self.packages.buildTools python.pkgs) ]
         ++ before
         ++ [ (self.packages.overlay resolution) ]
         ++ self.underscore.fixOverlays args._fixes python

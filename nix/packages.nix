@@ -3,7 +3,8 @@
 # - wheel: `format = "wheel"` from the locked file; on Linux a binary wheel gets autoPatchelfHook
 #   and the manylinux libraries, and is not stripped (stripping broke numpy, mach-nix #38);
 # - sdist: nixpkgs' own definition with version, source and Python inputs replaced when nixpkgs
-#   has the package (its native inputs and build knowledge are kept), else a setuptools build;
+#   has the package (its native inputs and build knowledge are kept; at another version its
+#   source edits are cleared and setuptools joins its build system), else a setuptools build;
 # - nixpkgs: nixpkgs' package, with its Python inputs replaced by the resolved ones;
 # - conda: the package's archive, unpacked by conda's hooks;
 # - url: a direct reference, fetched by the hash the requirement gives (impurely without one).
@@ -56,17 +57,33 @@ let
     replaced // optionalAttrsIf known {
       dependencies = (filter (input: !(isModule input)) (replaced.dependencies or [ ])) ++ resolved.runtime;
       propagatedBuildInputs = filter (input: !(isModule input)) (replaced.propagatedBuildInputs or [ ]);
-      build-system = (replaced.build-system or [ ]) ++ resolved.build;
-    } // optionalAttrsIf (!sameVersion) {
-      # nixpkgs' patches are for its own version.
-      patches = [ ];
-    } // optionalAttrsIf (package.cycleDependencies != [ ]) {
+      # the data knows setup.py-era metadata: at another version setuptools may be the backend
+      build-system = self.util.unique ((replaced.build-system or [ ]) ++ optional (!sameVersion) pySelf.setuptools ++ resolved.build);
+    } // optionalAttrsIf (!sameVersion) sourceEditsCleared // optionalAttrsIf (package.cycleDependencies != [ ]) {
       dontCheckRuntimeDeps = true;
     } // {
       passthru = (old.passthru or { }) // passthru package;
     };
 
   optionalAttrsIf = condition: attrs: if condition then attrs else { };
+
+  # What a nixpkgs definition knows only of its own version's source tree: where the tree is
+  # (sourceRoot, unpacking) and how it is edited (patches, postPatch with `--replace-fail`, …).
+  # At another version these are cleared; everything else (native inputs, C libraries, env,
+  # flags, the other phases' hooks, pythonImportsCheck) is build knowledge that is kept.
+  sourceEditsCleared = {
+    patches = [ ];
+    patchFlags = null;
+    prePatch = "";
+    postPatch = "";
+    patchPhase = null;
+    sourceRoot = null;
+    setSourceRoot = null;
+    srcs = null;
+    preUnpack = "";
+    unpackPhase = null;
+    postUnpack = "";
+  };
 
   passthru = package: { provider = package.provider; machNix = package; };
 
@@ -131,18 +148,35 @@ let
   };
 
   url = pySelf: name: package: resolved:
-    let wheelFile = hasSuffix ".whl" package.source.url;
+    let
+      # named after the file, without query or fragment and with escapes decoded: fetchurl's
+      # default name (the URL's baseNameOf) would be an illegal store name, and wheelUnpackHook
+      # needs a valid wheel file name
+      fileName = self.util.fileNameOfUrl package.source.url;
+      wheelFile = hasSuffix ".whl" fileName;
     in pySelf.buildPythonPackage ({
       pname = name;
       inherit (package) version;
       # Without a hash in the requirement (`--hash=` or `#sha256=`) the file can only be
       # fetched impurely: pure evaluation (flakes) refuses it and asks for --impure.
       src =
-        if package.source.hash != null then pkgs.fetchurl { inherit (package.source) url hash; }
-        else builtins.fetchurl package.source.url;
+        if package.source.hash != null then pkgs.fetchurl { inherit (package.source) url hash; name = fileName; }
+        else builtins.fetchurl { inherit (package.source) url; name = fileName; };
       dependencies = resolved.runtime;
       passthru = passthru package;
     } // (if wheelFile then { format = "wheel"; } else { pyproject = true; build-system = [ pySelf.setuptools ]; }));
+
+  # The set's attributes that carry the tools every package is built with: in nixpkgs the hooks
+  # take wheel, packaging, setuptools, pip from the set and build, installer from
+  # pythonOnBuildForHost.pkgs (built with the same packageOverrides), and mk-python-derivation
+  # builds the bootstrap packages with `bootstrap`. Taken from the interpreter's own set, they
+  # stay nixpkgs' tools however the resolution replaces wheel, packaging, setuptools, … (the
+  # resolved versions are what the environment and the packages' dependencies get).
+  buildToolAttributes = [
+    "wheelUnpackHook" "pypaBuildHook" "pypaInstallHook" "pythonRuntimeDepsCheckHook" "pythonMetadataCheckHook"
+    "setuptoolsBuildHook" "pipBuildHook" "pipInstallHook" "pythonRelaxDepsHook" "pythonCatchConflictsHook"
+    "eggInstallHook" "bootstrap"
+  ];
 
   # setuptools and pip from sdist or nixpkgs stay nixpkgs' own: rebuilding them from sources
   # would need themselves (mach-nix made the same exception).
@@ -164,6 +198,9 @@ in
         wanted = filter (name: !(elem name bootstrap && elem resolution.packages.${name}.provider [ "sdist" "nixpkgs" ])) (attrNames resolution.packages);
       in
       genAttrs wanted (name: build name resolution.packages.${name});
+
+    # An overlay pinning the build tools (buildToolAttributes) to those of `buildSet`.
+    buildTools = buildSet: _pySelf: _pySuper: builtins.intersectAttrs (genAttrs buildToolAttributes (_: null)) buildSet;
 
     # The resolution's roots, as a withPackages selection.
     select = resolution: ps: map (name: ps.${name}) resolution.roots;

@@ -37,6 +37,9 @@ let
 in
 {
   resolution = {
+    # nix-pypi-fetcher-2's tree (fetchPypiSdist / fetchPypiWheel read it); null without one.
+    inherit fetcherSource;
+
     # The SQLite index of the pinned data, built once per pin.
     index = pkgs.runCommand "pypi-deps-db-index.sqlite" { } ''
       ${self.cli}/bin/mach-nix db build --deps ${self.pypiData} ${if fetcherSource == null then "" else "--files ${fetcherSource}"} --out $out

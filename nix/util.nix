@@ -5,6 +5,26 @@ let
   inherit (builtins) foldl' filter concatLists attrNames listToAttrs replaceStrings split isString elem;
   upper = [ "A" "B" "C" "D" "E" "F" "G" "H" "I" "J" "K" "L" "M" "N" "O" "P" "Q" "R" "S" "T" "U" "V" "W" "X" "Y" "Z" ];
   lower = [ "a" "b" "c" "d" "e" "f" "g" "h" "i" "j" "k" "l" "m" "n" "o" "p" "q" "r" "s" "t" "u" "v" "w" "x" "y" "z" ];
+  # percent-escapes of printable ASCII (upper- and lower-case hex) and what they stand for
+  urlEscapes = [
+    "%20" "%21" "%22" "%23" "%24" "%25" "%26" "%27" "%28" "%29" "%2A" "%2a" "%2B" "%2b" "%2C" "%2c"
+    "%2D" "%2d" "%2E" "%2e" "%2F" "%2f" "%30" "%31" "%32" "%33" "%34" "%35" "%36" "%37" "%38" "%39"
+    "%3A" "%3a" "%3B" "%3b" "%3C" "%3c" "%3D" "%3d" "%3E" "%3e" "%3F" "%3f" "%40" "%41" "%42" "%43"
+    "%44" "%45" "%46" "%47" "%48" "%49" "%4A" "%4a" "%4B" "%4b" "%4C" "%4c" "%4D" "%4d" "%4E" "%4e"
+    "%4F" "%4f" "%50" "%51" "%52" "%53" "%54" "%55" "%56" "%57" "%58" "%59" "%5A" "%5a" "%5B" "%5b"
+    "%5C" "%5c" "%5D" "%5d" "%5E" "%5e" "%5F" "%5f" "%60" "%61" "%62" "%63" "%64" "%65" "%66" "%67"
+    "%68" "%69" "%6A" "%6a" "%6B" "%6b" "%6C" "%6c" "%6D" "%6d" "%6E" "%6e" "%6F" "%6f" "%70" "%71"
+    "%72" "%73" "%74" "%75" "%76" "%77" "%78" "%79" "%7A" "%7a" "%7B" "%7b" "%7C" "%7c" "%7D" "%7d"
+    "%7E" "%7e"
+  ];
+  urlEscaped = [
+    " " "!" "\"" "#" "$" "%" "&" "'" "(" ")" "*" "*" "+" "+" "," "," "-" "-" "." "." "/" "/" "0" "1"
+    "2" "3" "4" "5" "6" "7" "8" "9" ":" ":" ";" ";" "<" "<" "=" "=" ">" ">" "?" "?" "@" "A" "B" "C"
+    "D" "E" "F" "G" "H" "I" "J" "J" "K" "K" "L" "L" "M" "M" "N" "N" "O" "O" "P" "Q" "R" "S" "T" "U"
+    "V" "W" "X" "Y" "Z" "Z" "[" "[" "\\" "\\" "]" "]" "^" "^" "_" "_" "`" "a" "b" "c" "d" "e" "f"
+    "g" "h" "i" "j" "j" "k" "k" "l" "l" "m" "m" "n" "n" "o" "o" "p" "q" "r" "s" "t" "u" "v" "w" "x"
+    "y" "z" "z" "{" "{" "|" "|" "}" "}" "~" "~"
+  ];
 in
 rec {
   toLower = replaceStrings upper lower;
@@ -35,6 +55,18 @@ rec {
     in
     fApplied // g final prev';
   composeManyExtensions = builtins.foldl' composeExtensions (_final: _prev: { });
+
+  # The file a URL names, as a store name can hold it (fetchurl's default name is the URL's
+  # baseNameOf, and `%`, `#`, `&` … are not legal there): the last path segment without query
+  # or fragment, escapes of printable ASCII decoded (`%2B` is `+`), any other byte `_`.
+  fileNameOfUrl = url:
+    let
+      segment = baseNameOf (builtins.head (split "[?#]" url));
+      decoded = replaceStrings urlEscapes urlEscaped segment;
+      unescaped = builtins.concatStringsSep "" (map (part: if isString part then part else "_") (split "%[0-9A-Fa-f]{2}" decoded));
+      legal = c: builtins.match "[A-Za-z0-9+._?=-]" c != null;
+    in
+    builtins.concatStringsSep "" (builtins.genList (i: let c = builtins.substring i 1 unescaped; in if legal c then c else "_") (builtins.stringLength unescaped));
 
   # `major.minor` of a version string ("2.42-67" -> "2.42").
   majorMinor = version:

@@ -138,7 +138,25 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
     notes,
   };
   buildGraph(resolution, provider, selected, notes);
+  const fellBack = binaryFallbacks(resolution, options.source);
+  if (fellBack.length > 0) {
+    const python = target.python.split('.').slice(0, 2).join('.');
+    notes.push(`no binary wheel of the data fits the target (Python ${python}, ${target.platform}): built from sdists instead (C compilers and build tools needed): ${fellBack.join(', ')}`);
+  }
   return { resolution, statistics };
+}
+
+/**
+ * The packages taken from sdists although the data has binary wheels of that version, for other
+ * Pythons or platforms: the pinned data (May 2023) has none for Python 3.12 and later.
+ */
+function binaryFallbacks(resolution: Resolution, source: DependencySource): string[] {
+  return Object.values(resolution.packages)
+    .filter((p) => p!.provider === 'sdist')
+    .filter((p) => source.keys(p!.name).some((key) =>
+      source.wheelReleases(key).some((wheel) => wheel.version === p!.version && !wheel.filename.endsWith('-any.whl'))))
+    .map((p) => p!.name)
+    .sort();
 }
 
 function applies(dependency: Dependency, environment: ReturnType<typeof markerEnvironment>, line: RequirementLine): boolean {

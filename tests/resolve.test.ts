@@ -275,3 +275,22 @@ describe('graph', () => {
   });
 });
 
+
+describe('targets newer than the data', () => {
+  const run = setup({
+    cext: { wheels: { '2.0': { tags: 'cp311-cp311-manylinux_2_17_x86_64' } }, sdists: { '2.0': {} } },
+    pure: { wheels: { '1.0': {} } },
+    plain: { sdists: { '1.0': {} } },
+  });
+
+  it('notes which binary packages fell back to sdists when no wheel fits the Python', () => {
+    const newer = run('cext\npure\nplain', { target: { python: '3.13.1', platform: 'x86_64-linux', glibc: '2.40' } });
+    assert.deepEqual(versions(newer), { cext: '2.0 sdist', plain: '1.0 sdist', pure: '1.0 wheel' });
+    assert.deepEqual(newer.notes, [
+      'no binary wheel of the data fits the target (Python 3.13, x86_64-linux): built from sdists instead (C compilers and build tools needed): cext',
+    ]);
+    const fitting = run('cext\npure\nplain');
+    assert.deepEqual(versions(fitting), { cext: '2.0 wheel', plain: '1.0 sdist', pure: '1.0 wheel' });
+    assert.deepEqual(fitting.notes, []);
+  });
+});

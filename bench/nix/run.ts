@@ -9,8 +9,12 @@
  * stand-in has about 15 packages, real nixpkgs about 8,000): a synthetic set of N trivial
  * packages, where computing the index is the only work.
  * Each figure is the median wall-clock time of a whole `nix eval … drvPath` process.
+ * Last, the index over a set shaped like nixpkgs' (about 10,000 attributes: packages, broken,
+ * unavailable and disabled ones, throwing aliases, functions, non-derivations), measured
+ * alternating with a reference (a bare evaluation of the same set: every attribute forced once),
+ * as ratios of wall-clock time and of the memory Nix reports (NIX_SHOW_STATS).
  *
- *   node --import tsx bench/nix/run.ts [--runs 10]
+ *   node --import tsx bench/nix/run.ts [--runs 10] [--only realistic-index]
  *
  * Writes bench/nix/RESULTS.md.
  */
@@ -18,11 +22,11 @@ import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { type NixVariant, nix, nixVersions, repoDir, seedStore, standInDir } from '../../tests/nix/harness.js';
 import { fetcherDir, pypiData, seedTestData, writeTestData } from '../../tests/nix/data.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, only: { type: 'string' } } });
 const runs = Number(values.runs);
 const requirements = 'flask\\nrequests\\nrich\\ntyper\\npyyaml';
 const providers = 'providers._default = "wheel"; _providerDefaults = { };';
@@ -51,6 +55,78 @@ function syntheticIndex(size: number): string {
       value = self.buildPythonPackage { pname = "synthetic-\${toString i}"; version = "1.\${toString i}"; format = "other"; }; }) ${size});
     python = pkgs.python3.override { packageOverrides = grow; };
   in builtins.hashString "sha256" (m.nixpkgsIndex python.pkgs)`;
+}
+
+/**
+ * A python set shaped like nixpkgs': `size` attributes, of which 80 % trivial packages, 3 %
+ * broken, 2 % unavailable, 2 % disabled, 8 % throwing aliases, 3 % functions, 2 % other values.
+ */
+function realisticSet(size: number): string {
+  return `let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+    grow = self: _: builtins.listToAttrs (builtins.genList (i: let
+        n = "real-\${toString i}"; k = i - (i / 100) * 100;
+        pkg = args: self.buildPythonPackage ({ pname = n; version = "1.\${toString i}"; format = "other"; } // args);
+      in { name = n; value =
+        if k < 80 then pkg { }
+        else if k < 83 then pkg { meta.broken = true; }
+        else if k < 85 then pkg { meta.available = false; }
+        else if k < 87 then pkg { disabled = true; }
+        else if k < 95 then throw "\${n} has been removed"
+        else if k < 98 then (x: x)
+        else { inherit n; }; }) ${size});
+    python = pkgs.python3.override { packageOverrides = grow; };
+  in python.pkgs`;
+}
+
+interface Measured { seconds: number; bytes: number }
+
+/** One `nix eval`, its wall-clock time and the bytes Nix allocated (NIX_SHOW_STATS). */
+async function statsOf(variant: NixVariant, expr: string): Promise<Measured> {
+  const started = performance.now();
+  const { stderr } = await nix(variant, ['eval', '--impure', '--raw', '--expr', expr], { env: { NIX_SHOW_STATS: '1' } });
+  const seconds = (performance.now() - started) / 1000;
+  const json = stderr.slice(stderr.indexOf('{'));
+  const stats = JSON.parse(json) as { gc: { totalBytes: number } };
+  return { seconds, bytes: stats.gc.totalBytes };
+}
+
+interface IndexRow { variant: NixVariant; reference: Measured; index: Measured }
+
+async function realisticIndex(variant: NixVariant): Promise<IndexRow> {
+  await seedStore(variant);
+  const set = realisticSet(10000);
+  const reference = `let set = ${set}; in toString (builtins.length (builtins.filter (n: (builtins.tryEval (builtins.seq set.\${n} true)).success) (builtins.attrNames set)))`;
+  const index = `let set = ${set}; m = import ${repoDir}/nix { pkgs = import ${standInDir} { }; pypiData = ${pypiData}; }; in builtins.hashString "sha256" (m.nixpkgsIndex set)`;
+  await statsOf(variant, reference);
+  const samples = { reference: [] as Measured[], index: [] as Measured[] };
+  for (let i = 0; i < runs; i++) {
+    samples.reference.push(await statsOf(variant, reference));
+    samples.index.push(await statsOf(variant, index));
+  }
+  const mid = (list: Measured[]) => ({ seconds: median(list.map((m) => m.seconds)), bytes: median(list.map((m) => m.bytes)) });
+  return { variant, reference: mid(samples.reference), index: mid(samples.index) };
+}
+
+function realisticSection(rows: IndexRow[]): string {
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  return `<!-- realistic-index -->
+## The index over a set shaped like nixpkgs'
+
+10,000 attributes: 80 % trivial packages, 3 % \`meta.broken\`, 2 % \`meta.available = false\`, 2 %
+\`disabled\`, 8 % throwing aliases, 3 % functions, 2 % other values. Reference: a bare \`nix eval\`
+forcing every attribute of the same set once. Each figure: median of ${runs} runs, the two
+commands alternating; memory is what Nix reports it allocated (\`NIX_SHOW_STATS\`, \`gc.totalBytes\`).
+Re-run only this part with \`node --import tsx bench/nix/run.ts --only realistic-index\`.
+
+| Nix | reference | index | time ratio | reference memory | index memory | memory ratio |
+|---|---|---|---|---|---|---|
+${rows.map((r) => `| ${nixVersion(r.variant)} | ${r.reference.seconds.toFixed(2)} s | ${r.index.seconds.toFixed(2)} s | ${(r.index.seconds / r.reference.seconds).toFixed(2)} | ${mib(r.reference.bytes)} | ${mib(r.index.bytes)} | ${(r.index.bytes / r.reference.bytes).toFixed(2)} |`).join('\n')}
+<!-- /realistic-index -->
+`;
+}
+
+function nixVersion(variant: NixVariant): string {
+  return variant === 'host-2.8' ? 'Nix 2.8 (Debian bookworm)' : 'Nix 2.26 (Debian trixie chroot)';
 }
 
 interface Row {
@@ -98,10 +174,19 @@ async function pythonVersion(variant: NixVariant): Promise<string> {
 }
 
 writeTestData();
+const results = join(repoDir, 'bench/nix/RESULTS.md');
+const indexRows: IndexRow[] = [];
+for (const variant of nixVersions()) indexRows.push(await realisticIndex(variant));
+if (values.only === 'realistic-index') {
+  const previous = readFileSync(results, 'utf8');
+  const start = previous.indexOf('<!-- realistic-index -->');
+  const kept = start < 0 ? `${previous.trimEnd()}\n\n` : previous.slice(0, start);
+  writeFileSync(results, kept + realisticSection(indexRows));
+  process.stdout.write(realisticSection(indexRows));
+  process.exit(0);
+}
 const rows: Row[] = [];
 for (const variant of nixVersions()) rows.push(await measure(variant));
-
-const nixVersion = (variant: NixVariant) => (variant === 'host-2.8' ? 'Nix 2.8 (Debian bookworm)' : 'Nix 2.26 (Debian trixie chroot)');
 const seconds = (value: number) => `${value.toFixed(2)} s`;
 const report = `# Evaluation benchmark of mkPython
 
@@ -135,6 +220,7 @@ ${rows.map((r) => `| ${nixVersion(r.variant)} | ${seconds(r.index[0]!)} | ${seco
 
 Real nixpkgs packages are heavier to evaluate than these trivial ones, so against real nixpkgs
 the IFD modes cost more than this table shows; the lockFile mode does not compute the index at all.
-`;
-writeFileSync(join(repoDir, 'bench/nix/RESULTS.md'), report);
+
+${realisticSection(indexRows)}`;
+writeFileSync(results, report);
 process.stdout.write(report);

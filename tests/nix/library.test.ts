@@ -8,11 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
-import { fetcherDir, pypiData, seedTestData, writeTestData } from './data.js';
+import { fetcherDir, pypiData, sdistProject, seedTestData, writeTestData } from './data.js';
 import {
   type NixVariant,
   hostPath,
@@ -45,6 +46,41 @@ function flaskLock(python: string, glibc: string): { file: string; resolution: R
   ], { encoding: 'utf8' });
   assert.equal(lock.status, 0, lock.stderr);
   return { file, resolution: JSON.parse(readFileSync(file, 'utf8')) as Resolution };
+}
+
+/**
+ * The lock of greeting-sdist (a pyproject build), wheel and packaging, its packaging replaced by
+ * a packaging 21.3 wheel (older than 23.2, like the 23.1 of the pinned 2023 data): build tools
+ * that the resolution takes must not become the tools every other package is built with.
+ */
+function buildToolsLock(python: string): { file: string; resolution: Resolution; packagingWheel: string } {
+  writeTestData();
+  const requirements = join(workDir, 'tools-requirements.txt');
+  writeFileSync(requirements, 'greeting-sdist\nwheel\npackaging');
+  const file = join(workDir, 'tools.lock.json');
+  const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
+    'lock', '-r', requirements, '--python', python, '--platform', 'x86_64-linux', '--glibc', '2.36',
+    '--deps-db', pypiData, '--files-db', fetcherDir,
+    '--providers', '{"_default": "wheel,sdist"}', '--provider-defaults', '{}', '-o', file,
+  ], { encoding: 'utf8' });
+  assert.equal(lock.status, 0, lock.stderr);
+  const pip = readdirSync('/usr/share/python-wheels').find((f) => f.startsWith('pip-'));
+  assert.ok(pip, 'Debian\'s pip wheel');
+  const made = spawnSync('python3', [join(fixtures, 'old-packaging-wheel.py'), join('/usr/share/python-wheels', pip), workDir], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const wheel = made.stdout.trim();
+  const resolution = JSON.parse(readFileSync(file, 'utf8')) as Resolution;
+  const packaging = resolution.packages.packaging!;
+  assert.equal(packaging.provider, 'wheel');
+  packaging.version = '21.3';
+  packaging.source = {
+    type: 'wheel',
+    filename: 'packaging-21.3-py3-none-any.whl',
+    url: 'https://files.pythonhosted.org/packages/py3/p/packaging/packaging-21.3-py3-none-any.whl',
+    hash: `sha256-${createHash('sha256').update(readFileSync(wheel)).digest('base64')}`,
+  };
+  writeFileSync(file, JSON.stringify(resolution));
+  return { file, resolution, packagingWheel: wheel };
 }
 
 /** `let pkgs = …; m = …;` for expressions under test. */
@@ -205,6 +241,75 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.equal(check.stdout.trim(), 'hello from an sdist');
       });
 
+      test('build tools in the resolution (wheel, packaging 21.3) are for run time; nixpkgs\' build every package', async () => {
+        const tools = buildToolsLock(python);
+        const wheels = Object.values(tools.resolution.packages).map((p) => (p!.source.type === 'wheel' && p!.name !== 'packaging' ? p!.source.filename : ''));
+        await seedTestData(variant, wheels.filter(Boolean));
+        await run(variant, 'nix-store', ['--add-fixed', 'sha256', tools.packagingWheel]);
+        const expr = `${prelude()} m.mkPython { requirements = "greeting-sdist\\nwheel\\npackaging"; providers._default = "wheel,sdist"; _providerDefaults = { }; lockFile = ${tools.file}; }`;
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', [
+          'import greeting_sdist, packaging, wheel',
+          'from importlib.metadata import version',
+          'print(packaging.__version__, version("wheel"), greeting_sdist.MESSAGE)',
+        ].join('; ')]);
+        assert.equal(check.stdout.trim(), `21.3 ${tools.resolution.packages.wheel!.version} hello from an sdist`);
+        // the set's build hooks are nixpkgs' own, not the resolved tools
+        const hooks = await nixEval<string[]>(variant, `let e = ${expr}; in map (h: h.propagated) [ e.python.pkgs.wheelUnpackHook e.python.pkgs.pythonRuntimeDepsCheckHook ]`);
+        const nixpkgsTools = await nixEval<string[]>(variant, `let pkgs = import ${standInDir} { }; in [ "\${pkgs.python3.pkgs.wheel}" "\${pkgs.python3.pkgs.packaging}" ]`);
+        assert.deepEqual(hooks, nixpkgsTools);
+      });
+
+      test('fetchPypiSdist and fetchPypiWheel fetch the files nix-pypi-fetcher-2 names', async () => {
+        const sdist = await nixBuild(variant, { expr: `${prelude()} m.fetchPypiSdist "Greeting_Sdist" "1.0"` });
+        assert.match(sdist.out, /-greeting-sdist-1\.0\.tar\.gz$/);
+        assert.deepEqual(readFileSync(hostPath(variant, sdist.out)), readFileSync(sdistProject.file));
+        const six = (await seedStore(variant)).find((w) => w.pname === 'six')!;
+        const wheel = await nixBuild(variant, { expr: `${prelude()} m.fetchPypiWheel "six" "${six.version}" "${six.filename}"` });
+        assert.match(wheel.out, new RegExp(`-${six.filename.replace(/\./g, '\\.')}$`));
+        const url = await nixEval<string>(variant, `(${prelude()} m.fetchPypiWheel "six" "${six.version}" "${six.filename}").url`);
+        assert.equal(url, `https://files.pythonhosted.org/packages/py2.py3/s/six/${six.filename}`);
+        assert.match(await failingEval(variant, `${prelude()} (m.fetchPypiSdist "no-such-project" "1.0").drvPath`), /mach-nix: nix-pypi-fetcher-2 knows no package no-such-project/);
+        assert.match(await failingEval(variant, `${prelude()} (m.fetchPypiSdist "six" "1.17.0").drvPath`), /six 1\.17\.0 has no sdist in nix-pypi-fetcher-2/);
+      });
+
+      test('import ./. passes pypiFetcher on and refuses arguments it does not know', async () => {
+        // a data tree that names no fetcher commit: fetchPypiSdist works only with pypiFetcher
+        const data = join(workDir, 'data-without-fetcher');
+        cpSync(pypiData, data, { recursive: true });
+        rmSync(join(data, 'PYPI_FETCHER_COMMIT'));
+        rmSync(join(data, 'PYPI_FETCHER_SHA256'), { force: true });
+        const root = (args: string) => `import ${repoDir} { pkgs = import ${standInDir} { }; pypiData = ${data}; ${args} }`;
+        const url = await nixEval<string>(variant, `((${root(`pypiFetcher = ${fetcherDir};`)}).fetchPypiSdist "greeting-sdist" "1.0").url`);
+        assert.equal(url, 'https://files.pythonhosted.org/packages/source/g/greeting-sdist/greeting-sdist-1.0.tar.gz');
+        assert.match(await failingEval(variant, `((${root('')}).fetchPypiSdist "greeting-sdist" "1.0").drvPath`), /names no PYPI_FETCHER_COMMIT; pass pypiFetcher/);
+        const unknown = await failingEval(variant, `(${root('pypiFetchr = ./.;')}).mkPython`);
+        assert.match(unknown, /mach-nix: importing mach-nix does not know the argument\(s\) pypiFetchr; it takes pkgs, python, /);
+      });
+
+      test('the sdist provider reuses a nixpkgs definition at another version without its source edits', async () => {
+        // a definition in the style of nixpkgs' python-modules, for version 0.9: its patches,
+        // postPatch (--replace-fail) and sourceRoot are for that version's source tree
+        const definition = `(pySelf: _: { greeting-sdist = pySelf.buildPythonPackage (finalAttrs: {
+          pname = "greeting-sdist"; version = "0.9"; pyproject = true;
+          src = pySelf.fetchPypi { pname = "greeting_sdist"; inherit (finalAttrs) version; hash = pkgs.lib.fakeHash; };
+          patches = [ ./no-such.patch ];
+          sourceRoot = "\${finalAttrs.src.name}/src";
+          postPatch = "substituteInPlace setup.cfg --replace-fail 'version = 0.9' 'version = 0.9.0'";
+          build-system = [ pySelf.setuptools ];
+          dependencies = [ pySelf.six ];
+          nativeBuildInputs = [ pkgs.gnumake ];
+          env.GREETING_BUILD_KNOWLEDGE = "kept";
+          pythonImportsCheck = [ "greeting_sdist" ];
+        }); })`;
+        const expr = `(${prelude()} m.mkPython { requirements = "greeting-sdist"; providers._default = "sdist,wheel"; _providerDefaults = { }; overridesPre = [ ${definition} ]; })`;
+        const kept = await nixEval<unknown[]>(variant, `let p = ${expr}.python.pkgs.greeting-sdist; in [ p.version p.passthru.provider p.patches p.postPatch (p.sourceRoot or null) p.GREETING_BUILD_KNOWLEDGE (builtins.elem "gnumake-host" (map (d: d.name or "") p.nativeBuildInputs)) p.pythonImportsCheck ]`);
+        assert.deepEqual(kept, ['1.0', 'sdist', [], '', null, 'kept', true, ['greeting_sdist']]);
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_sdist; print(greeting_sdist.MESSAGE)']);
+        assert.equal(check.stdout.trim(), 'hello from an sdist');
+      });
+
       test('a `_` override is visible in the result', async () => {
         const expr = `(${prelude()} m.mkPython { ${flaskArgs} lockFile = ${lock.file}; _.requests.postInstall = "echo overridden > $out/marker"; }).python.pkgs.requests`;
         const { out } = await nixBuild(variant, { expr });
@@ -253,6 +358,11 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.deepEqual(await names('checks.x86_64-linux'), ['cli', 'lib']);
         const check = await nix(variant, ['flake', 'check', `git+file://${repoDir}`, ...overrides], { allowFailure: true });
         assert.equal(check.status, 0, check.stderr);
+        // the lib check calls every function, so a broken one fails it
+        const broken = await nix(variant, ['build', '--no-link', '--impure', '--expr',
+          `${prelude()} import ${repoDir}/nix/checks.nix { inherit pkgs; lib = m // { mkPython = _: { drvPath = "evaluates"; }; }; }`], { allowFailure: true });
+        assert.notEqual(broken.status, 0);
+        assert.match(broken.stderr, /these calls did not end in their own error:\n.*mkPython rejects an unknown argument/);
       });
 
       test("the README's Nix examples: the flake is the template, the others evaluate", async () => {

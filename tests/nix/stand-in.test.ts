@@ -115,6 +115,11 @@ const errorMessages: Array<[string, string, RegExp]> = [
     '(ps.buildPythonPackage { pname = "x"; version = "1"; format = "other"; disabled = true; }).drvPath',
     /x-1 not supported for interpreter python3\.11/,
   ],
+  [
+    'a wheel-format `wheel` in the set: wheelUnpackHook propagates the set\'s wheel',
+    '(p.python3.override { packageOverrides = f: prev: { wheel = f.buildPythonPackage { pname = "wheel"; inherit (prev.wheel) version src; format = "wheel"; }; }; }).pkgs.pip.drvPath',
+    /infinite recursion encountered/,
+  ],
   ['fetchurl with an unknown argument', '(p.fetchurl { url = "https://x/y"; hash = p.lib.fakeHash; sha265 = "typo"; }).drvPath', /unexpected argument 'sha265'/],
   ['fetchurl with two hashes', '(p.fetchurl { url = "https://x/y"; hash = p.lib.fakeHash; sha256 = p.lib.fakeSha256; }).drvPath', /multiple hashes passed to fetchurl/],
   ['buildLayeredImage with an unknown argument', '(p.dockerTools.buildLayeredImage { name = "x"; entrypoint = [ "/bin/sh" ]; }).drvPath', /unexpected argument 'entrypoint'/],
@@ -231,6 +236,11 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         const metadata = await runBuilt(variant, 'cat', [`${out}/lib/python3.11/site-packages/hello_nix-0.1.0.dist-info/METADATA`]);
         assert.match(metadata.stdout, /^Name: hello-nix$/m);
         assert.doesNotMatch(metadata.stdout, /^Requires-Dist/m);
+      });
+
+      test('the hooks take packaging from the set: packaging older than 23.2 fails the runtime-deps check', async () => {
+        const r = await failingBuild(variant, buildsAttr('runtimeDepsCheckWithOldPackaging'));
+        assert.match(r.stderr, /from packaging\.metadata import Metadata, parse_email\n.*ModuleNotFoundError: No module named 'packaging\.metadata'/);
       });
 
       test('the conflicts check rejects one distribution at two store paths', async () => {

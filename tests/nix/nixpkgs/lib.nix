@@ -127,6 +127,7 @@ let
   optionalString = cond: s: if cond then s else "";
   concatMapStringsSep = sep: f: xs: concatStringsSep sep (map f xs);
   hasPrefix = p: s: substring 0 (stringLength p) s == p;
+  removePrefix = p: s: if hasPrefix p s then substring (stringLength p) (-1) s else s;
   hasSuffix = p: s:
     let lp = stringLength p; ls = stringLength s;
     in ls >= lp && substring (ls - lp) lp s == p;
@@ -160,7 +161,7 @@ in
     isDerivation extendDerivation makeSearchPath
     foldr flatten unique reverseList optional optionals last subtractLists concatMap
     optionalAttrs nameValuePair genAttrs attrByPath catAttrs
-    optionalString concatMapStringsSep hasPrefix hasSuffix hasInfix toLower
+    optionalString concatMapStringsSep hasPrefix removePrefix hasSuffix hasInfix toLower
     splitString versionAtLeast versionOlder versions assertMsg importJSON warn fakeHash fakeSha256
     version;
   inherit (builtins)

@@ -25,21 +25,31 @@ let
 
   # `overridePythonAttrs` re-calls the builder with the original arguments updated; the
   # `overrideAttrs` of the result keeps it, and its changes apply after the Python ones.
+  # The arguments may be a set or a `finalAttrs: { … }` function; a function is passed on
+  # unfixed (mk-python-derivation makes it the fixed point of stdenv.mkDerivation), and an
+  # override extends it, as nixpkgs' python-packages-base.nix does.
   makeOverridablePythonPackage = f:
     let
       wrap = args: attrOverrides:
         let drv = builtins.foldl' (d: g: d.overrideAttrs g) (f args) attrOverrides;
         in drv // {
-          overridePythonAttrs = new: wrap (args // (if builtins.isFunction new then new args else new)) attrOverrides;
+          overridePythonAttrs = new: wrap (overrideWith args new) attrOverrides;
           overrideAttrs = g: wrap args (attrOverrides ++ [ g ]);
         };
+      changes = new: old: if builtins.isFunction new then new old else new;
+      overrideWith = args: new:
+        if builtins.isFunction args
+        then finalAttrs: let old = args finalAttrs; in old // changes new old
+        else args // changes new args;
     in lib.mirrorFunctionArgs f (args: wrap args [ ]);
 
-  mkBuilder = lib.makeOverridable ({ stdenv, namePrefix, toPythonModule }:
+  # `buildPythonPackage.override { stdenv = …; wheelUnpackHook = …; }`: mk-python-derivation's
+  # arguments, the hooks among them, are callPackage arguments in nixpkgs.
+  mkBuilder = lib.makeOverridable ({ stdenv, namePrefix, toPythonModule, ... }@args:
     makeOverridablePythonPackage (import ./mk-python-derivation.nix {
       inherit lib python stdenv namePrefix toPythonModule;
       inherit (pkgs) unzip;
-      hooks = self;
+      hooks = self // builtins.removeAttrs args [ "stdenv" "namePrefix" "toPythonModule" ];
     }));
 in
 {

@@ -44,14 +44,15 @@ let
         in makeWithOverrides fn;
 
       # `overrideAttrs` takes `prev: {…}` or `final: prev: {…}`; `finalAttrs` sees the
-      # overridden attributes, as in nixpkgs' fixed-point mkDerivation.
+      # overridden attributes and `finalAttrs.finalPackage` the result, as in nixpkgs'
+      # fixed-point mkDerivation (pkgs/stdenv/generic/make-derivation.nix).
       makeWithOverrides = fn:
         let
-          finalAttrs = fn finalAttrs;
-          drv = build finalAttrs;
-        in drv // {
-          overrideAttrs = f: makeWithOverrides (final: let prev = fn final; in prev // lib.toExtension f final prev);
-        };
+          finalAttrs = fn (finalAttrs // { inherit finalPackage; });
+          finalPackage = build finalAttrs // {
+            overrideAttrs = f: makeWithOverrides (final: let prev = fn final; in prev // lib.toExtension f final prev);
+          };
+        in finalPackage;
 
       build = attrs:
         let

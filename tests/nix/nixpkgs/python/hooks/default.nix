@@ -4,50 +4,58 @@
 final: prev:
 let
   hook = name: script: args: final.makePythonHook ({ inherit name; } // args // {
+    propagatedBuildInputs = builtins.filter (p: p != null) (args.propagatedBuildInputs or [ ]);
     substitutions = {
       pythonInterpreter = python.interpreter;
       inherit (python) sitePackages;
     } // args.substitutions or { };
   }) script;
 
-  # The hooks use the bootstrap packages (seeded.nix), which packageOverrides do not touch, as
-  # nixpkgs' hooks use `pkgs.bootstrap`. Wheels are installed by pip run straight from the
-  # seeded pip wheel (`python pip.whl/pip`, no installer wheel here); it checks what
-  # pypa/installer checks (a valid wheel file name, a matching .dist-info directory).
-  inherit (final) bootstrap;
-  pipWheel = bootstrap.pip.src;
-  pythonPathOf = drvs: final.makePythonPath drvs;
+  # As in nixpkgs' hooks/default.nix, the hooks take their tools from the package set through
+  # callPackage (so `<hook>.override { wheel = …; }` works, and packageOverrides of wheel,
+  # packaging, setuptools, pip change every build that uses them); pypaBuildHook and
+  # pypaInstallHook take build and installer from pythonOnBuildForHost.pkgs, which is built
+  # with the same packageOverrides.
+  buildHostPackages = python.pythonOnBuildForHost.pkgs;
 in
 {
-  pypaBuildHook = hook "pypa-build-hook" ./pypa-build-hook.sh {
-    propagatedBuildInputs = [ bootstrap.build bootstrap.wheel ];
-  };
-  pypaInstallHook = hook "pypa-install-hook" ./pypa-install-hook.sh {
-    substitutions = { inherit pipWheel; };
-  };
-  pipBuildHook = hook "pip-build-hook" ./pip-build-hook.sh {
-    substitutions = { inherit pipWheel; };
-  };
-  pipInstallHook = hook "pip-install-hook" ./pip-install-hook.sh {
-    substitutions = { inherit pipWheel; };
-  };
-  setuptoolsBuildHook = hook "setuptools-build-hook" ./setuptools-build-hook.sh {
-    propagatedBuildInputs = [ bootstrap.setuptools bootstrap.wheel ];
-  };
-  wheelUnpackHook = hook "wheel-unpack-hook" ./wheel-unpack-hook.sh { };
+  pypaBuildHook = final.callPackage ({ build, wheel }: hook "pypa-build-hook" ./pypa-build-hook.sh {
+    # never propagates build itself (its wrapper finds its own modules), only wheel
+    propagatedBuildInputs = [ wheel ];
+    substitutions = { inherit build; };
+  }) { inherit (buildHostPackages) build; };
+  pypaInstallHook = final.callPackage ({ installer }: hook "pypa-install-hook" ./pypa-install-hook.sh {
+    propagatedBuildInputs = [ installer ];
+  }) { inherit (buildHostPackages) installer; };
+  pipBuildHook = final.callPackage ({ pip, wheel }: hook "pip-build-hook" ./pip-build-hook.sh {
+    propagatedBuildInputs = [ pip wheel ];
+  }) { };
+  pipInstallHook = final.callPackage ({ pip }: hook "pip-install-hook" ./pip-install-hook.sh {
+    propagatedBuildInputs = [ pip ];
+  }) { };
+  setuptoolsBuildHook = final.callPackage ({ setuptools, wheel }: hook "setuptools-build-hook" ./setuptools-build-hook.sh {
+    propagatedBuildInputs = [ setuptools wheel ];
+  }) { };
+  wheelUnpackHook = final.callPackage ({ wheel }: hook "wheel-unpack-hook" ./wheel-unpack-hook.sh {
+    propagatedBuildInputs = [ wheel ];
+  }) { };
   pythonImportsCheckHook = hook "python-imports-check-hook" ./python-imports-check-hook.sh { };
   pythonCatchConflictsHook = hook "python-catch-conflicts-hook" ./python-catch-conflicts-hook.sh {
     substitutions.catchConflicts = ./catch_conflicts.py;
   };
-  pythonRuntimeDepsCheckHook = hook "python-runtime-deps-check-hook" ./python-runtime-deps-check-hook.sh {
-    substitutions = { checker = ./runtime_deps_check.py; packagingPath = pythonPathOf [ bootstrap.packaging ]; };
-  };
-  pythonMetadataCheckHook = hook "python-metadata-check-hook" ./python-metadata-check-hook.sh {
-    substitutions.packagingPath = pythonPathOf [ bootstrap.packaging ];
-  };
-  pythonRelaxDepsHook = hook "python-relax-deps-hook" ./python-relax-deps-hook.sh {
-    substitutions.relaxDeps = ./relax_deps.py;
-  };
+  # its script imports packaging.metadata: packaging older than 23.2 fails it
+  pythonRuntimeDepsCheckHook = final.callPackage ({ packaging }: hook "python-runtime-deps-check-hook" ./python-runtime-deps-check-hook.sh {
+    propagatedBuildInputs = [ packaging ];
+    substitutions.checker = ./runtime_deps_check.py;
+  }) { };
+  # nixpkgs runs the comparison with a `pythonWithPackaging`; like its pyprojectVersionPatchHook
+  # (pythonOnBuildForHost.withPackages), the stand-in takes packaging from pythonOnBuildForHost
+  pythonMetadataCheckHook = final.callPackage ({ packaging }: hook "python-metadata-check-hook" ./python-metadata-check-hook.sh {
+    substitutions.packagingPath = final.makePythonPath [ packaging ];
+  }) { inherit (buildHostPackages) packaging; };
+  pythonRelaxDepsHook = final.callPackage ({ wheel }: hook "python-relax-deps-hook" ./python-relax-deps-hook.sh {
+    substitutions = { relaxDeps = ./relax_deps.py; inherit wheel; };
+  }) { };
   pythonOutputDistHook = hook "python-output-dist-hook" ./python-output-dist-hook.sh { };
   pythonRemoveTestsDirHook = hook "python-remove-tests-dir-hook" ./python-remove-tests-dir-hook.sh { };
   pythonRemoveBinBytecodeHook = hook "python-remove-bin-bytecode-hook" ./python-remove-bin-bytecode-hook.sh { };

@@ -1,9 +1,9 @@
-# pipBuildHook (legacy): buildPhase builds a wheel with `pip wheel`, without isolation.
+# pipBuildHook (legacy): buildPhase builds a wheel with the set's `pip wheel`, without isolation.
 pipBuildPhase() {
   echo "Executing pipBuildPhase"
   runHook preBuild
   mkdir -p dist
-  @pythonInterpreter@ @pipWheel@/pip wheel --no-index --no-deps --no-build-isolation \
+  @pythonInterpreter@ -m pip wheel --no-index --no-deps --no-build-isolation \
     --no-cache-dir --disable-pip-version-check --wheel-dir dist $pipBuildFlags .
   runHook postBuild
 }

@@ -1,9 +1,10 @@
-# pypaBuildHook: buildPhase builds the wheel (and sdist) with pypa/build, without isolation,
-# so the backend comes from build-system / nativeBuildInputs.
+# pypaBuildHook: buildPhase builds the wheel with pypa/build's pyproject-build (from
+# pythonOnBuildForHost.pkgs.build), without isolation, so the backend comes from build-system /
+# nativeBuildInputs.
 pypaBuildPhase() {
   echo "Executing pypaBuildPhase"
   runHook preBuild
-  @pythonInterpreter@ -m build --no-isolation --outdir dist/ $pypaBuildFlags
+  @build@/bin/pyproject-build --no-isolation --outdir dist/ --wheel $pypaBuildFlags
   runHook postBuild
 }
 if [ -z "${dontUsePypaBuild-}" ] && [ -z "${buildPhase-}" ]; then buildPhase=pypaBuildPhase; fi

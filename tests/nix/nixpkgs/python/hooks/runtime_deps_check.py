@@ -1,31 +1,33 @@
-"""pythonRuntimeDepsCheckHook: every Requires-Dist of the wheel (markers evaluated, extras
-ignored) must be satisfied by an installed distribution on sys.path. Usage: runtime_deps_check.py WHEEL"""
+"""pythonRuntimeDepsCheckHook: every Requires-Dist of the wheel (markers evaluated) must be
+satisfied by an installed distribution on sys.path. Like nixpkgs' checker it reads the wheel's
+metadata with packaging.metadata (packaging >= 23.2). Usage: runtime_deps_check.py WHEEL"""
 import importlib.metadata
+import re
 import sys
 import zipfile
-from email.parser import HeaderParser
 
-from packaging.requirements import Requirement
+from packaging.metadata import Metadata, parse_email
 
 wheel = sys.argv[1]
 with zipfile.ZipFile(wheel) as zf:
-    meta = next(n for n in zf.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA"))
-    headers = HeaderParser().parsestr(zf.read(meta).decode())
+    name = next(n for n in zf.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA"))
+    raw, _ = parse_email(zf.read(name).decode("utf-8"))
+metadata = Metadata.from_raw(raw, validate=False)
 
-errors = []
-for line in headers.get_all("Requires-Dist") or []:
-    req = Requirement(line)
-    if req.marker and not req.marker.evaluate({"extra": ""}):
+ok = True
+for req in metadata.requires_dist or []:
+    if req.marker and not req.marker.evaluate():
         continue
+    name = re.sub(r"[-_.]+", "-", req.name).lower()
     try:
-        version = importlib.metadata.version(req.name)
+        version = importlib.metadata.distribution(req.name).version
     except importlib.metadata.PackageNotFoundError:
-        errors.append(f"- {req} not installed")
+        print(f"  - {name} not installed", file=sys.stderr)
+        ok = False
         continue
-    if req.specifier and not req.specifier.contains(version, prereleases=True):
-        errors.append(f"- {req.name}{req.specifier} not satisfied by version {version}")
+    req.specifier.prereleases = True
+    if req.specifier and version not in req.specifier:
+        print(f"  - {name}{req.specifier} not satisfied by version {version}", file=sys.stderr)
+        ok = False
 
-if errors:
-    print(f"Checking runtime dependencies for {wheel.rsplit('/', 1)[-1]}", file=sys.stderr)
-    print("\n".join(errors), file=sys.stderr)
-    sys.exit(1)
+sys.exit(0 if ok else 1)
