@@ -25,6 +25,13 @@ import { sha256Hex } from './cache.js';
 const TAIL_BYTES = 22 + 0xffff + 20;
 /** Extra bytes fetched after a member's local header, whose extra field may differ from the central one. */
 const LOCAL_HEADER_SLACK = 1024;
+/**
+ * yauzl reads the central directory record by record; a read before the cached tail fetches the
+ * whole gap up to it at once (up to this much), so a central directory costs one request.
+ */
+const MAX_GAP_FILL = 8 << 20;
+/** The least a read of uncached bytes fetches when it cannot fill a gap. */
+const MIN_FETCH = 64 << 10;
 
 interface Segment {
   start: number;
@@ -43,7 +50,10 @@ export interface ZipMember {
 class RangeReader extends yauzl.RandomAccessReader {
   private segments: Segment[] = [];
 
-  constructor(private readonly fetchRange: (start: number, end: number) => Promise<Segment>) {
+  constructor(
+    private readonly fetchRange: (start: number, end: number) => Promise<Segment>,
+    private readonly size: number,
+  ) {
     super();
   }
 
@@ -87,9 +97,18 @@ class RangeReader extends yauzl.RandomAccessReader {
     return segment.data.subarray(start - segment.start, end - segment.start);
   }
 
+  /** How far a read from `start` should fetch: to the next cached segment when near, else a block. */
+  private readAhead(start: number, end: number): number {
+    const next = this.segments.find((segment) => segment.start > start);
+    if (next && next.start - start <= MAX_GAP_FILL) return Math.max(end, next.start);
+    return Math.min(this.size, Math.max(end, start + MIN_FETCH));
+  }
+
   override _readStreamForRange(start: number, end: number): Readable {
     const stream = new PassThrough();
-    this.ensure(start, end).then(
+    const cached = this.covering(start);
+    const ready = cached && cached.start + cached.data.length >= end ? Promise.resolve() : this.ensure(start, this.readAhead(start, end));
+    ready.then(
       () => stream.end(this.slice(start, end)),
       (error: unknown) => stream.destroy(error as Error),
     );
@@ -167,7 +186,7 @@ export async function readZipMemberFromUrl(transport: HttpTransport, url: string
 
   const first = await request(`bytes=-${TAIL_BYTES}`);
   if (whole !== null) return readZipMemberFromBuffer(whole, pick);
-  const reader = new RangeReader(async (start, end) => (await request(`bytes=${start}-${end - 1}`)).segment);
+  const reader = new RangeReader(async (start, end) => (await request(`bytes=${start}-${end - 1}`)).segment, first.total);
   reader.add(first.segment);
   const zip = await yauzl.fromRandomAccessReaderPromise(reader, first.total, { lazyEntries: true, autoClose: false });
   try {
