@@ -49,7 +49,7 @@ test('file names: wheels and sdists of the project with their versions; other fi
   assert.deepEqual(classifyFilename('demo-pkg-1.0.post1.tar.gz', 'Demo_Pkg'), { kind: 'sdist', version: '1.0.post1' });
   assert.deepEqual(classifyFilename('Demo.Pkg-2.0.zip', 'demo-pkg'), { kind: 'sdist', version: '2.0' });
   assert.deepEqual(classifyFilename('other-1.0-py3-none-any.whl', 'demo'), { reason: 'a wheel of other, not of demo', foreign: true });
-  assert.equal((classifyFilename('demo-1.0.exe', 'demo') as { reason: string }).foreign, false);
+  assert.equal((classifyFilename('demo-1.0.exe', 'demo') as { foreign: boolean }).foreign, false);
   assert.match((classifyFilename('demo-latest.tar.gz', 'demo') as { reason: string }).reason, /not PEP 440/);
   assert.match((classifyFilename('demo-1.0-py3-none.whl', 'demo') as { reason: string }).reason, /wrong number of parts/);
 });
