@@ -79,7 +79,10 @@ export function classifyFilename(
     }
   }
   const suffix = sdistSuffix(filename);
-  if (!suffix) return { reason: 'not a wheel or an sdist this client can read (.tar.gz, .tgz, .tar, .zip)', foreign: false };
+  if (!suffix) {
+    const foreign = !canonicalizeName(filename).startsWith(`${canonical}-`);
+    return { reason: 'not a wheel or an sdist this client can read (.tar.gz, .tgz, .tar, .zip)', foreign };
+  }
   const stem = filename.slice(0, -suffix.length);
   for (let dash = stem.indexOf('-'); dash !== -1; dash = stem.indexOf('-', dash + 1)) {
     if (canonicalizeName(stem.slice(0, dash)) === canonical) {
