@@ -226,7 +226,8 @@ export class IndexClient {
           lastModified: response.headers.get('last-modified'),
           body: response.status === 200 ? response.body.toString('utf8') : '',
         };
-        await this.cache?.writePage(page);
+        // An unchanged "not here" needs no rewrite (404s carry no validators to answer 304 with).
+        if (!(page.status === 404 && cached?.status === 404)) await this.cache?.writePage(page);
       } else {
         throw new IndexRequestError(url, statusReason(response.status, what), response.status);
       }

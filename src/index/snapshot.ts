@@ -29,12 +29,18 @@ export class IndexDataPending extends Error {
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
+/** A project to visit, with the extras asked of it (they add dependencies). */
+export interface ProjectRequest {
+  readonly name: string;
+  readonly extras?: readonly string[];
+}
+
 /** How the speculative prefetch chooses, mirroring what the resolver's provider will likely pick. */
 export interface PrefetchPlan {
   /** The file whose metadata the resolver will most likely want first (null: none usable). */
   choose(listing: ProjectListing): IndexFile | null;
-  /** The project names the metadata makes the resolver visit next (markers and extras applied). */
-  dependencies(metadata: CoreMetadata, file: IndexFile): Iterable<string>;
+  /** The projects the metadata makes the resolver visit next, for these extras (markers applied). */
+  dependencies(metadata: CoreMetadata, file: IndexFile, extras: readonly string[]): Iterable<ProjectRequest>;
 }
 
 export class IndexSnapshot {
@@ -99,18 +105,20 @@ export class IndexSnapshot {
    * the requests in flight). Failures are kept for the solver to meet, not thrown here: a
    * speculative fetch may touch a release the resolver never picks.
    */
-  async prefetchClosure(roots: Iterable<string>, plan: PrefetchPlan): Promise<void> {
+  async prefetchClosure(roots: Iterable<string | ProjectRequest>, plan: PrefetchPlan): Promise<void> {
     const visited = new Set<string>();
-    const visit = async (name: string): Promise<void> => {
+    const visit = async (request: string | ProjectRequest): Promise<void> => {
+      const { name, extras = [] } = typeof request === 'string' ? { name: request } : request;
       const key = canonicalizeName(name);
-      if (visited.has(key)) return;
-      visited.add(key);
+      const visitKey = [key, ...[...extras].map(canonicalizeName).sort()].join('[');
+      if (visited.has(visitKey)) return;
+      visited.add(visitKey);
       const listing = await this.loadProject(key);
       const file = listing ? plan.choose(listing) : null;
       if (!file) return;
       const metadata = await this.loadMetadata(file);
       if (!metadata) return;
-      await Promise.all([...plan.dependencies(metadata, file)].map(visit));
+      await Promise.all([...plan.dependencies(metadata, file, extras)].map(visit));
     };
     await Promise.all([...roots].map(visit));
   }
@@ -123,7 +131,7 @@ export class IndexSnapshot {
       plan ? this.prefetchClosure(projects, plan) : Promise.all(projects.map((name) => this.loadProject(name))),
       ...files.map(async (file) => {
         const metadata = await this.loadMetadata(file);
-        if (metadata && plan) await this.prefetchClosure(plan.dependencies(metadata, file), plan);
+        if (metadata && plan) await this.prefetchClosure(plan.dependencies(metadata, file, []), plan);
       }),
     ]);
   }
@@ -150,7 +158,7 @@ export interface SolveStats {
 export async function solveWithIndex<T>(
   snapshot: IndexSnapshot,
   solve: () => T,
-  options: { roots?: Iterable<string>; plan?: PrefetchPlan; stats?: SolveStats } = {},
+  options: { roots?: Iterable<string | ProjectRequest>; plan?: PrefetchPlan; stats?: SolveStats } = {},
 ): Promise<T> {
   if (options.roots && options.plan) await snapshot.prefetchClosure(options.roots, options.plan);
   for (;;) {

@@ -44,7 +44,7 @@ const plan: PrefetchPlan = {
     metadata.requiresDist
       .map((text) => parseRequirement(text))
       .filter((requirement) => !requirement.marker || requirement.marker.evaluate({ ...linux311, extra: '' }))
-      .map((requirement) => requirement.key),
+      .map((requirement) => ({ name: requirement.key })),
 };
 
 /** The toy resolver: synchronous, reading only the snapshot. */
@@ -56,7 +56,7 @@ function greedy(snapshot: IndexSnapshot, roots: readonly string[]): string[] {
     const file = plan.choose(listing);
     if (!file) throw new Error(`no usable file of ${name}`);
     chosen.set(listing.name, file);
-    for (const dependency of plan.dependencies(snapshot.metadata(file), file)) visit(dependency);
+    for (const dependency of plan.dependencies(snapshot.metadata(file), file, [])) visit(dependency.name);
   };
   roots.forEach(visit);
   return [...chosen.values()].map((file) => file.filename).sort();

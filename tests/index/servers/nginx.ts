@@ -123,6 +123,10 @@ http {
       let stderr = '';
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const up = await waitForPort(port, child);
+      // A test process that dies without stop() must not leave nginx running.
+      const killOnExit = () => child.kill('SIGKILL');
+      process.once('exit', killOnExit);
+      child.once('exit', () => process.removeListener('exit', killOnExit));
       if (up) return new Nginx(dir, port, child);
       child.kill('SIGKILL');
       if (attempt >= 3) throw new Error(`nginx did not start: ${stderr}${readIfExists(join(dir, 'error.log'))}`);
