@@ -5,13 +5,13 @@
  * standard library reading the same files (`servers/derive-index.py`).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { IndexClient, type IndexClientOptions, type ProjectListing } from '../../src/index/client.js';
-import { DynamicSdistMetadata, IndexRequestError, OfflineCacheMiss } from '../../src/index/errors.js';
+import { DynamicSdistMetadata, HashMismatch, IndexRequestError, OfflineCacheMiss } from '../../src/index/errors.js';
 import { parseNetrc } from '../../src/index/netrc.js';
 import { DERIVED_PROJECTS, PRIVATE_PASSWORD, PRIVATE_USER, SDISTS, startTestIndexes, type TestIndexes, YANK_REASON, YANKED_FILE } from './servers/fixture-index.js';
 
@@ -142,6 +142,26 @@ describe('metadata', () => {
       assert.deepEqual(result[i]!.requiresDist, expected.requires_dist, file.filename);
     }
     assert.equal(c.stats.metadataFrom.rangeRequests, files.length);
+  });
+
+  test('PEP 658 metadata whose hash differs is refused; announced but missing metadata falls back to range requests', async () => {
+    const [six] = (await client({ indexUrls: [indexes.urls.modern] }).project('six')).files;
+    const metadataPath = join(indexes.derivedDir, 'files', `${six!.filename}.metadata`);
+    const original = readFileSync(metadataPath);
+    try {
+      writeFileSync(metadataPath, Buffer.concat([original, Buffer.from('Requires-Dist: evil\n')]));
+      await assert.rejects(client({ indexUrls: [indexes.urls.modern] }).metadata(six!), (error: unknown) => {
+        assert.ok(error instanceof HashMismatch);
+        assert.ok(error.message.startsWith(`${six!.url}.metadata: sha256 is `), error.message);
+        return true;
+      });
+      rmSync(metadataPath);
+      const c = client({ indexUrls: [indexes.urls.modern] });
+      assert.deepEqual((await c.metadata(six!)).requiresDist, indexes.oracle.six![six!.filename]!.requires_dist);
+      assert.deepEqual(c.stats.metadataFrom, { pep658: 0, rangeRequests: 1, localWheel: 0, sdist: 0 });
+    } finally {
+      writeFileSync(metadataPath, original);
+    }
   });
 
   test('sdist-only releases: static PKG-INFO (PEP 643) is used; dynamic or pre-2.2 metadata is one clear error', async () => {
