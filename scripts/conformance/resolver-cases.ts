@@ -8,14 +8,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as v from 'valibot';
-import { openDependencySource } from '../db/open.js';
-import { MachNixError } from '../errors.js';
-import { readRequirementsText } from '../inputs.js';
-import { Version } from '../pep440.js';
-import { parseProvidersInput } from '../providers/settings.js';
-import { PLATFORMS } from '../providers/target.js';
-import { type ResolveOptions, ResolutionImpossible, resolve } from '../resolve.js';
-import type { Platform } from '../wheel-tags.js';
+import { openDependencySource } from '../../src/db/open.js';
+import { MachNixError } from '../../src/errors.js';
+import { readRequirementsText } from '../../src/inputs.js';
+import { Version } from '../../src/pep440.js';
+import { parseProvidersInput } from '../../src/providers/settings.js';
+import { PLATFORMS } from '../../src/providers/target.js';
+import { type ResolveOptions, ResolutionImpossible, resolve } from '../../src/resolve.js';
+import type { Platform } from '../../src/wheel-tags.js';
 import type { CheckResult } from './report.js';
 
 export const ResolverCaseSchema = v.looseObject({

@@ -1,6 +1,6 @@
 /**
  * The one interface through which the resolver reads mach-nix's dependency data, whatever holds
- * it: the SQLite index (`sqlite-index.ts`, built once per DB pin) or the JSON bucket files
+ * it: the SQLite index (`sqlite-source.ts`, written once per DB pin by `sqlite-writer.ts`) or the JSON bucket files
  * themselves (`bucket-source.ts`, for small trees and tests). Both implementations give deeply
  * equal answers; `tests/db/equivalence.test.ts` proves it on every conformance corpus.
  *

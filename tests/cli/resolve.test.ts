@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { canonicalJson, requestHash } from '../src/cli/resolve.js';
-import { run } from '../src/cli/program.js';
-import type { Resolution, ResolutionFailure } from '../src/generated/resolution.js';
-import type { ResolveRequest } from '../src/generated/resolve-request.js';
-import { checkResolution } from '../src/schemas.js';
-import { conformanceDir } from './helpers/paths.js';
+import { canonicalJson, requestHash } from '../../src/cli/resolve.js';
+import { run } from '../../src/cli/program.js';
+import type { Resolution, ResolutionFailure } from '../../src/generated/resolution.js';
+import type { ResolveRequest } from '../../src/generated/resolve-request.js';
+import { checkResolution } from '../../src/schemas.js';
+import { conformanceDir } from '../helpers/paths.js';
 
 const corpus = join(conformanceDir, 'resolver/localpypi-2026');
 const wheelsOnly = ['--providers', '{"_default": "wheel"}', '--provider-defaults', '{}'];
