@@ -10,18 +10,20 @@ import type { CandidateDependencies, Dependency } from './providers/dependencies
 import { dependencyOf } from './providers/dependencies.js';
 import { type DirectUrl, PythonProvider, splitPackage } from './providers/python-provider.js';
 import { type ProviderName, ProviderSettings, type ProvidersInput } from './providers/settings.js';
-import { type ResolveTarget, checkTarget, markerEnvironment } from './providers/target.js';
 import type { Candidate } from './providers/candidates.js';
 import { explainFailure } from './resolver/report.js';
 import { SolveFailure, Solver, type SolverDependency, type SolverStatistics } from './resolver/solver.js';
 import type { LocalSource, Package, Resolution, Source } from './generated/resolution.js';
 import type { RequirementLine } from './requirements-txt.js';
+import type { Target } from './target.js';
+import type { MarkerEnvironment } from './pep508.js';
 import { toolVersion } from './version.js';
 
 export interface ResolveOptions {
   readonly source: DependencySource;
   readonly inputs: Inputs;
-  readonly target: ResolveTarget;
+  /** Parsed at the boundary (`parseTarget`). */
+  readonly target: Target;
   readonly providers?: ProvidersInput;
   /** mach-nix's `_providerDefaults`: null (the default) for the built-in table, `{}` for none. */
   readonly providerDefaults?: ProvidersInput | null;
@@ -45,16 +47,16 @@ export interface ResolveOutcome {
 }
 
 export function resolve(options: ResolveOptions): ResolveOutcome {
-  const target = checkTarget(options.target);
+  const { target } = options;
   const settings = ProviderSettings.create(options.providers ?? {}, options.providerDefaults ?? null, [
     ...options.inputs.condaChannels,
     ...(options.condaChannels ?? []),
   ]);
   checkCondaChannels(settings, options.source);
-  const environment = markerEnvironment(target);
+  const environment = target.markers;
   const notes: string[] = [];
-  if (options.inputs.python !== null && !`${target.python}.`.startsWith(`${options.inputs.python}.`)) {
-    notes.push(`the environment.yml asks for Python ${options.inputs.python}; resolved for Python ${target.python}`);
+  if (options.inputs.python !== null && options.inputs.python !== `${target.python.major}.${target.python.minor}`) {
+    notes.push(`the environment.yml asks for Python ${options.inputs.python}; resolved for Python ${target.spec.python}`);
   }
 
   const roots: { dependency: Dependency; line: RequirementLine }[] = [];
@@ -129,7 +131,7 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
     lockVersion: 1,
     generator: `mach-nix ${toolVersion()}`,
     inputHash: options.inputHash ?? null,
-    target: { python: target.python, platform: target.platform, glibc: target.glibc ?? null, macos: target.macos ?? null },
+    target: { python: target.spec.python, platform: target.platform, glibc: target.spec.glibc, macos: target.spec.macos },
     data: { depsTimestamp: info.depsTimestamp, fetcherCommit: info.fetcherCommit },
     providers: settings.toJSON(),
     roots: [...new Set(roots.map(({ dependency }) => dependency.key))].sort(),
@@ -141,7 +143,7 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
   return { resolution, statistics };
 }
 
-function applies(dependency: Dependency, environment: ReturnType<typeof markerEnvironment>, line: RequirementLine): boolean {
+function applies(dependency: Dependency, environment: MarkerEnvironment, line: RequirementLine): boolean {
   if (dependency.marker === null) return true;
   try {
     return dependency.marker.evaluate(environment);

@@ -12,7 +12,7 @@ import { UsageError } from '../src/errors.js';
 import type { Resolution } from '../src/generated/resolution.js';
 import { readRequirementsText } from '../src/inputs.js';
 import type { ProvidersInput } from '../src/providers/settings.js';
-import type { ResolveTarget } from '../src/providers/target.js';
+import { type TargetSpec, parseTarget } from '../src/target.js';
 import { ResolutionImpossible, resolve } from '../src/resolve.js';
 import { checkResolution } from '../src/schemas.js';
 import { type ProjectSpec, projectTree } from './helpers/data-tree.js';
@@ -20,12 +20,12 @@ import { type ProjectSpec, projectTree } from './helpers/data-tree.js';
 const roots: string[] = [];
 after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-const linux: ResolveTarget = { python: '3.11.9', platform: 'x86_64-linux', glibc: '2.40' };
+const linux: TargetSpec = { python: '3.11.9', platform: 'x86_64-linux', glibc: '2.40' };
 
 interface Options {
   providers?: ProvidersInput;
   providerDefaults?: ProvidersInput | null;
-  target?: ResolveTarget;
+  target?: TargetSpec;
   nixpkgs?: Record<string, unknown>;
   conda?: Record<string, unknown>;
   extra?: Record<string, unknown>;
@@ -47,7 +47,7 @@ function setup(projects: Record<string, ProjectSpec>, options: Options = {}) {
       const { resolution } = resolve({
         source,
         inputs: readRequirementsText(requirements, { name: 'requirements.txt', baseDir: root }),
-        target: more.target ?? options.target ?? linux,
+        target: parseTarget(more.target ?? options.target ?? linux),
         providers: more.providers ?? options.providers ?? { _default: 'wheel,sdist' },
         providerDefaults: more.providerDefaults === undefined ? (options.providerDefaults ?? {}) : more.providerDefaults,
       });

@@ -13,9 +13,8 @@ import { MachNixError } from '../../src/errors.js';
 import { readRequirementsText } from '../../src/inputs.js';
 import { Version } from '../../src/pep440.js';
 import { parseProvidersInput } from '../../src/providers/settings.js';
-import { PLATFORMS } from '../../src/providers/target.js';
 import { type ResolveOptions, ResolutionImpossible, resolve } from '../../src/resolve.js';
-import type { Platform } from '../../src/wheel-tags.js';
+import { PLATFORMS, type Platform, parseTarget } from '../../src/target.js';
 import type { CheckResult } from './report.js';
 
 export const ResolverCaseSchema = v.looseObject({
@@ -40,7 +39,7 @@ export type ResolverCase = v.InferOutput<typeof ResolverCaseSchema>;
 export function caseResolveOptions(testCase: ResolverCase): Omit<ResolveOptions, 'source'> {
   return {
     inputs: readRequirementsText(testCase.requirements, { name: `${testCase.name} requirements` }),
-    target: { python: testCase.python, platform: testCase.platform, glibc: testCase.glibc },
+    target: parseTarget({ python: testCase.python, platform: testCase.platform, glibc: testCase.glibc }),
     providers: parseProvidersInput(testCase.providers, 'providers'),
     providerDefaults: testCase.providerDefaults === null ? null : parseProvidersInput(testCase.providerDefaults, 'providerDefaults'),
   };

@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { condaInputs } from '../db/conda.js';
 import { buildIndex } from '../db/sqlite-writer.js';
 import type { BuildProgress, BuildStats } from '../db/sqlite-writer.js';
-import type { RegisterCommands } from './program.js';
+import type { RegisterCommands } from './io.js';
 
 export { openDependencySource } from '../db/open.js';
 

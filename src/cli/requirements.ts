@@ -6,9 +6,8 @@ import { Command } from 'commander';
 import { formatLocation } from '../errors.js';
 import { type Inputs, readInputs, requirementLineText } from '../inputs.js';
 import type { RequirementLine } from '../requirements-txt.js';
-import type { RegisterCommands } from './program.js';
-
-export const collect = (value: string, previous: string[]) => [...previous, value];
+import type { RegisterCommands } from './io.js';
+import { collect } from './options.js';
 
 function lineJson(line: RequirementLine) {
   return { kind: line.kind, text: requirementLineText(line), source: formatLocation(line.source) };

@@ -29,7 +29,7 @@ import {
 } from './candidates.js';
 import { type CandidateDependencies, type Dependency, InvalidMetadata, UNKNOWN_DEPENDENCIES } from './dependencies.js';
 import type { ProviderName, ProviderSettings } from './settings.js';
-import { type ResolveTarget, markerEnvironment, pythonFullVersion, pythonTarget, wheelTarget } from './target.js';
+import type { Target } from '../target.js';
 
 /** A `name @ url` requirement's file, with the SRI hash it is pinned by, if any. */
 export interface DirectUrl {
@@ -40,7 +40,7 @@ export interface DirectUrl {
 export interface PythonProviderOptions {
   readonly source: DependencySource;
   readonly settings: ProviderSettings;
-  readonly target: ResolveTarget;
+  readonly target: Target;
   /** Projects required as `name @ url`: that URL is their only candidate. */
   readonly urls?: ReadonlyMap<string, DirectUrl>;
   /** pip's `--pre`: prereleases are as good as final releases. */
@@ -85,17 +85,7 @@ export class PythonProvider implements SolverProvider, Describer {
   private readonly setTexts = new Map<string, Map<string, string>>();
 
   constructor(private readonly options: PythonProviderOptions) {
-    this.context = {
-      source: options.source,
-      environment: markerEnvironment(options.target),
-      wheelTarget: wheelTarget(options.target),
-      pythonFull: pythonFullVersion(options.target),
-      python: pythonTarget(options.target),
-    };
-  }
-
-  get environment() {
-    return this.context.environment;
+    this.context = { source: options.source, target: options.target };
   }
 
   /** The candidates of a project (or of the project of an extra), most preferred first. */
@@ -132,12 +122,12 @@ export class PythonProvider implements SolverProvider, Describer {
 
   /** conda's virtual packages, described by the target (mach-nix read some from the build machine). */
   private virtualCandidates(key: string): Candidate[] {
-    const linux = this.options.target.platform.endsWith('-linux');
+    const { os, spec } = this.options.target;
     const versions: Record<string, string | null | undefined> = {
       __unix: '0',
-      __linux: linux ? '0' : null,
-      __glibc: linux ? this.options.target.glibc : null,
-      __osx: linux ? null : this.options.target.macos ?? '11.0',
+      __linux: os === 'linux' ? '0' : null,
+      __glibc: os === 'linux' ? spec.glibc : null,
+      __osx: os === 'darwin' ? spec.macos ?? '11.0' : null,
       __cuda: this.options.cudaVersion,
     };
     const version = versions[key];

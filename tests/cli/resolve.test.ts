@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { canonicalJson, requestHash } from '../../src/cli/resolve.js';
+import { canonicalJson, requestHash } from '../../src/lock/request.js';
 import { run } from '../../src/cli/program.js';
 import type { Resolution, ResolutionFailure } from '../../src/generated/resolution.js';
 import type { ResolveRequest } from '../../src/generated/resolve-request.js';
