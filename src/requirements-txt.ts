@@ -26,15 +26,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { posix as path } from 'node:path';
-import {
-  InputFileError,
-  InvalidMarker,
-  InvalidRequirement,
-  InvalidSpecifier,
-  type SourceLocation,
-} from './errors.js';
-import { Specifier, SpecifierSet } from './pep440.js';
-import { canonicalizeName, isValidName } from './pep503.js';
+import { type CondaLineParts, parseCondaLine, pytzAnyVersion } from './loose-requirement.js';
+import { InputFileError, InvalidMarker, InvalidRequirement, type SourceLocation } from './errors.js';
+import { isValidName } from './pep503.js';
 import { Marker, Requirement, parseRequirement } from './pep508.js';
 
 /** A PEP 508 requirement, `name @ url` included. */
@@ -46,23 +40,9 @@ export interface PypiRequirementLine {
   source: SourceLocation;
 }
 
-/** A mach-nix conda-style line: `blas 1.* openblas`, `openjdk =8|11`, `requests 2.24.0`. */
-export interface CondaRequirementLine {
+/** A mach-nix conda-style line: `blas 1.* openblas`, `openjdk =8|11`, `requests 2.24.0` (`loose-requirement.ts`). */
+export interface CondaRequirementLine extends CondaLineParts {
   kind: 'conda';
-  /** The name as written. */
-  name: string;
-  /** PEP 503 name. */
-  key: string;
-  /** Without duplicates, sorted (as `Requirement.extras`). */
-  extras: string[];
-  /**
-   * Alternatives (`|`): a version is admitted when one of them admits it. Never empty; a line
-   * without a version (or with `*`) is `[SpecifierSet.any]`.
-   */
-  anyOf: SpecifierSet[];
-  /** Conda build string pattern (`openblas`, `py37_0`, `mpi_mpich_*`); null for any build (`*`). */
-  build: string | null;
-  marker: Marker | null;
   hashes: string[];
   source: SourceLocation;
 }
@@ -553,8 +533,6 @@ const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** pip's archive file extensions (`is_archive_file`). */
 const ARCHIVE_EXTENSIONS = ['.zip', '.whl', '.tar.bz2', '.tbz', '.tar.xz', '.txz', '.tlz', '.tar.lz', '.tar.lzma', '.tar.gz', '.tgz', '.tar'];
 const STRONG_HASH = /^(?:sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/i;
-/** pip's special case: old pytz versions look like prereleases, `>dev` means "any version". */
-const PYTZ_ANY = /^pytz\s*(?:>\s*dev|\(\s*>\s*dev\s*\))\s*(;.*)?$/s;
 
 function isUrl(text: string): boolean {
   return URL_SCHEME.test(text);
@@ -612,8 +590,8 @@ function requirementLine(
     if (!(error instanceof InvalidRequirement)) throw error;
     pep508Error = error;
   }
-  const pytz = PYTZ_ANY.exec(text);
-  if (pytz) return { kind: 'requirement', requirement: parseRequirement(`pytz${pytz[1] ?? ''}`), hashes, source };
+  const pytz = pytzAnyVersion(text);
+  if (pytz) return { kind: 'requirement', requirement: pytz, hashes, source };
   if (looksLikeLocation(text)) return pathLine(text, hashes, source, baseDir);
   const conda = parseCondaLine(text);
   if (conda) return { kind: 'conda', ...conda, hashes, source };
@@ -690,119 +668,4 @@ function resolveLocalPath(target: string, baseDir: string | null, source: Source
   const resolved = resolvePath(target, baseDir, source);
   if (path.isAbsolute(resolved) || resolved === '.' || resolved === '..' || resolved.startsWith('../')) return resolved;
   return `./${resolved}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Conda-style lines
-// ---------------------------------------------------------------------------------------------
-
-const CONDA_HEAD = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?(.*)$/s;
-const CONDA_BUILD = /^[A-Za-z0-9_.*+-]+$/;
-/** A word that is plausibly a version even though PEP 440 refuses it (`1.1.1k`, `9e`). */
-const LOOSE_VERSION = /^\d[A-Za-z0-9._+!-]*$/;
-
-type CondaLineParts = Pick<CondaRequirementLine, 'name' | 'key' | 'extras' | 'anyOf' | 'build' | 'marker'>;
-
-/** `name[extras] spec-or-version [build] [; marker]`; null when the text is not of that form. */
-function parseCondaLine(text: string): CondaLineParts | null {
-  const markerAt = text.indexOf(';');
-  const head = (markerAt === -1 ? text : text.slice(0, markerAt)).trim();
-  const markerText = markerAt === -1 ? '' : text.slice(markerAt + 1).trim();
-  const match = CONDA_HEAD.exec(head);
-  if (!match || !isValidName(match[1]!)) return null;
-  const name = match[1]!;
-  const extras = match[2] === undefined ? [] : match[2].split(',').map((extra) => extra.trim());
-  if (extras.some((extra) => !isValidName(extra))) return null;
-
-  const words = condaWords(match[3]!);
-  if (words === null || words.length > 2) return null;
-  const [spec, build] = words;
-  let anyOf: SpecifierSet[] = [SpecifierSet.any];
-  if (spec !== undefined) {
-    try {
-      anyOf = parseCondaVersionSpec(spec);
-    } catch (error) {
-      if (error instanceof InvalidSpecifier) return null;
-      throw error;
-    }
-  }
-  if (build !== undefined && !CONDA_BUILD.test(build)) return null;
-
-  let marker: Marker | null = null;
-  if (markerText !== '') {
-    try {
-      marker = Marker.parse(markerText);
-    } catch (error) {
-      if (error instanceof InvalidMarker) return null;
-      throw error;
-    }
-  }
-  return {
-    name,
-    key: canonicalizeName(name),
-    extras: [...new Set(extras)].sort(),
-    anyOf,
-    build: build === undefined || build === '*' ? null : build,
-    marker,
-  };
-}
-
-/**
- * The version spec and build of a conda-style line as (at most) two words: whitespace after an
- * operator and around `,`/`|` is not a separator (`>= 1.0, < 2` is one spec), and a spec may be
- * parenthesised (`(>=1.0)`). Null for an unclosed parenthesis.
- */
-function condaWords(rest: string): string[] | null {
-  const squeeze = (text: string) =>
-    text
-      .replace(/(===|~=|==|!=|<=|>=|<|>|=)\s+/g, '$1')
-      .replace(/\s*([,|])\s*/g, '$1')
-      .trim();
-  const text = rest.trim();
-  if (text.startsWith('(')) {
-    const close = text.indexOf(')');
-    if (close === -1) return null;
-    const after = text.slice(close + 1).trim();
-    return [squeeze(text.slice(1, close)), ...(after === '' ? [] : after.split(/\s+/))];
-  }
-  const squeezed = squeeze(text);
-  return squeezed === '' ? [] : squeezed.split(/\s+/);
-}
-
-/**
- * A conda-style version spec: alternatives separated by `|`, each a comma-separated conjunction
- * of clauses. A clause without an operator, or with conda's single `=`, is an exact version
- * (`2.4` → `==2.4`, `=8` → `==8`); `*` alone admits every version; a trailing `*` after a digit is
- * a prefix (`1.2*` → `==1.2.*`); an exact version PEP 440 refuses but that starts with a digit
- * (`1.1.1k`) becomes arbitrary equality (`===1.1.1k`). Throws `InvalidSpecifier`.
- */
-export function parseCondaVersionSpec(text: string): SpecifierSet[] {
-  return text.split('|').map((alternative) => {
-    const clauses = alternative.split(',').map((clause) => clause.trim());
-    if (clauses.some((clause) => clause === '')) throw new InvalidSpecifier(text, 'empty version clause');
-    const specifiers = clauses
-      .map((clause) => condaClause(clause, text))
-      .filter((specifier): specifier is Specifier => specifier !== null);
-    return new SpecifierSet(specifiers);
-  });
-}
-
-/** One clause; null for `*` (no constraint). */
-function condaClause(clause: string, spec: string): Specifier | null {
-  const operator = /^(===|~=|==|!=|<=|>=|<|>|=)?/.exec(clause)![0];
-  let version = clause.slice(operator.length).trim();
-  const exact = operator === '' || operator === '=' || operator === '==';
-  if (exact && (version === '*' || version === '')) {
-    if (version === '') throw new InvalidSpecifier(spec, `no version after ${JSON.stringify(operator)}`);
-    return null;
-  }
-  if (/\d\*$/.test(version)) version = `${version.slice(0, -1)}.*`;
-  const pep440Operator = exact ? '==' : operator;
-  try {
-    return new Specifier(pep440Operator + version);
-  } catch (error) {
-    if (!(error instanceof InvalidSpecifier)) throw error;
-    if (exact && LOOSE_VERSION.test(version) && !version.includes('*')) return new Specifier(`===${version}`);
-    throw new InvalidSpecifier(spec, `${JSON.stringify(clause)} is not a version or version specifier`);
-  }
 }

@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { InputFileError, InvalidMarker, InvalidRequirement } from '../src/errors.js';
 import { assertError } from './helpers/errors.js';
 import { SpecifierSet } from '../src/pep440.js';
+import { parseCondaVersionSpec } from '../src/conda-spec.js';
 import {
   type RequirementLine,
   type RequirementsFile,
-  parseCondaVersionSpec,
   parseRequirementLine,
   parseRequirementsFile,
   parseRequirementsText,

@@ -24,7 +24,7 @@ import {
   type Dependency,
   InvalidMetadata,
   UNKNOWN_DEPENDENCIES,
-  parseCondaDependency,
+  condaDependency,
   requirementsTextDependencies,
   requiresDistDependencies,
   sdistDependencies,
@@ -237,7 +237,7 @@ export function condaCandidates(key: string, dataKeys: readonly string[], channe
     }
     let depends: Dependency[];
     try {
-      depends = record.depends.map(parseCondaDependency);
+      depends = record.depends.map(condaDependency);
     } catch (error) {
       rejected.push({ provider, version: label, reason: `has an invalid dependency: ${(error as Error).message}` });
       continue;
