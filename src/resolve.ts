@@ -3,20 +3,16 @@
  * the provider settings, the root requirements for the target, the solver, and the dependency
  * graph the Nix library builds (cycles broken, build and runtime dependencies apart).
  */
-import { MachNixError, MarkerEvaluationError, UsageError, formatLocation } from './errors.js';
+import { MachNixError, UsageError } from './errors.js';
 import type { DependencySource } from './db/source.js';
 import type { Inputs } from './inputs.js';
-import type { CandidateDependencies, Dependency } from './providers/dependencies.js';
-import { dependencyOf } from './providers/dependencies.js';
-import { type DirectUrl, PythonProvider, splitPackage } from './providers/python-provider.js';
+import { PythonProvider, type SelectedPackage } from './providers/python-provider.js';
+import { rootsOf } from './providers/roots.js';
 import { type ProviderName, ProviderSettings, type ProvidersInput } from './providers/settings.js';
-import type { Candidate } from './providers/candidates.js';
 import { explainFailure } from './resolver/report.js';
-import { SolveFailure, Solver, type SolverDependency, type SolverStatistics } from './resolver/solver.js';
-import type { LocalSource, Package, Resolution, Source } from './generated/resolution.js';
-import type { RequirementLine } from './requirements-txt.js';
+import { SolveFailure, Solver, type SolverStatistics } from './resolver/solver.js';
+import type { Resolution } from './generated/resolution.js';
 import type { Target } from './target.js';
-import type { MarkerEnvironment } from './pep508.js';
 import { toolVersion } from './version.js';
 
 export interface ResolveOptions {
@@ -53,42 +49,13 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
     ...(options.condaChannels ?? []),
   ]);
   checkCondaChannels(settings, options.source);
-  const environment = target.markers;
   const notes: string[] = [];
   if (options.inputs.python !== null && options.inputs.python !== `${target.python.major}.${target.python.minor}`) {
     notes.push(`the environment.yml asks for Python ${options.inputs.python}; resolved for Python ${target.spec.python}`);
   }
 
-  const roots: { dependency: Dependency; line: RequirementLine }[] = [];
-  const constraints: Dependency[] = [];
-  const localSources: LocalSource[] = [];
-  const urls = new Map<string, DirectUrl>();
-  for (const line of options.inputs.requirements) {
-    if (line.kind === 'editable' || line.kind === 'path') {
-      localSources.push({ kind: line.kind, target: line.target, extras: [...line.extras], from: formatLocation(line.source) });
-      continue;
-    }
-    const dependency = dependencyOf(line);
-    if (!applies(dependency, environment, line)) continue;
-    if (dependency.url !== null) {
-      const other = urls.get(dependency.key);
-      if (other !== undefined && other.url !== dependency.url) {
-        throw new UsageError(`${formatLocation(line.source)}: ${dependency.key} is required from two URLs: ${other.url} and ${dependency.url}`);
-      }
-      const hash = directUrlHash(dependency.url, line.hashes, line);
-      if (other !== undefined && other.hash !== null && hash !== null && other.hash !== hash) {
-        throw new UsageError(`${formatLocation(line.source)}: ${dependency.url} is pinned by two different hashes`);
-      }
-      urls.set(dependency.key, { url: dependency.url, hash: hash ?? other?.hash ?? null });
-    }
-    roots.push({ dependency, line });
-  }
-  for (const line of options.inputs.constraints) {
-    if (line.kind !== 'requirement' && line.kind !== 'conda') continue;
-    const dependency = dependencyOf(line);
-    if (applies(dependency, environment, line)) constraints.push(dependency);
-  }
-  if (localSources.length > 0) {
+  const roots = rootsOf(options.inputs.requirements, options.inputs.constraints, target);
+  if (roots.localSources.length > 0) {
     notes.push('local paths and editable installs are not resolved here (nor their dependencies): give them to mkPython with packagesExtra');
   }
 
@@ -103,16 +70,12 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
       source: options.source,
       settings,
       target,
-      urls,
+      urls: roots.urls,
       prereleases: options.inputs.options.pre,
       prereleasesFor,
       cudaVersion: options.cudaVersion ?? null,
     });
-    const rootDependencies: SolverDependency[] = [
-      ...roots.flatMap(({ dependency }) => provider.solverDependencies(dependency)),
-      ...constraints.flatMap((dependency) => provider.solverDependencies(dependency, 'constrains')),
-    ];
-    const solver = new Solver(provider, rootDependencies);
+    const solver = new Solver(provider, provider.rootDependencies(roots));
     try {
       solved = { provider, selected: solver.solve() };
     } catch (error) {
@@ -134,23 +97,13 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
     target: { python: target.spec.python, platform: target.platform, glibc: target.spec.glibc, macos: target.spec.macos },
     data: { depsTimestamp: info.depsTimestamp, fetcherCommit: info.fetcherCommit },
     providers: settings.toJSON(),
-    roots: [...new Set(roots.map(({ dependency }) => dependency.key))].sort(),
+    roots: [...new Set(roots.requirements.map((dependency) => dependency.key))].sort(),
     packages: {},
-    localSources,
+    localSources: [...roots.localSources],
     notes,
   };
-  buildGraph(resolution, provider, selected, notes);
+  buildGraph(resolution, provider.selectedPackages(selected), notes);
   return { resolution, statistics };
-}
-
-function applies(dependency: Dependency, environment: MarkerEnvironment, line: RequirementLine): boolean {
-  if (dependency.marker === null) return true;
-  try {
-    return dependency.marker.evaluate(environment);
-  } catch (error) {
-    if (error instanceof MarkerEvaluationError) throw new UsageError(`${formatLocation(line.source)}: ${error.message}`);
-    throw error;
-  }
 }
 
 function checkCondaChannels(settings: ProviderSettings, source: DependencySource): void {
@@ -163,90 +116,29 @@ function checkCondaChannels(settings: ProviderSettings, source: DependencySource
   }
 }
 
-/** Hash algorithms pip accepts that Nix's fetchers accept too. */
-const FETCHABLE_HASH = /^(?:(sha256)[:=]([0-9a-f]{64})|(sha512)[:=]([0-9a-f]{128}))$/i;
-
-/**
- * The SRI hash a direct URL is pinned by — its `#sha256=…` fragment or its `--hash` — which lets
- * the Nix library fetch it in pure evaluation. A file has one digest per algorithm, so two
- * different ones are a mistake in the requirements, reported rather than guessed between.
- */
-function directUrlHash(url: string, hashes: readonly string[], line: RequirementLine): string | null {
-  const fragment = url.split('#')[1]?.split('&') ?? [];
-  const digests = new Set<string>();
-  for (const written of [...fragment, ...hashes]) {
-    const match = FETCHABLE_HASH.exec(written);
-    if (!match) continue;
-    const [algorithm, hex] = match[1] === undefined ? [match[3]!, match[4]!] : [match[1], match[2]!];
-    digests.add(`${algorithm.toLowerCase()}-${Buffer.from(hex, 'hex').toString('base64')}`);
-  }
-  if (digests.size > 1) {
-    throw new UsageError(`${formatLocation(line.source)}: ${url} is pinned by ${digests.size} different hashes; a URL names one file`);
-  }
-  return digests.size === 1 ? [...digests][0]! : null;
-}
-
-function sourceOf(candidate: Candidate): Source {
-  const origin = candidate.source;
-  switch (origin.kind) {
-    case 'wheel':
-      return { type: 'wheel', filename: origin.file.filename, url: origin.download?.url ?? null, hash: origin.download?.hash ?? null };
-    case 'sdist':
-      return {
-        type: 'sdist', filename: origin.download?.filename ?? null, url: origin.download?.url ?? null,
-        hash: origin.download?.hash ?? null, pythonKey: origin.release.pythonKey,
-      };
-    case 'nixpkgs':
-      return { type: 'nixpkgs', attribute: origin.attribute };
-    case 'conda': {
-      const { record } = origin;
-      const hash = record.sha256 === null ? null : `sha256-${Buffer.from(record.sha256, 'hex').toString('base64')}`;
-      return { type: 'conda', channel: record.channel, subdir: record.subdir, filename: record.filename, build: record.build, url: record.url, hash };
-    }
-    case 'url':
-      return { type: 'url', url: origin.url, hash: origin.hash };
-    case 'virtual':
-      throw new Error('internal: a virtual package has no source');
-  }
-}
-
 /**
  * The packages of the solution with their dependency lists. A cycle (a → b → a) cannot be built
  * as Nix derivations: the edge that closes it, met in a depth-first walk from the roots in name
  * order, is left out and recorded in the depending package's `cycleDependencies`.
  */
-function buildGraph(resolution: Resolution, provider: PythonProvider, selected: Map<string, number>, notes: string[]): void {
-  const extras = new Map<string, string[]>();
-  for (const pkg of selected.keys()) {
-    const [key, extra] = splitPackage(pkg);
-    if (extra !== null) extras.set(key, [...(extras.get(key) ?? []), extra].sort());
-  }
-  const keys = [...selected.keys()].filter((pkg) => !pkg.includes('[') && !pkg.startsWith('__')).sort();
+function buildGraph(resolution: Resolution, packages: readonly SelectedPackage[], notes: string[]): void {
   const edges = new Map<string, { runtime: string[]; build: string[] }>();
-  for (const key of keys) {
-    const index = selected.get(key)!;
-    const candidate = provider.candidates(key)[index]!;
-    const metadata = provider.candidateDependencies(key, index) as CandidateDependencies;
-    const names = (dependencies: readonly Dependency[]) =>
-      [...new Set(dependencies.map((d) => d.key))].filter((d) => d !== key && !d.startsWith('__') && selected.has(d)).sort();
-    const runtime = names([...metadata.runtime, ...(extras.get(key) ?? []).flatMap((e) => metadata.extra(e))]);
-    const build = names(metadata.build).filter((d) => !runtime.includes(d));
-    edges.set(key, { runtime, build });
-    const unknown = (candidate.source.kind === 'nixpkgs' && !candidate.source.dependenciesKnown) || candidate.source.kind === 'url';
-    const entry: Package = {
+  for (const { key, candidate, source, extras, runtime, build } of packages) {
+    edges.set(key, { runtime: [...(runtime ?? [])], build: [...(build ?? [])] });
+    resolution.packages[key] = {
       name: key,
       version: candidate.versionText,
       provider: candidate.provider as ProviderName,
-      source: sourceOf(candidate),
-      dependencies: unknown ? null : runtime,
-      buildDependencies: unknown ? null : build,
-      extras: extras.get(key) ?? [],
+      source,
+      dependencies: runtime === null ? null : [...runtime],
+      buildDependencies: build === null ? null : [...build],
+      extras: [...extras],
       root: resolution.roots.includes(key),
       cycleDependencies: [],
       notes: [...candidate.notes],
     };
-    resolution.packages[key] = entry;
   }
+  const keys = packages.map((p) => p.key);
 
   const state = new Map<string, 'active' | 'done'>();
   const visit = (key: string) => {

@@ -29,13 +29,9 @@ import {
 } from './candidates.js';
 import { type CandidateDependencies, type Dependency, InvalidMetadata, UNKNOWN_DEPENDENCIES } from './dependencies.js';
 import type { ProviderName, ProviderSettings } from './settings.js';
+import type { DirectUrl, Roots } from './roots.js';
+import type { Source } from '../generated/resolution.js';
 import type { Target } from '../target.js';
-
-/** A `name @ url` requirement's file, with the SRI hash it is pinned by, if any. */
-export interface DirectUrl {
-  readonly url: string;
-  readonly hash: string | null;
-}
 
 export interface PythonProviderOptions {
   readonly source: DependencySource;
@@ -61,8 +57,22 @@ interface PackageCandidates {
   readonly dataKeys: readonly string[];
 }
 
+/** A package of a solution, as the resolution document describes it. */
+export interface SelectedPackage {
+  /** PEP 503 name. */
+  readonly key: string;
+  readonly candidate: Candidate;
+  readonly source: Source;
+  /** Extras selected, unioned over every requirement, sorted. */
+  readonly extras: readonly string[];
+  /** Null when nobody knows the dependencies (a nixpkgs package without data, a direct URL). */
+  readonly runtime: readonly string[] | null;
+  /** Needed only to build it, apart from the runtime ones; null when unknown. */
+  readonly build: readonly string[] | null;
+}
+
 /** `name[extra]` → [name, extra]; a plain name → [name, null]. */
-export function splitPackage(pkg: string): [string, string | null] {
+function splitPackage(pkg: string): [string, string | null] {
   const open = pkg.indexOf('[');
   return open === -1 ? [pkg, null] : [pkg.slice(0, open), pkg.slice(open + 1, -1)];
 }
@@ -137,6 +147,40 @@ export class PythonProvider implements SolverProvider, Describer {
       source: { kind: 'virtual', description: `conda virtual package of the target` }, notes: [],
       dependencies: () => UNKNOWN_DEPENDENCIES,
     }];
+  }
+
+  /** The solver's root dependencies: the requirements, then the constraints. */
+  rootDependencies(roots: Pick<Roots, 'requirements' | 'constraints'>): SolverDependency[] {
+    return [
+      ...roots.requirements.flatMap((dependency) => this.solverDependencies(dependency)),
+      ...roots.constraints.flatMap((dependency) => this.solverDependencies(dependency, 'constrains')),
+    ];
+  }
+
+  /**
+   * The projects of a solution (`Solver.solve()`'s package → candidate index), by name, with their
+   * dependencies among the selected packages; extras and conda's virtual packages are folded in.
+   */
+  selectedPackages(selected: ReadonlyMap<string, number>): SelectedPackage[] {
+    const extras = new Map<string, string[]>();
+    for (const pkg of selected.keys()) {
+      const [key, extra] = splitPackage(pkg);
+      if (extra !== null) extras.set(key, [...(extras.get(key) ?? []), extra].sort());
+    }
+    const keys = [...selected.keys()].filter((pkg) => !pkg.includes('[') && !pkg.startsWith('__')).sort();
+    return keys.map((key) => {
+      const index = selected.get(key)!;
+      const candidate = this.candidates(key)[index]!;
+      // A selected candidate's dependencies were read while solving, so they are known to be usable.
+      const metadata = candidate.dependencies();
+      const names = (dependencies: readonly Dependency[]) =>
+        [...new Set(dependencies.map((d) => d.key))].filter((d) => d !== key && !d.startsWith('__') && selected.has(d)).sort();
+      const own = extras.get(key) ?? [];
+      const runtime = names([...metadata.runtime, ...own.flatMap((extra) => metadata.extra(extra))]);
+      const build = names(metadata.build).filter((d) => !runtime.includes(d));
+      const unknown = (candidate.source.kind === 'nixpkgs' && !candidate.source.dependenciesKnown) || candidate.source.kind === 'url';
+      return { key, candidate, source: sourceOf(candidate), extras: own, runtime: unknown ? null : runtime, build: unknown ? null : build };
+    });
   }
 
   candidateCount(pkg: string): number {
@@ -334,4 +378,29 @@ function urlCandidate(key: string, { url, hash }: DirectUrl): Candidate {
     notes: ['a direct URL: its dependencies are not known to mach-nix and were not resolved'],
     dependencies: () => UNKNOWN_DEPENDENCIES,
   };
+}
+
+/** Where the resolution says a candidate comes from (`schemas/resolution.schema.json`'s source). */
+function sourceOf(candidate: Candidate): Source {
+  const origin = candidate.source;
+  switch (origin.kind) {
+    case 'wheel':
+      return { type: 'wheel', filename: origin.file.filename, url: origin.download?.url ?? null, hash: origin.download?.hash ?? null };
+    case 'sdist':
+      return {
+        type: 'sdist', filename: origin.download?.filename ?? null, url: origin.download?.url ?? null,
+        hash: origin.download?.hash ?? null, pythonKey: origin.release.pythonKey,
+      };
+    case 'nixpkgs':
+      return { type: 'nixpkgs', attribute: origin.attribute };
+    case 'conda': {
+      const { record } = origin;
+      const hash = record.sha256 === null ? null : `sha256-${Buffer.from(record.sha256, 'hex').toString('base64')}`;
+      return { type: 'conda', channel: record.channel, subdir: record.subdir, filename: record.filename, build: record.build, url: record.url, hash };
+    }
+    case 'url':
+      return { type: 'url', url: origin.url, hash: origin.hash };
+    case 'virtual':
+      throw new Error('internal: a virtual package has no source');
+  }
 }
