@@ -15,6 +15,8 @@ import {
   type RequirementLine,
   type RequirementsFile,
   type RequirementsOptions,
+  applyOption,
+  emptyOptions,
   parseRequirementLine,
   parseRequirementsFile,
   parseRequirementsText,
@@ -47,10 +49,7 @@ function emptyInputs(): Inputs {
   return {
     requirements: [],
     constraints: [],
-    options: {
-      indexUrl: null, extraIndexUrls: [], findLinks: [], noIndex: false, noBinary: [], onlyBinary: [],
-      preferBinary: false, pre: false, trustedHosts: [], requireHashes: false,
-    },
+    options: emptyOptions(),
     condaChannels: [],
     python: null,
     files: [],
@@ -72,7 +71,7 @@ export function readInputs(spec: InputSpec): Inputs {
     }
   }
   (spec.requirements ?? []).forEach((text, i) => {
-    inputs.requirements.push(parseRequirementLine(text, { file: 'command line', key: `requirement ${i + 1}` }, process.cwd()));
+    inputs.requirements.push(parseRequirementLine(text, { file: 'command line', key: `requirement ${i + 1}` }, null));
   });
   const unused = [
     ...(spec.extras ?? []).filter((e) => !extrasUsed.has(canonicalizeName(e))).map((e) => `extra ${JSON.stringify(e)}`),
@@ -107,18 +106,8 @@ function addRequirementsFile(inputs: Inputs, parsed: RequirementsFile): void {
   inputs.requirements.push(...parsed.requirements);
   inputs.constraints.push(...parsed.constraints);
   inputs.files.push(...parsed.files);
-  const options = inputs.options;
-  const more = parsed.options;
-  options.indexUrl = more.indexUrl ?? options.indexUrl;
-  options.extraIndexUrls.push(...more.extraIndexUrls);
-  options.findLinks.push(...more.findLinks);
-  options.noIndex ||= more.noIndex;
-  options.noBinary.push(...more.noBinary);
-  options.onlyBinary.push(...more.onlyBinary);
-  options.preferBinary ||= more.preferBinary;
-  options.pre ||= more.pre;
-  options.trustedHosts.push(...more.trustedHosts);
-  options.requireHashes ||= more.requireHashes;
+  // pip reads the files one after the other into one state: the options go on from the last file's.
+  for (const line of parsed.options.given) applyOption(inputs.options, line);
 }
 
 function addEnvironment(inputs: Inputs, text: string, file: string): void {

@@ -25,11 +25,13 @@
  * clauses into extras).
  */
 import { readFileSync } from 'node:fs';
+import { split as shlexSplit } from 'shlex';
 import { posix as path } from 'node:path';
 import { type CondaLineParts, parseCondaLine, pytzAnyVersion } from './loose-requirement.js';
-import { InputFileError, InvalidMarker, InvalidRequirement, type SourceLocation } from './errors.js';
-import { isValidName } from './pep503.js';
+import { InputFileError, InvalidMarker, InvalidRequirement, InvalidWheelFilename, type SourceLocation } from './errors.js';
+import { canonicalizeName, isValidName } from './pep503.js';
 import { Marker, Requirement, parseRequirement } from './pep508.js';
+import { parseWheelFilename } from './wheel-tags.js';
 
 /** A PEP 508 requirement, `name @ url` included. */
 export interface PypiRequirementLine {
@@ -73,21 +75,111 @@ export interface PathLine {
 
 export type RequirementLine = PypiRequirementLine | CondaRequirementLine | EditableLine | PathLine;
 
-/** The options of a requirements file that apply to the whole resolution. */
+/** One option line (or a file-wide option written on a requirement line), as read. */
+export interface OptionLine {
+  /** The option's long name (`--index-url` for `-i`). */
+  readonly option: string;
+  /** Null for flags. */
+  readonly value: string | null;
+  readonly source: SourceLocation;
+}
+
+/**
+ * The options of requirements files that apply to the whole resolution, as pip's state after
+ * reading them line by line (`req_file.py`'s `handle_option_line`, `format_control.py`).
+ */
 export interface RequirementsOptions {
-  /** `-i`/`--index-url`: the last one wins. */
-  indexUrl: string | null;
-  extraIndexUrls: string[];
+  /**
+   * pip's index list: null while no index option was read (pip's default, PyPI); `--index-url`
+   * replaces the list built so far, `--extra-index-url` appends, `--no-index` empties it for good.
+   */
+  indexUrls: string[] | null;
+  noIndex: boolean;
   /** `-f`/`--find-links`: URLs as written, local paths resolved against the file's folder. */
   findLinks: string[];
-  noIndex: boolean;
-  /** `--no-binary` values split at commas, `:all:`/`:none:` kept as written, in order. */
+  trustedHosts: string[];
+  /**
+   * pip's FormatControl: PEP 503 names, or `:all:`; `:none:` clears; a name given to one is taken
+   * out of the other, and `:all:` clears both first. A name wins over `:all:`.
+   */
   noBinary: string[];
   onlyBinary: string[];
   preferBinary: boolean;
   pre: boolean;
-  trustedHosts: string[];
   requireHashes: boolean;
+  /** Every option read, in order, with its place. */
+  given: OptionLine[];
+}
+
+/** The state before any option. */
+export function emptyOptions(): RequirementsOptions {
+  return {
+    indexUrls: null, noIndex: false, findLinks: [], trustedHosts: [], noBinary: [], onlyBinary: [],
+    preferBinary: false, pre: false, requireHashes: false, given: [],
+  };
+}
+
+/** The PyPI index pip starts from (`PyPI.simple_url`). */
+const PYPI_SIMPLE = 'https://pypi.org/simple';
+
+/** Applies one file-wide option to the state, as pip does when it reads the line. */
+export function applyOption(options: RequirementsOptions, line: OptionLine): void {
+  const value = line.value ?? '';
+  options.given.push(line);
+  switch (line.option) {
+    case '--index-url':
+      if (!options.noIndex) options.indexUrls = [value];
+      return;
+    case '--extra-index-url':
+      if (!options.noIndex) options.indexUrls = [...(options.indexUrls ?? [PYPI_SIMPLE]), value];
+      return;
+    case '--no-index':
+      options.noIndex = true;
+      options.indexUrls = [];
+      return;
+    case '--find-links':
+      options.findLinks.push(value);
+      return;
+    case '--trusted-host':
+      options.trustedHosts.push(value);
+      return;
+    case '--no-binary':
+      formatControl(value, options.noBinary, options.onlyBinary);
+      return;
+    case '--only-binary':
+      formatControl(value, options.onlyBinary, options.noBinary);
+      return;
+    case '--prefer-binary':
+      options.preferBinary = true;
+      return;
+    case '--pre':
+      options.pre = true;
+      return;
+    case '--require-hashes':
+      options.requireHashes = true;
+      return;
+  }
+}
+
+/** pip's `FormatControl.handle_mutual_excludes`, on sorted lists. */
+function formatControl(value: string, target: string[], other: string[]): void {
+  const set = (list: string[], items: Iterable<string>) => list.splice(0, list.length, ...[...new Set(items)].sort());
+  let names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  while (names.includes(':all:')) {
+    set(other, []);
+    set(target, [':all:']);
+    names = names.slice(names.indexOf(':all:') + 1);
+    if (!names.includes(':none:')) return;
+  }
+  for (const name of names) {
+    if (name === ':none:') {
+      set(target, []);
+      continue;
+    }
+    const key = canonicalizeName(name);
+    set(other, other.filter((n) => n !== key));
+    set(target, [...target, key]);
+  }
 }
 
 export interface RequirementsFile {
@@ -164,18 +256,7 @@ interface TextOrigin {
 class RequirementsReader {
   private readonly requirements: RequirementLine[] = [];
   private readonly constraints: RequirementLine[] = [];
-  private readonly options: RequirementsOptions = {
-    indexUrl: null,
-    extraIndexUrls: [],
-    findLinks: [],
-    noIndex: false,
-    noBinary: [],
-    onlyBinary: [],
-    preferBinary: false,
-    pre: false,
-    trustedHosts: [],
-    requireHashes: false,
-  };
+  private readonly options: RequirementsOptions = emptyOptions();
   private readonly files: string[] = [];
 
   constructor(private readonly read: (file: string) => string) {}
@@ -211,9 +292,16 @@ class RequirementsReader {
       refuseEnvironmentVariables(text, source);
       const { argument, options } = splitLine(text, source);
       if (argument !== '') {
-        this.add(requirementLine(argument, options, source, origin.baseDir), constraint);
+        // pip's line parser shares the finder's FormatControl, so --no-binary and --only-binary on
+        // a requirement line apply to the whole resolution, like on a line of their own.
+        const formats = options.filter((option) => FORMAT_OPTIONS.has(option.name));
+        for (const option of formats) this.fileWide(option, option.value, source);
+        const own = options.filter((option) => !formats.includes(option));
+        // Local paths are relative to the working directory, as pip takes them (only -r/-c are
+        // relative to the including file): kept as written.
+        this.add(requirementLine(argument, own, source, null), constraint);
       } else if (options.some((option) => option.name === '--editable')) {
-        this.add(editableLine(options, source, origin.baseDir), constraint);
+        this.add(editableLine(options, source, null), constraint);
       } else {
         for (const option of options) this.applyOption(option, source, origin, chain, constraint);
       }
@@ -229,6 +317,13 @@ class RequirementsReader {
     if (line.kind === 'editable') throw new InputFileError(line.source, 'an editable requirement cannot be a constraint');
     if (line.kind === 'path') {
       throw new InputFileError(line.source, `a constraint needs a project name, not only a location (${line.target})`);
+    }
+    // pip's `check_invalid_constraint_type` (req/constructors.py).
+    if (line.kind === 'requirement' && line.requirement.url !== null) {
+      throw new InputFileError(line.source, `links are not allowed as constraints (${line.requirement.url}): constrain the version only`);
+    }
+    if ((line.kind === 'requirement' ? line.requirement.extras : line.extras).length > 0) {
+      throw new InputFileError(line.source, 'constraints cannot have extras: constrain the project itself (pip refuses them too)');
     }
     this.constraints.push(line);
   }
@@ -253,38 +348,21 @@ class RequirementsReader {
       }
       case '--hash':
         throw new InputFileError(source, `option ${option.written} needs a requirement on the same line`);
-      case '--index-url':
-        this.options.indexUrl = value;
-        return;
-      case '--extra-index-url':
-        this.options.extraIndexUrls.push(value);
-        return;
-      case '--no-index':
-        this.options.noIndex = true;
-        return;
       case '--find-links':
-        this.options.findLinks.push(isUrl(value) ? value : resolveLocalPath(value, origin.baseDir, source));
+        this.fileWide(option, isUrl(value) ? value : resolveLocalPath(value, origin.baseDir, source), source);
         return;
-      case '--no-binary':
-      case '--only-binary': {
-        const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
-        if (names.length === 0) throw new InputFileError(source, `option ${option.written} needs package names, :all: or :none:`);
-        (option.name === '--no-binary' ? this.options.noBinary : this.options.onlyBinary).push(...names);
-        return;
-      }
-      case '--prefer-binary':
-        this.options.preferBinary = true;
-        return;
-      case '--pre':
-        this.options.pre = true;
-        return;
-      case '--trusted-host':
-        this.options.trustedHosts.push(value);
-        return;
-      case '--require-hashes':
-        this.options.requireHashes = true;
-        return;
+      default:
+        this.fileWide(option, option.value, source);
     }
+  }
+
+  private fileWide(option: LineOption, value: string | null, source: SourceLocation): void {
+    if (option.name === '--no-binary' || option.name === '--only-binary') {
+      if (!(value ?? '').split(',').some((name) => name.trim() !== '')) {
+        throw new InputFileError(source, `option ${option.written} needs package names, :all: or :none:`);
+      }
+    }
+    applyOption(this.options, { option: option.name, value, source });
   }
 }
 
@@ -402,6 +480,9 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
   '--require-hashes': false,
   '--hash': true,
 };
+/** The options of pip's FormatControl, which apply file-wide also on a requirement line. */
+const FORMAT_OPTIONS: ReadonlySet<OptionName> = new Set(['--no-binary', '--only-binary']);
+
 const ALIASES: Record<string, OptionName> = {
   '-r': '--requirement',
   '-c': '--constraint',
@@ -424,17 +505,33 @@ interface LineOption {
   readonly value: string | null;
 }
 
-/** Splits a logical line into its requirement text and its options (pip's `break_args_options`). */
+/**
+ * Splits a logical line into its requirement text and its options as pip's `break_args_options`
+ * does: at the first space-separated word that starts with `-`. Only spaces separate there, so
+ * `foo==1.0<TAB>--hash=…` is one (invalid) requirement to pip; it is refused here with that reason.
+ */
 function splitLine(text: string, source: SourceLocation): { argument: string; options: LineOption[] } {
-  const optionsStart = /(^|\s)-/.exec(text);
-  if (!optionsStart) return { argument: text, options: [] };
-  const start = optionsStart.index + optionsStart[1]!.length;
-  return { argument: text.slice(0, start).trim(), options: parseOptions(text.slice(start), source) };
+  const words = text.split(' ');
+  const start = words.findIndex((word) => word.startsWith('-'));
+  const argument = (start === -1 ? words : words.slice(0, start)).join(' ').trim();
+  const other = /[^\S ]+(-\S*)/.exec(argument);
+  if (other) {
+    throw new InputFileError(
+      source,
+      `${JSON.stringify(other[1])} follows a tab or other white space that is not a space: pip separates options from the requirement by spaces only, and would read it as part of the requirement; put a space before it`,
+    );
+  }
+  return { argument, options: start === -1 ? [] : parseOptions(words.slice(start).join(' '), source) };
 }
 
 function parseOptions(text: string, source: SourceLocation): LineOption[] {
-  const words = shellSplit(text);
-  if (words === null) throw new InputFileError(source, `cannot split options ${JSON.stringify(text)}: unbalanced quotes or trailing backslash`);
+  let words: string[];
+  try {
+    // Python's shlex.split, which pip uses for the options part.
+    words = shlexSplit(text);
+  } catch {
+    throw new InputFileError(source, `cannot split options ${JSON.stringify(text)}: unbalanced quotes or trailing backslash`);
+  }
   const options: LineOption[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
@@ -471,55 +568,6 @@ function parseOptions(text: string, source: SourceLocation): LineOption[] {
     options.push({ name, written, value });
   }
   return options;
-}
-
-/**
- * Splits words like a POSIX shell (Python's `shlex.split`, which pip uses): whitespace separates,
- * single quotes are literal, double quotes allow `\"` and `\\`, a backslash outside quotes escapes
- * the next character. Null for unbalanced quotes or a trailing backslash.
- */
-function shellSplit(text: string): string[] | null {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-      continue;
-    }
-    inWord = true;
-    if (ch === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end === -1) return null;
-      word += text.slice(i + 1, end);
-      i = end;
-    } else if (ch === '"') {
-      let closed = false;
-      for (i++; i < text.length; i++) {
-        const inner = text[i]!;
-        if (inner === '"') {
-          closed = true;
-          break;
-        }
-        if (inner === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-          word += text[++i];
-        } else {
-          word += inner;
-        }
-      }
-      if (!closed) return null;
-    } else if (ch === '\\') {
-      if (i === text.length - 1) return null;
-      word += text[++i];
-    } else {
-      word += ch;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,6 +633,7 @@ function requirementLine(
     if (requirement.url === null && requirement.specifier.isEmpty && hasArchiveExtension(requirement.name)) {
       return pathLine(text, hashes, source, baseDir);
     }
+    if (requirement.url !== null && isVcsUrl(requirement.url)) throw vcsError(requirement.url, source);
     return { kind: 'requirement', requirement, hashes, source };
   } catch (error) {
     if (!(error instanceof InvalidRequirement)) throw error;
@@ -609,7 +658,62 @@ function looksLikeLocation(text: string): boolean {
   return at === -1 && hasArchiveExtension(withoutMarker.replace(/\[[^\]]*\]$/, ''));
 }
 
-function pathLine(text: string, hashes: string[], source: SourceLocation, baseDir: string | null): PathLine {
+/** pip's version-control schemes (`git+https:`, `hg+ssh:`, `svn:`, …). */
+const VCS_URL = /^(?:git|hg|svn|bzr)(?:\+[a-z-]+)?:/i;
+
+function isVcsUrl(url: string): boolean {
+  return VCS_URL.test(url);
+}
+
+/**
+ * A version-control requirement is refused: the Nix library fetches files by URL and hash, and a
+ * pinned checkout needs a commit, which mach-nix cannot find out without the network.
+ */
+function vcsError(url: string, source: SourceLocation): InputFileError {
+  return new InputFileError(
+    source,
+    `${url}: version-control requirements are not supported; fetch the project pinned by its commit and build it, e.g. ` +
+      'packagesExtra = [ (buildPythonPackage { src = builtins.fetchGit { url = "…"; rev = "<commit>"; }; }) ]',
+  );
+}
+
+/** pip's `Link.egg_fragment`: the value of `#egg=` or `&egg=`. */
+const EGG_FRAGMENT = /[#&]egg=([^&]*)/;
+
+/**
+ * A bare URL line as pip's `parse_req_from_line` names it: a wheel by its file name, anything else
+ * by its `#egg=name[extras]` fragment (extras kept, as pip keeps them); a `file:` URL is a local
+ * file. Null for a local file; an unnamed web URL is refused, since only its contents would tell.
+ */
+function namedUrl(location: string, marker: Marker | null, hashes: string[], source: SourceLocation): PypiRequirementLine | null {
+  if (/^file:/i.test(location)) return null;
+  if (isVcsUrl(location)) throw vcsError(location, source);
+  const filename = decodeURIComponent(location.split(/[?#]/, 1)[0]!.split('/').at(-1) ?? '');
+  let name: string | null = null;
+  const egg = EGG_FRAGMENT.exec(location)?.[1];
+  if (filename.toLowerCase().endsWith('.whl')) {
+    try {
+      name = parseWheelFilename(filename).name;
+    } catch (error) {
+      if (!(error instanceof InvalidWheelFilename)) throw error;
+      throw error.at(source);
+    }
+  } else if (egg !== undefined && egg !== '') {
+    name = decodeURIComponent(egg);
+  }
+  if (name === null) {
+    throw new InputFileError(source, `${location}: cannot tell which project this URL holds without downloading it; write \`name @ ${location}\``);
+  }
+  const markerText = marker === null ? '' : ` ; ${marker}`;
+  try {
+    return { kind: 'requirement', requirement: parseRequirement(`${name} @ ${location}${markerText}`), hashes, source };
+  } catch (error) {
+    if (error instanceof InvalidRequirement) throw new InputFileError(source, `invalid #egg= fragment ${JSON.stringify(egg)} of ${location}: ${error.reason}`);
+    throw error;
+  }
+}
+
+function pathLine(text: string, hashes: string[], source: SourceLocation, baseDir: string | null): PathLine | PypiRequirementLine {
   // pip's marker separator: "; " after a URL (which may contain `;`), ";" after a path.
   const separator = isUrl(text) ? '; ' : ';';
   const markerAt = text.indexOf(separator);
@@ -624,9 +728,9 @@ function pathLine(text: string, hashes: string[], source: SourceLocation, baseDi
       throw error;
     }
   }
-  if (isUrl(location)) return { kind: 'path', target: location, extras: [], marker, hashes, source };
+  if (isUrl(location)) return namedUrl(location, marker, hashes, source) ?? { kind: 'path', target: location, extras: [], marker, hashes, source };
   const { target, extras } = splitExtras(location, source);
-  return { kind: 'path', target: resolveLocalPath(target, baseDir, source), extras, marker, hashes, source };
+  return { kind: 'path', target: localPath(target, baseDir, source), extras, marker, hashes, source };
 }
 
 /** A line of options only, one of which is `-e`: nothing else may accompany it. */
@@ -641,7 +745,7 @@ function editableLine(options: readonly LineOption[], source: SourceLocation, ba
   const value = options[0]!.value!;
   if (isUrl(value)) return { kind: 'editable', target: value, extras: [], source };
   const { target, extras } = splitExtras(value, source);
-  return { kind: 'editable', target: resolveLocalPath(target, baseDir, source), extras, source };
+  return { kind: 'editable', target: localPath(target, baseDir, source), extras, source };
 }
 
 /** `./pkg[a,b]` → `./pkg` and `[a, b]` (pip's `_strip_extras`). */
@@ -661,6 +765,18 @@ function resolvePath(target: string, baseDir: string | null, source: SourceLocat
     throw new InputFileError(source, `cannot resolve relative path ${target}: the requirements do not come from a file and no base directory was given`);
   }
   return path.join(baseDir, target);
+}
+
+/**
+ * A local path of a requirement: relative to `baseDir`, or with none (the working directory, as pip
+ * reads requirements files) kept relative as written, normalised. A relative one keeps a leading
+ * `./`, so it never reads as a project name.
+ */
+function localPath(target: string, baseDir: string | null, source: SourceLocation): string {
+  if (baseDir !== null || path.isAbsolute(target)) return resolveLocalPath(target, baseDir, source);
+  const normalised = path.normalize(target);
+  if (normalised === '.' || normalised === '..' || normalised.startsWith('../')) return normalised;
+  return `./${normalised}`;
 }
 
 /** A local path as a result: a relative one keeps a leading `./`, so it never reads as a project name. */
