@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { InputFileError, type SourceLocation } from './errors.js';
 import { canonicalizeName } from './pep503.js';
+import type { SpecifierSet } from './pep440.js';
 import type { Requirement } from './pep508.js';
 import { condaRequirements, looksLikeEnvironmentYml, parseEnvironmentYml } from './conda-env.js';
 import { parsePyproject } from './pyproject.js';
@@ -41,6 +42,10 @@ export interface Inputs {
   condaChannels: string[];
   /** The Python `major.minor` an environment.yml pins, if it does. */
   python: string | null;
+  /** pyproject.toml's `requires-python`, each with its place: the target must satisfy them. */
+  requiresPython: { specifier: SpecifierSet; source: SourceLocation }[];
+  /** pyproject.toml's `[build-system].requires`: what building the project needs (`--build-system`). */
+  buildRequirements: RequirementLine[];
   /** Every file read. */
   files: string[];
 }
@@ -52,6 +57,8 @@ function emptyInputs(): Inputs {
     options: emptyOptions(),
     condaChannels: [],
     python: null,
+    requiresPython: [],
+    buildRequirements: [],
     files: [],
   };
 }
@@ -126,6 +133,10 @@ function addPyproject(inputs: Inputs, file: string, spec: InputSpec, extrasUsed:
       inputs.requirements.push({ kind: 'requirement', requirement, hashes: [], source });
     });
   add(project.dependencies, 'project.dependencies');
+  if (project.requiresPython !== null) inputs.requiresPython.push({ specifier: project.requiresPython, source: { file, key: 'project.requires-python' } });
+  project.buildSystem?.requires.forEach((requirement, i) => {
+    inputs.buildRequirements.push({ kind: 'requirement', requirement, hashes: [], source: { file, key: `build-system.requires[${i}]` } });
+  });
   for (const extra of spec.extras ?? []) {
     const key = canonicalizeName(extra);
     const requirements = project.optionalDependencies[key];

@@ -3,11 +3,12 @@
  * the provider settings, the root requirements for the target, the solver, and the dependency
  * graph the Nix library builds (cycles broken, build and runtime dependencies apart).
  */
-import { MachNixError, UsageError } from './errors.js';
+import { InputFileError, MachNixError, UsageError, formatLocation } from './errors.js';
 import type { DependencySource } from './db/source.js';
-import type { Inputs } from './inputs.js';
+import { type Inputs, requirementLineText } from './inputs.js';
+import type { RequirementLine, RequirementsOptions } from './requirements-txt.js';
 import { PythonProvider, type SelectedPackage } from './providers/python-provider.js';
-import { rootsOf } from './providers/roots.js';
+import { type Roots, rootsOf } from './providers/roots.js';
 import { type ProviderName, ProviderSettings, type ProvidersInput } from './providers/settings.js';
 import { explainFailure } from './resolver/report.js';
 import { SolveFailure, Solver, type SolverStatistics } from './resolver/solver.js';
@@ -28,6 +29,8 @@ export interface ResolveOptions {
   readonly cudaVersion?: string | null;
   /** The hash of the resolve request answered (Nix and `mach-nix lock`). */
   readonly inputHash?: string | null;
+  /** Resolve pyproject.toml's `[build-system].requires` with the requirements, as buildPythonPackage does. */
+  readonly buildSystem?: boolean;
 }
 
 /** No set of packages satisfies the requirements; `details` explains why, line by line. */
@@ -43,18 +46,27 @@ export interface ResolveOutcome {
 }
 
 export function resolve(options: ResolveOptions): ResolveOutcome {
-  const { target } = options;
+  const { target, inputs } = options;
+  refuseIndexOptions(inputs.options);
+  for (const { specifier, source } of inputs.requiresPython) {
+    if (!specifier.contains(target.python.full, { prereleases: true })) {
+      throw new InputFileError(source, `requires-python ${JSON.stringify(specifier.toString())} excludes the target Python ${target.python.full}: resolve for a Python it allows (--python)`);
+    }
+  }
   const settings = ProviderSettings.create(options.providers ?? {}, options.providerDefaults ?? null, [
-    ...options.inputs.condaChannels,
+    ...inputs.condaChannels,
     ...(options.condaChannels ?? []),
-  ]);
+  ]).withFormats(inputs.options);
   checkCondaChannels(settings, options.source);
   const notes: string[] = [];
   if (options.inputs.python !== null && options.inputs.python !== `${target.python.major}.${target.python.minor}`) {
     notes.push(`the environment.yml asks for Python ${options.inputs.python}; resolved for Python ${target.spec.python}`);
   }
 
-  const roots = rootsOf(options.inputs.requirements, options.inputs.constraints, target);
+  const requirements = options.buildSystem ? [...inputs.requirements, ...inputs.buildRequirements] : inputs.requirements;
+  const roots = rootsOf(requirements, inputs.constraints, target);
+  const hashMode = hashCheckingMode(inputs.options, roots);
+  if (hashMode !== null) checkPinned(roots, requirements, hashMode);
   if (roots.localSources.length > 0) {
     notes.push('local paths and editable installs are not resolved here (nor their dependencies): give them to mkPython with packagesExtra');
   }
@@ -71,6 +83,7 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
       settings,
       target,
       urls: roots.urls,
+      hashes: roots.hashes,
       prereleases: options.inputs.options.pre,
       prereleasesFor,
       cudaVersion: options.cudaVersion ?? null,
@@ -102,8 +115,59 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
     localSources: [...roots.localSources],
     notes,
   };
-  buildGraph(resolution, provider.selectedPackages(selected), notes);
+  const packages = provider.selectedPackages(selected);
+  if (hashMode !== null) checkHashed(packages, roots, hashMode);
+  buildGraph(resolution, packages, notes);
   return { resolution, statistics };
+}
+
+/** The index options of requirements files, which need the live index (not there yet). */
+const INDEX_OPTIONS = new Set(['--index-url', '--extra-index-url', '--no-index', '--find-links', '--trusted-host']);
+
+function refuseIndexOptions(options: RequirementsOptions): void {
+  const line = options.given.find((given) => INDEX_OPTIONS.has(given.option));
+  if (line === undefined) return;
+  throw new InputFileError(
+    line.source,
+    `${line.option} is not supported yet: mach-nix resolves against its pinned dependency data (pypi-deps-db), not a package index; ` +
+      'the live index that will honour it is coming. Remove the line to resolve against the data',
+  );
+}
+
+/**
+ * pip's hash-checking mode: on with `--require-hashes`, or as soon as any requirement has a
+ * `--hash`. Null when off, else what turned it on (for messages).
+ */
+function hashCheckingMode(options: RequirementsOptions, roots: Roots): string | null {
+  const required = options.given.find((given) => given.option === '--require-hashes');
+  if (required !== undefined) return `--require-hashes (${formatLocation(required.source)})`;
+  const first = [...roots.hashes.values()][0];
+  return first === undefined ? null : `--hash on ${first.places[0]}`;
+}
+
+/** pip: in hash-checking mode every requirement is pinned to one version with `==` (or is a URL). */
+function checkPinned(roots: Roots, lines: readonly RequirementLine[], mode: string): void {
+  const loose = lines.filter((line) => {
+    if (line.kind !== 'requirement') return line.kind === 'conda';
+    const { requirement } = line;
+    if (requirement.url !== null) return false;
+    const { specifiers } = requirement.specifier;
+    return !(specifiers.length === 1 && (specifiers[0]!.operator === '==' || specifiers[0]!.operator === '===') && !specifiers[0]!.version.includes('*'));
+  });
+  if (loose.length > 0 && roots.requirements.length > 0) {
+    throw new UsageError(
+      `hash-checking mode (${mode}): every requirement must be pinned with ==, as pip requires; not pinned: ` +
+        loose.map((line) => `${requirementLineText(line)} (${formatLocation(line.source)})`).join(', '),
+    );
+  }
+}
+
+/** pip: in hash-checking mode every package installed needs --hash values, dependencies too. */
+function checkHashed(packages: readonly SelectedPackage[], roots: Roots, mode: string): void {
+  const missing = packages.filter((p) => !roots.hashes.has(p.key)).map((p) => `${p.key} ${p.candidate.versionText}`);
+  if (missing.length > 0) {
+    throw new UsageError(`hash-checking mode (${mode}): every package needs --hash values, as pip requires; missing for ${missing.join(', ')}`);
+  }
 }
 
 function checkCondaChannels(settings: ProviderSettings, source: DependencySource): void {

@@ -29,7 +29,7 @@ import {
 } from './candidates.js';
 import { type CandidateDependencies, type Dependency, InvalidMetadata, UNKNOWN_DEPENDENCIES } from './dependencies.js';
 import type { ProviderName, ProviderSettings } from './settings.js';
-import type { DirectUrl, Roots } from './roots.js';
+import type { DirectUrl, PinnedHashes, Roots } from './roots.js';
 import type { Source } from '../generated/resolution.js';
 import type { Target } from '../target.js';
 
@@ -48,6 +48,8 @@ export interface PythonProviderOptions {
   readonly prereleasesFor?: ReadonlySet<string>;
   /** The CUDA version conda's `__cuda` stands for; none when absent. */
   readonly cudaVersion?: string | null;
+  /** Projects pinned by `--hash`: only a candidate whose file has one of the hashes is admitted. */
+  readonly hashes?: ReadonlyMap<string, PinnedHashes>;
 }
 
 interface PackageCandidates {
@@ -235,9 +237,11 @@ export class PythonProvider implements SolverProvider, Describer {
     let set = this.allowedSets.get(key);
     if (!set) {
       const candidates = this.candidates(dependency.key);
+      const pinned = this.options.hashes?.get(dependency.key);
       const eligible = candidates
         .map((candidate, index) => ({ candidate, index }))
-        .filter(({ candidate }) => matchesBuild(candidate, dependency.build) && (dependency.url === null || candidate.source.kind === 'url'));
+        .filter(({ candidate }) => matchesBuild(candidate, dependency.build) && (dependency.url === null || candidate.source.kind === 'url'))
+        .filter(({ candidate }) => pinned === undefined || fileOf(candidate).hashes.some((hash) => pinned.hashes.includes(hash)));
       const admitted = new Set<number>();
       const prereleases = this.options.prereleases || this.options.prereleasesFor?.has(dependency.key) ? true : undefined;
       if (dependency.anyOf.some((specifier) => specifier.impliesPrereleases)) this.namingPrereleases.add(dependency.key);
@@ -276,6 +280,8 @@ export class PythonProvider implements SolverProvider, Describer {
     const entry = this.packageCandidates(key);
     const selected = this.options.settings.forPackage(key);
     if (key.startsWith('__')) return `the target does not provide the conda virtual package ${key}`;
+    const emptied = this.options.settings.emptiedBy(key);
+    if (selected.length === 0 && emptied !== null) return emptied;
     if (entry.candidates.length > 0) {
       const versions = [...new Set(entry.candidates.map((c) => c.versionText))];
       const written = this.written.get(`${dependency.pkg}\0${dependency.text}`);
@@ -284,6 +290,16 @@ export class PythonProvider implements SolverProvider, Describer {
         return version !== null && written !== undefined && written.anyOf.some((set) => set.contains(version));
       });
       const why = rejectedMatching.length > 0 ? `; ${summarizeRejections(rejectedMatching)}` : '';
+      const pinned = this.options.hashes?.get(key);
+      if (pinned !== undefined && written !== undefined) {
+        const files = entry.candidates
+          .filter((c) => written.anyOf.some((set) => set.contains(c.version, { prereleases: true })))
+          .map((c) => fileOf(c))
+          .map(({ name, hashes }) => `${name} (${hashes.length === 0 ? 'no hash known' : hashes.join(', ')})`);
+        if (files.length > 0) {
+          return `no file of ${key} that matches it has a hash among the --hash values of ${pinned.places.join(', ')}: ${[...new Set(files)].join('; ')}${why}`;
+        }
+      }
       return `no candidate of ${key} matches it; ${key} has ${listVersions(versions)}${why}`;
     }
     if (entry.rejected.length > 0) return `no version of ${key} can be used here: ${summarizeRejections(entry.rejected)}`;
@@ -402,5 +418,28 @@ function sourceOf(candidate: Candidate): Source {
       return { type: 'url', url: origin.url, hash: origin.hash };
     case 'virtual':
       throw new Error('internal: a virtual package has no source');
+  }
+}
+
+/** The file a candidate installs and its digests as `--hash` writes them (`sha256:<hex>`). */
+function fileOf(candidate: Candidate): { name: string; hashes: string[] } {
+  const fromSri = (sri: string | null | undefined) => {
+    const match = sri ? /^(sha256|sha384|sha512)-(.+)$/.exec(sri) : null;
+    return match ? [`${match[1]}:${Buffer.from(match[2]!, 'base64').toString('hex')}`] : [];
+  };
+  const origin = candidate.source;
+  switch (origin.kind) {
+    case 'wheel':
+      return { name: origin.file.filename, hashes: fromSri(origin.download?.hash) };
+    case 'sdist':
+      return { name: origin.download?.filename ?? `${candidate.key} ${candidate.versionText} (sdist)`, hashes: fromSri(origin.download?.hash) };
+    case 'conda':
+      return { name: origin.record.filename, hashes: origin.record.sha256 === null ? [] : [`sha256:${origin.record.sha256.toLowerCase()}`] };
+    case 'url':
+      return { name: origin.url, hashes: fromSri(origin.hash) };
+    case 'nixpkgs':
+      return { name: `nixpkgs attribute ${origin.attribute}`, hashes: [] };
+    case 'virtual':
+      return { name: candidate.key, hashes: [] };
   }
 }

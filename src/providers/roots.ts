@@ -28,7 +28,7 @@ export interface Roots {
   readonly requirements: readonly Dependency[];
   readonly constraints: readonly Dependency[];
   readonly urls: ReadonlyMap<string, DirectUrl>;
-  /** Per project key: the hashes every line on it allows, intersected over the lines (pip's rule). */
+  /** Per project key: the hashes every line on it allows (lower case), intersected over the lines (pip's rule). */
   readonly hashes: ReadonlyMap<string, PinnedHashes>;
   /** Where each root project was asked for (the first line naming it). */
   readonly places: ReadonlyMap<string, string>;
@@ -50,21 +50,27 @@ export function rootsOf(requirements: readonly RequirementLine[], constraints: r
     if (!holds(dependency, target, line)) continue;
     if (!places.has(dependency.key)) places.set(dependency.key, formatLocation(line.source));
     if (dependency.url !== null) addUrl(urls, dependency, line);
-    if (line.hashes.length > 0) {
-      const earlier = hashes.get(dependency.key);
-      // pip: a file must match a hash of every line that names the project with hashes.
-      const allowed = earlier === undefined ? line.hashes : earlier.hashes.filter((hash) => line.hashes.includes(hash));
-      hashes.set(dependency.key, { hashes: allowed, places: [...(earlier?.places ?? []), formatLocation(line.source)] });
-    }
+    addHashes(hashes, dependency.key, line);
     roots.push(dependency);
   }
   const constraintDependencies: Dependency[] = [];
   for (const line of constraints) {
     if (line.kind !== 'requirement' && line.kind !== 'conda') continue;
     const dependency = dependencyOf(line);
-    if (holds(dependency, target, line)) constraintDependencies.push(dependency);
+    if (!holds(dependency, target, line)) continue;
+    addHashes(hashes, dependency.key, line);
+    constraintDependencies.push(dependency);
   }
   return { requirements: roots, constraints: constraintDependencies, urls, hashes, places, localSources };
+}
+
+/** pip's rule: a file must match a hash of every line that names the project with hashes. */
+function addHashes(hashes: Map<string, PinnedHashes>, key: string, line: { hashes: readonly string[]; source: RequirementLine['source'] }): void {
+  if (line.hashes.length === 0) return;
+  const written = line.hashes.map((hash) => hash.toLowerCase());
+  const earlier = hashes.get(key);
+  const allowed = earlier === undefined ? written : earlier.hashes.filter((hash) => written.includes(hash));
+  hashes.set(key, { hashes: allowed, places: [...(earlier?.places ?? []), formatLocation(line.source)] });
 }
 
 function holds(dependency: Dependency, target: Target, line: RequirementLine): boolean {
