@@ -33,6 +33,7 @@ interface ResolveFlags extends TargetFlags, DataFlags, ProviderFlags {
   extra: string[];
   group: string[];
   json?: boolean;
+  buildSystem?: boolean;
   request?: string;
   out?: string;
 }
@@ -43,7 +44,8 @@ export const registerResolveCommand: RegisterCommands = (program, io) => {
     .argument('[requirement...]', 'requirement strings, e.g. "requests>=2"')
     .option('-r, --requirement <file>', 'a requirements.txt, pyproject.toml or environment.yml file (repeatable)', collect, [])
     .option('--extra <name>', 'an extra of the pyproject.toml project (repeatable)', collect, [])
-    .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml (repeatable)', collect, []);
+    .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml (repeatable)', collect, [])
+    .option('--build-system', "resolve the pyproject.toml's [build-system].requires too, as buildPythonPackage does");
   addTargetOptions(command);
   addDataOptions(command);
   addProviderOptions(command);
@@ -77,6 +79,7 @@ export const registerResolveCommand: RegisterCommands = (program, io) => {
           providers: providersJson(flags.providers, '--providers') ?? {},
           providerDefaults: providersJson(flags.providerDefaults, '--provider-defaults') ?? null,
           cudaVersion: flags.cuda ?? null,
+          buildSystem: flags.buildSystem ?? false,
         });
         io.stdout(flags.json ? documentText(resolution) : formatTree(resolution));
       } finally {
