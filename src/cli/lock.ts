@@ -10,18 +10,7 @@ import { answer } from '../lock/answer.js';
 import { writeDocument } from '../lock/document.js';
 import { makeRequest } from '../lock/request.js';
 import type { RegisterCommands } from './io.js';
-import {
-  type DataFlags,
-  type ProviderFlags,
-  type TargetFlags,
-  addDataOptions,
-  addProviderOptions,
-  addTargetOptions,
-  condaChannelsFromFlags,
-  openData,
-  providersJson,
-  targetFromFlags,
-} from './options.js';
+import { type DataFlags, type ProviderFlags, type TargetFlags, addDataOptions, addProviderOptions, addTargetOptions, condaChannelsFromFlags, openData, providersJson, targetFromFlags } from './options.js';
 
 interface LockFlags extends TargetFlags, DataFlags, ProviderFlags {
   requirement?: string;

@@ -14,18 +14,7 @@ import { readRequestFile } from '../lock/request.js';
 import { resolve } from '../resolve.js';
 import { parseTarget } from '../target.js';
 import type { RegisterCommands } from './io.js';
-import {
-  type DataFlags,
-  type ProviderFlags,
-  type TargetFlags,
-  addDataOptions,
-  addProviderOptions,
-  addTargetOptions,
-  collect,
-  openData,
-  providersJson,
-  targetFromFlags,
-} from './options.js';
+import { type DataFlags, type ProviderFlags, type TargetFlags, addDataOptions, addProviderOptions, addTargetOptions, collect, openData, providersJson, targetFromFlags } from './options.js';
 import { formatTree } from './tree.js';
 
 interface ResolveFlags extends TargetFlags, DataFlags, ProviderFlags {

@@ -19,17 +19,7 @@ import type { FetcherFile } from './pypi-fetcher.js';
 import { canonicalizeName } from '../pep503.js';
 import { choosePythonKey, comparePythonKeys, keysOf } from './source.js';
 import { compareCodePoints } from '../code-points.js';
-import type {
-  Availability,
-  CondaRecord,
-  DataInfo,
-  DependencySource,
-  DistributionFile,
-  NixpkgsAttribute,
-  PythonTarget,
-  SdistRelease,
-  WheelRelease,
-} from './source.js';
+import type { Availability, CondaRecord, DataInfo, DependencySource, DistributionFile, NixpkgsAttribute, PythonTarget, SdistRelease, WheelRelease } from './source.js';
 
 /**
  * Parsed buckets kept per kind. A real-size bucket of all three kinds is tens of MB once parsed, so

@@ -10,17 +10,7 @@ import { condaRecord } from './conda.js';
 import { distributionFile } from './pypi-fetcher.js';
 import { KIND_FILES, KIND_SDIST, KIND_WHEEL, SCHEMA_VERSION, type SdistRecordRow, type WheelRecordRow } from './schema.js';
 import { choosePythonKey, comparePythonKeys, keysOf } from './source.js';
-import type {
-  Availability,
-  CondaRecord,
-  DataInfo,
-  DependencySource,
-  DistributionFile,
-  NixpkgsAttribute,
-  PythonTarget,
-  SdistRelease,
-  WheelRelease,
-} from './source.js';
+import type { Availability, CondaRecord, DataInfo, DependencySource, DistributionFile, NixpkgsAttribute, PythonTarget, SdistRelease, WheelRelease } from './source.js';
 
 interface SdistRow {
   version: string;
