@@ -1,6 +1,6 @@
 /**
- * pip's requirements file format, with the semantics of pip 23.2's `req_file.py`, plus the
- * conda-style requirement lines mach-nix accepted in the same files.
+ * pip's requirements file format, with the semantics of pip 23's `req/req_file.py` and
+ * `req/constructors.py`, plus the conda-style requirement lines mach-nix accepted in the same files.
  *
  * A file is read in the order pip reads it:
  * 1. *logical lines*: a physical line ending in `\` continues on the next one, unless it is a
@@ -8,16 +8,23 @@
  *    first physical line;
  * 2. comments (`#` at the start of a line or after whitespace, so URL fragments such as `#egg=`
  *    survive) and blank lines are dropped;
- * 3. each line splits into a *requirement* (the text before the first word that starts with `-`)
- *    and *options* (shell-quoted words: `--opt=value`, `--opt value`, `-r file`, `-rfile`).
+ * 3. each line splits into a *requirement* (the text before the first space-separated word that
+ *    starts with `-`, pip's `break_args_options`) and *options* (split by `shlex`, as pip does:
+ *    `--opt=value`, `--opt value`, `-r file`, `-rfile`);
+ * 4. option lines change the file-wide state as pip's `handle_option_line` does, line by line;
+ *    `--no-binary`/`--only-binary` on a requirement line do too (pip's line parser shares the
+ *    finder's FormatControl).
+ *
+ * Paths: `-r`/`-c` are relative to the including file's folder, as in pip; local requirement paths
+ * (`.`, `-e .`, `./pkg[x]`) are relative to the working directory, as pip takes them, and kept as
+ * written. A bare URL is named as pip's `parse_req_from_line` names it (wheel file name, `#egg=`).
  *
  * Differences from pip, all so that the result does not depend on the machine that reads it:
  * `${VAR}` references are refused instead of expanded; nothing is looked up on disk or on the
- * network (a bare local path or URL is kept as a `path` line for later stages, `-r URL` is
- * refused); relative paths are resolved against the folder of the file that names them, never
- * the working directory; what pip silently ignores (global options on a requirement line, `--hash`
- * without a requirement, words after an option's value) is an error; long options must be
- * spelled in full (pip's option parser also accepts unambiguous prefixes).
+ * network (`-r URL`, unnamed web URLs and version-control URLs are refused); what pip silently
+ * ignores (other file-wide options on a requirement line, `--hash` without a requirement, words
+ * after an option's value) is an error; long options must be spelled in full (pip's option parser
+ * also accepts unambiguous prefixes).
  *
  * Requirement text is read as PEP 508 first; what PEP 508 refuses is tried as a mach-nix
  * conda-style line (`name[extras] spec-or-version [build] [; marker]`, mach-nix-behaviour.md §6.1),
@@ -205,8 +212,8 @@ export function parseRequirementsFile(file: string, options: ReadOptions = {}): 
 
 /**
  * For text that does not come from a file (e.g. mkPython's `requirements` string). `origin.name`
- * names it in errors; `-r`/`-c`, `-e` and relative paths are resolved against `origin.baseDir`, and
- * are an error when it is absent.
+ * names it in errors; `-r`/`-c` are resolved against `origin.baseDir`, and are an error when it is
+ * absent; local paths are relative to the working directory, as in a file.
  */
 export function parseRequirementsText(
   text: string,
@@ -222,7 +229,8 @@ export function parseRequirementsText(
  * One requirement written as a line of a requirements file would write it, outside any file (the
  * `pip:` list of an environment.yml): a trailing comment is stripped and `--hash` and `-e` are
  * allowed; every other option, `-r`/`-c` included, is refused since there is no file to attach it
- * to. Relative paths are resolved against `baseDir` (an error when it is null).
+ * to. Relative local paths are resolved against `baseDir` (conda runs pip in the environment.yml's
+ * folder), or kept as written, relative to the working directory, when it is null.
  */
 export function parseRequirementLine(text: string, source: SourceLocation, baseDir: string | null): RequirementLine {
   const line = stripComment(text);

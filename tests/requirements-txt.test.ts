@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { InputFileError, InvalidMarker, InvalidRequirement } from '../src/errors.js';
 import { assertError } from './helpers/errors.js';
 import { SpecifierSet } from '../src/pep440.js';
-import { parseCondaVersionSpec } from '../src/conda-spec.js';
 import {
   type RequirementLine,
   type RequirementsFile,
@@ -540,26 +539,6 @@ describe('conda-style lines (mach-nix §6.1)', () => {
   it('refuses what neither grammar accepts, with the PEP 508 reason', () => {
     for (const text of ['foo 1.0 build extra', 'foo bar', 'foo 1.0 bu|ld', 'foo =', 'foo 1.0|', 'foo (>=1.0', 'foo 1.0 ; nonsense', 'foo[-x] 1.0']) {
       assertError(() => parse(`ok\n${text}`), InvalidRequirement, '/base/req.txt:2', JSON.stringify(text), 'position');
-    }
-  });
-});
-
-describe('parseCondaVersionSpec', () => {
-  it('reads alternatives, conjunctions, bare and `=` versions', () => {
-    const show = (text: string) => parseCondaVersionSpec(text).map(String);
-    assert.deepEqual(show('1.0'), ['==1.0']);
-    assert.deepEqual(show('=1.0'), ['==1.0']);
-    assert.deepEqual(show('==1.0|2.0'), ['==1.0', '==2.0']);
-    assert.deepEqual(show('>=1,<2|==3.*'), ['<2,>=1', '==3.*']);
-    assert.deepEqual(show('*'), ['']);
-    assert.deepEqual(show('==*'), ['']);
-    assert.deepEqual(show('9e'), ['===9e']);
-    assert.deepEqual(show('===foo'), ['===foo']);
-  });
-
-  it('throws InvalidSpecifier for non-versions', () => {
-    for (const text of ['abc', '>=1.1.1k', '1.0,', '>=', '~=1']) {
-      assert.throws(() => parseCondaVersionSpec(text), { name: 'InvalidSpecifier' }, text);
     }
   });
 });

@@ -17,12 +17,10 @@
  * is SQLite's BINARY collation of UTF-8 — not by PEP 440, which the resolver applies itself.
  */
 import { compareCodePoints } from '../code-points.js';
+import type { TargetPython } from '../target.js';
 
-/** The CPython version being resolved for. */
-export interface PythonTarget {
-  readonly major: number;
-  readonly minor: number;
-}
+/** The CPython version being resolved for: the parsed target's (`../target.ts`). */
+export type PythonTarget = Pick<TargetPython, 'major' | 'minor'>;
 
 /** Dependency data of one sdist release as pypi-deps-db extracted it with setuptools. */
 export interface SdistRelease {

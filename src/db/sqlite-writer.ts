@@ -86,7 +86,10 @@ class RecordTable<R> {
   }
 }
 
-/** Writes the index of `inputs` to `out`, atomically (see the module comment). */
+/**
+ * Writes the index of `inputs` to `out`, atomically (see the module comment). Not write-file-atomic:
+ * that writes a buffer, while SQLite writes its own file, so the temporary file is renamed here.
+ */
 export function buildIndex(inputs: DataInputs, out: string, onProgress?: (progress: BuildProgress) => void): BuildStats {
   checkDepsTree(inputs.depsDir);
   const temp = `${out}.tmp-${process.pid}`;
