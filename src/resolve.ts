@@ -162,9 +162,21 @@ function checkPinned(roots: Roots, lines: readonly RequirementLine[], mode: stri
   }
 }
 
-/** pip: in hash-checking mode every package installed needs --hash values, dependencies too. */
+/**
+ * pip: in hash-checking mode every package installed needs --hash values, dependencies too. What
+ * only builds a package (setup_requires) is not installed, and pip does not hash-check its build
+ * environment either, so only the runtime closure of the roots is checked.
+ */
 function checkHashed(packages: readonly SelectedPackage[], roots: Roots, mode: string): void {
-  const missing = packages.filter((p) => !roots.hashes.has(p.key)).map((p) => `${p.key} ${p.candidate.versionText}`);
+  const byKey = new Map(packages.map((p) => [p.key, p]));
+  const installed = new Set<string>();
+  const visit = (key: string) => {
+    if (installed.has(key) || !byKey.has(key)) return;
+    installed.add(key);
+    for (const dependency of byKey.get(key)!.runtime ?? []) visit(dependency);
+  };
+  for (const root of roots.requirements) visit(root.key);
+  const missing = packages.filter((p) => installed.has(p.key) && !roots.hashes.has(p.key)).map((p) => `${p.key} ${p.candidate.versionText}`);
   if (missing.length > 0) {
     throw new UsageError(`hash-checking mode (${mode}): every package needs --hash values, as pip requires; missing for ${missing.join(', ')}`);
   }

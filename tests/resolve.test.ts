@@ -284,6 +284,8 @@ describe('options of the requirements file', () => {
     foo: { wheels: { '1.0': {}, '2.0b1': {} }, sdists: { '1.0': {}, '1.5': {} } },
     bar: { wheels: { '1.0': {} }, sdists: { '1.0': {} } },
     app: { wheels: { '1.0': { requires: ['bar'] } } },
+    built: { sdists: { '1.0': { setupRequires: ['setuptools-scm'] } } },
+    'setuptools-scm': { wheels: { '8.0': {} } },
   });
   const sri = (resolution: Resolution, name: string) => {
     const source = resolution.packages[name]!.source;
@@ -342,6 +344,9 @@ describe('options of the requirements file', () => {
     assert.deepEqual(versions(run(`app==1.0 --hash=${app}\nbar==1.0 --hash=${bar}`)), { app: '1.0 wheel', bar: '1.0 wheel' });
     assert.throws(() => run(`app>=1 --hash=${app}`), /every requirement must be pinned with ==, as pip requires; not pinned: app>=1 \(requirements\.txt:1\)/);
     assert.throws(() => run('bar==1.0\n--require-hashes'), /hash-checking mode \(--require-hashes \(requirements\.txt:2\)\): every package needs --hash values/);
+    // What only builds a package is not installed: pip does not hash-check it either.
+    const built = hex(sri(run('built'), 'built'));
+    assert.deepEqual(versions(run(`built==1.0 --hash=${built}`)), { built: '1.0 sdist', 'setuptools-scm': '8.0 wheel' });
   });
 });
 
