@@ -21,6 +21,7 @@ import {
   parseRequirementLine,
   parseRequirementsFile,
   parseRequirementsText,
+  WORKING_DIRECTORY,
 } from './requirements-txt.js';
 
 export interface InputSpec {
@@ -78,7 +79,7 @@ export function readInputs(spec: InputSpec): Inputs {
     }
   }
   (spec.requirements ?? []).forEach((text, i) => {
-    inputs.requirements.push(parseRequirementLine(text, { file: 'command line', key: `requirement ${i + 1}` }, null));
+    inputs.requirements.push(parseRequirementLine(text, { file: 'command line', key: `requirement ${i + 1}` }, WORKING_DIRECTORY));
   });
   const unused = [
     ...(spec.extras ?? []).filter((e) => !extrasUsed.has(canonicalizeName(e))).map((e) => `extra ${JSON.stringify(e)}`),

@@ -16,8 +16,8 @@
  *    finder's FormatControl).
  *
  * Paths: `-r`/`-c` are relative to the including file's folder, as in pip; local requirement paths
- * (`.`, `-e .`, `./pkg[x]`) are relative to the working directory, as pip takes them, and kept as
- * written. A bare URL is named as pip's `parse_req_from_line` names it (wheel file name, `#egg=`).
+ * of a file (`.`, `-e .`, `./pkg[x]`) are relative to the working directory, as pip takes them, and
+ * kept as written; text from no file has no working directory of its own (`LocalBase`). A bare URL is named as pip's `parse_req_from_line` names it (wheel file name, `#egg=`).
  *
  * Differences from pip, all so that the result does not depend on the machine that reads it:
  * `${VAR}` references are refused instead of expanded; nothing is looked up on disk or on the
@@ -212,8 +212,8 @@ export function parseRequirementsFile(file: string, options: ReadOptions = {}): 
 
 /**
  * For text that does not come from a file (e.g. mkPython's `requirements` string). `origin.name`
- * names it in errors; `-r`/`-c` are resolved against `origin.baseDir`, and are an error when it is
- * absent; local paths are relative to the working directory, as in a file.
+ * names it in errors; `-r`/`-c` and relative local paths are resolved against `origin.baseDir`, and
+ * are an error when it is absent (nothing locates them then). Files it includes are read as files.
  */
 export function parseRequirementsText(
   text: string,
@@ -221,7 +221,7 @@ export function parseRequirementsText(
   options: ReadOptions = {},
 ): RequirementsFile {
   const reader = new RequirementsReader(options.readFile ?? readUtf8);
-  reader.readText(text, { file: origin.name, baseDir: origin.baseDir ?? null }, [], false);
+  reader.readText(text, { file: origin.name, baseDir: origin.baseDir ?? null, localBase: origin.baseDir ?? null }, [], false);
   return reader.result();
 }
 
@@ -229,10 +229,10 @@ export function parseRequirementsText(
  * One requirement written as a line of a requirements file would write it, outside any file (the
  * `pip:` list of an environment.yml): a trailing comment is stripped and `--hash` and `-e` are
  * allowed; every other option, `-r`/`-c` included, is refused since there is no file to attach it
- * to. Relative local paths are resolved against `baseDir` (conda runs pip in the environment.yml's
- * folder), or kept as written, relative to the working directory, when it is null.
+ * to. Relative local paths are resolved against `baseDir` (`LocalBase`; conda runs pip in the
+ * environment.yml's folder, the CLI's strings are relative to the working directory).
  */
-export function parseRequirementLine(text: string, source: SourceLocation, baseDir: string | null): RequirementLine {
+export function parseRequirementLine(text: string, source: SourceLocation, baseDir: LocalBase): RequirementLine {
   const line = stripComment(text);
   if (line === '') throw new InputFileError(source, `empty requirement ${JSON.stringify(text)}`);
   refuseEnvironmentVariables(line, source);
@@ -254,11 +254,20 @@ function readUtf8(file: string): string {
 // Files and includes
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * What relative local paths of requirements are relative to: a folder, the working directory
+ * (requirements files, as pip reads them: kept as written), or nothing (text from no file and no
+ * folder, e.g. mkPython's `requirements`: a relative path is refused, since nothing locates it).
+ */
+export const WORKING_DIRECTORY = Symbol('the working directory');
+export type LocalBase = string | typeof WORKING_DIRECTORY | null;
+
 interface TextOrigin {
   /** The name used in locations. */
   readonly file: string;
-  /** The folder relative paths are resolved against; null when there is none. */
+  /** The folder `-r`/`-c` are resolved against; null when there is none. */
   readonly baseDir: string | null;
+  readonly localBase: LocalBase;
 }
 
 class RequirementsReader {
@@ -291,7 +300,7 @@ class RequirementsReader {
       throw new InputFileError({ file }, `cannot read file: ${reason}`);
     }
     if (!this.files.includes(file)) this.files.push(file);
-    this.readText(content, { file, baseDir: path.dirname(file) }, [...chain, file], constraint);
+    this.readText(content, { file, baseDir: path.dirname(file), localBase: WORKING_DIRECTORY }, [...chain, file], constraint);
   }
 
   readText(content: string, origin: TextOrigin, chain: readonly string[], constraint: boolean): void {
@@ -305,11 +314,11 @@ class RequirementsReader {
         const formats = options.filter((option) => FORMAT_OPTIONS.has(option.name));
         for (const option of formats) this.fileWide(option, option.value, source);
         const own = options.filter((option) => !formats.includes(option));
-        // Local paths are relative to the working directory, as pip takes them (only -r/-c are
-        // relative to the including file): kept as written.
-        this.add(requirementLine(argument, own, source, null), constraint);
+        // In a file, local paths are relative to the working directory, as pip takes them (only
+        // -r/-c are relative to the including file).
+        this.add(requirementLine(argument, own, source, origin.localBase), constraint);
       } else if (options.some((option) => option.name === '--editable')) {
-        this.add(editableLine(options, source, null), constraint);
+        this.add(editableLine(options, source, origin.localBase), constraint);
       } else {
         for (const option of options) this.applyOption(option, source, origin, chain, constraint);
       }
@@ -622,7 +631,7 @@ function requirementLine(
   text: string,
   options: readonly LineOption[],
   source: SourceLocation,
-  baseDir: string | null,
+  baseDir: LocalBase,
 ): RequirementLine {
   const misplaced = options.find((option) => option.name !== '--hash');
   if (misplaced) {
@@ -721,7 +730,7 @@ function namedUrl(location: string, marker: Marker | null, hashes: string[], sou
   }
 }
 
-function pathLine(text: string, hashes: string[], source: SourceLocation, baseDir: string | null): PathLine | PypiRequirementLine {
+function pathLine(text: string, hashes: string[], source: SourceLocation, baseDir: LocalBase): PathLine | PypiRequirementLine {
   // pip's marker separator: "; " after a URL (which may contain `;`), ";" after a path.
   const separator = isUrl(text) ? '; ' : ';';
   const markerAt = text.indexOf(separator);
@@ -742,7 +751,7 @@ function pathLine(text: string, hashes: string[], source: SourceLocation, baseDi
 }
 
 /** A line of options only, one of which is `-e`: nothing else may accompany it. */
-function editableLine(options: readonly LineOption[], source: SourceLocation, baseDir: string | null): EditableLine {
+function editableLine(options: readonly LineOption[], source: SourceLocation, baseDir: LocalBase): EditableLine {
   if (!options.some((option) => option.name === '--editable')) {
     throw new InputFileError(source, `option ${options[0]!.written} needs a requirement on the same line`);
   }
@@ -776,12 +785,11 @@ function resolvePath(target: string, baseDir: string | null, source: SourceLocat
 }
 
 /**
- * A local path of a requirement: relative to `baseDir`, or with none (the working directory, as pip
- * reads requirements files) kept relative as written, normalised. A relative one keeps a leading
- * `./`, so it never reads as a project name.
+ * A local path of a requirement (see `LocalBase`), normalised. A relative one keeps a leading `./`,
+ * so it never reads as a project name.
  */
-function localPath(target: string, baseDir: string | null, source: SourceLocation): string {
-  if (baseDir !== null || path.isAbsolute(target)) return resolveLocalPath(target, baseDir, source);
+function localPath(target: string, baseDir: LocalBase, source: SourceLocation): string {
+  if (baseDir !== WORKING_DIRECTORY || path.isAbsolute(target)) return resolveLocalPath(target, baseDir === WORKING_DIRECTORY ? null : baseDir, source);
   const normalised = path.normalize(target);
   if (normalised === '.' || normalised === '..' || normalised.startsWith('../')) return normalised;
   return `./${normalised}`;

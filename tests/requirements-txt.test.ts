@@ -478,8 +478,8 @@ describe('paths and URLs without a name', () => {
     }
   });
 
-  it('takes relative paths in text relative to the working directory, like in a file', () => {
-    assert.equal(describeLine(parseRequirementsText('./pkg', { name: '<requirements>' }).requirements[0]!), 'path ./pkg');
+  it('needs a base directory for relative paths in text', () => {
+    assertError(() => parseRequirementsText('./pkg', { name: '<requirements>' }), InputFileError, '<requirements>:1', './pkg', 'base directory');
     assert.equal(describeLine(parseRequirementsText('/abs/pkg', { name: '<requirements>' }).requirements[0]!), 'path /abs/pkg');
   });
 });
@@ -544,13 +544,13 @@ describe('conda-style lines (mach-nix §6.1)', () => {
 });
 
 describe('parseRequirementsText', () => {
-  it('names the origin in locations and resolves includes against baseDir, local paths against the working directory', () => {
+  it('names the origin in locations and resolves includes against baseDir', () => {
     const result = parseRequirementsText(
       'flask\n-r extra.txt\n-e ./pkg\n',
       { name: 'mkPython requirements', baseDir: '/src' },
       { readFile: memoryFiles({ '/src/extra.txt': 'click\n' }) },
     );
-    assert.deepEqual(result.requirements.map(describeLine), ['requirement flask', 'requirement click', 'editable ./pkg']);
+    assert.deepEqual(result.requirements.map(describeLine), ['requirement flask', 'requirement click', 'editable /src/pkg']);
     assert.deepEqual(result.requirements[0]!.source, { file: 'mkPython requirements', line: 1 });
     assert.deepEqual(result.files, ['/src/extra.txt']);
   });
