@@ -2,10 +2,9 @@
  * conda environment.yml files, both `conda env export` output and hand-written ones, and what
  * mach-nix makes of one given as `requirements` (mach-nix-behaviour.md §4.7).
  *
- * A dependency is a conda match spec of the forms people write in these files:
- * `name`, `name=1.2` (conda's fuzzy form: any 1.2.x), `name=1.2.3=build` (the export form, exact),
- * `name 1.2.3 [build]`, `name==1.2`, `name>=1.0,<2`, `name 1.*|2.*`, each optionally prefixed
- * with `channel::`. The bracket form (`name[version='>=1']`) is not supported. A mapping
+ * A dependency is a conda match spec (`conda-spec.ts`, its environment form): `name`, `name=1.2`
+ * (conda's fuzzy form: any 1.2.x), `name=1.2.3=build` (the export form, exact), `name 1.2.3 [build]`,
+ * `name==1.2`, `name>=1.0,<2`, `name 1.*|2.*`, each optionally prefixed with `channel::`. A mapping
  * `{pip: [...]}` inside `dependencies` holds pip requirement lines, read like lines of a
  * requirements file (`parseRequirementLine`: `--hash` and `-e` allowed, `-r`/`-c` and global
  * options refused since conda would apply them to the whole pip run).
@@ -18,16 +17,16 @@ import { posix as path } from 'node:path';
 import * as v from 'valibot';
 import { mapping } from './validation.js';
 import { type Document, LineCounter, parseDocument } from 'yaml';
-import { InputFileError, InvalidSpecifier, type SourceLocation } from './errors.js';
-import { SpecifierSet } from './pep440.js';
+import { InvalidMatchSpec, matchSpecVersions, parseMatchSpec } from './conda-spec.js';
+import { InputFileError, type SourceLocation } from './errors.js';
 import { canonicalizeName } from './pep503.js';
-import { type RequirementLine, parseCondaVersionSpec, parseRequirementLine } from './requirements-txt.js';
+import { type RequirementLine, parseRequirementLine } from './requirements-txt.js';
 
 export interface CondaDependency {
   /** The package name as written. */
   name: string;
   /**
-   * The version constraint in the conda-line syntax `parseCondaVersionSpec` reads (a bare version
+   * The version constraint in the syntax `parseCondaVersionSpec` (`conda-spec.ts`) reads (a bare version
    * is exact, `|` separates alternatives); conda's fuzzy `name=1.2` is stored as `1.2.*`. Null
    * when none is given.
    */
@@ -151,7 +150,7 @@ export function condaRequirements(environment: CondaEnvironment): {
       name: dependency.name,
       key: canonicalizeName(dependency.name),
       extras: [],
-      anyOf: dependency.version === null ? [SpecifierSet.any] : parseCondaVersionSpec(dependency.version),
+      anyOf: matchSpecVersions(dependency),
       build: dependency.build === null || UNPINNED_BUILD.test(dependency.build) ? null : dependency.build,
       marker: null,
       hashes: [],
@@ -183,70 +182,12 @@ function providerChannels(channels: readonly string[]): string[] {
 // Dependencies
 // ---------------------------------------------------------------------------------------------
 
-const PACKAGE = /^([A-Za-z0-9_][A-Za-z0-9_.-]*)(.*)$/s;
-const BUILD = /^[A-Za-z0-9_.*+-]+$/;
-
 function parseCondaDependency(text: string, source: SourceLocation): CondaDependency {
-  const fail = (reason: string): never => {
-    throw new InputFileError(source, `invalid conda dependency ${JSON.stringify(text)}: ${reason}`);
-  };
-  let rest = text.trim();
-  let channel: string | null = null;
-  const channelEnd = rest.indexOf('::');
-  if (channelEnd !== -1) {
-    channel = rest.slice(0, channelEnd).trim();
-    rest = rest.slice(channelEnd + 2).trim();
-    if (channel === '') fail('empty channel before "::"');
-  }
-  const match = PACKAGE.exec(rest);
-  if (!match) return fail('expected a package name');
-  const name = match[1]!;
-  const { version, build } = versionAndBuild(match[2]!, fail);
-  if (build !== null && !BUILD.test(build)) fail(`invalid build string ${JSON.stringify(build)}`);
-  if (version !== null) {
-    try {
-      parseCondaVersionSpec(version);
-    } catch (error) {
-      if (error instanceof InvalidSpecifier) fail(error.reason);
-      throw error;
-    }
-  }
-  return { name, version, build, channel, text, source };
-}
-
-/** The version and build after the name: `=1.2=b`, `=1.2`, ` 1.2 b`, `>=1,<2`, `==1.2 b`. */
-function versionAndBuild(afterName: string, fail: (reason: string) => never): { version: string | null; build: string | null } {
-  if (afterName.trim() === '') return { version: null, build: null };
-  if (!/^(?:\s|[<>!~=])/.test(afterName)) return fail('expected a version or build after the name (the name[key=value] form is not supported)');
-  const text = afterName.trim();
-  // Conda's `=version[=build]`: the version is fuzzy (a prefix) unless a build follows.
-  if (/^=[^=]/.test(text)) {
-    const body = text.slice(1);
-    const parts = /\s/.test(body) ? body.split(/\s+/) : body.split('=');
-    if (parts.length > 2 || parts.some((part) => part === '')) return fail('expected name=version or name=version=build');
-    const [version, build] = parts as [string, string?];
-    if (build !== undefined) return { version, build };
-    return { version: fuzzyVersion(version), build: null };
-  }
-  const words = text
-    .replace(/(===|~=|==|!=|<=|>=|<|>)\s+/g, '$1')
-    .replace(/\s*([,|])\s*/g, '$1')
-    .split(/\s+/);
-  if (words.length > 2) return fail('expected at most a version and a build after the name');
-  return { version: words[0]!, build: words[1] ?? null };
-}
-
-/**
- * Conda's `name=1.2` admits every 1.2.x: `1.2.*`. A version PEP 440 cannot widen so (`1.1.1k`) or
- * that is already a pattern or a list stays as written.
- */
-function fuzzyVersion(version: string): string {
-  if (!/^\d[\dA-Za-z.]*$/.test(version)) return version;
   try {
-    parseCondaVersionSpec(`${version}.*`);
-    return `${version}.*`;
+    const { name, version, build, channel } = parseMatchSpec(text, 'environment');
+    return { name, version, build, channel, text, source };
   } catch (error) {
-    if (error instanceof InvalidSpecifier) return version;
+    if (error instanceof InvalidMatchSpec) throw new InputFileError(source, `invalid conda dependency ${JSON.stringify(text)}: ${error.reason}`);
     throw error;
   }
 }

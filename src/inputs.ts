@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { InputFileError, type SourceLocation } from './errors.js';
 import { canonicalizeName } from './pep503.js';
+import type { SpecifierSet } from './pep440.js';
 import type { Requirement } from './pep508.js';
 import { condaRequirements, looksLikeEnvironmentYml, parseEnvironmentYml } from './conda-env.js';
 import { parsePyproject } from './pyproject.js';
@@ -15,9 +16,12 @@ import {
   type RequirementLine,
   type RequirementsFile,
   type RequirementsOptions,
+  applyOption,
+  emptyOptions,
   parseRequirementLine,
   parseRequirementsFile,
   parseRequirementsText,
+  WORKING_DIRECTORY,
 } from './requirements-txt.js';
 
 export interface InputSpec {
@@ -39,6 +43,10 @@ export interface Inputs {
   condaChannels: string[];
   /** The Python `major.minor` an environment.yml pins, if it does. */
   python: string | null;
+  /** pyproject.toml's `requires-python`, each with its place: the target must satisfy them. */
+  requiresPython: { specifier: SpecifierSet; source: SourceLocation }[];
+  /** pyproject.toml's `[build-system].requires`: what building the project needs (`--build-system`). */
+  buildRequirements: RequirementLine[];
   /** Every file read. */
   files: string[];
 }
@@ -47,12 +55,11 @@ function emptyInputs(): Inputs {
   return {
     requirements: [],
     constraints: [],
-    options: {
-      indexUrl: null, extraIndexUrls: [], findLinks: [], noIndex: false, noBinary: [], onlyBinary: [],
-      preferBinary: false, pre: false, trustedHosts: [], requireHashes: false,
-    },
+    options: emptyOptions(),
     condaChannels: [],
     python: null,
+    requiresPython: [],
+    buildRequirements: [],
     files: [],
   };
 }
@@ -72,7 +79,7 @@ export function readInputs(spec: InputSpec): Inputs {
     }
   }
   (spec.requirements ?? []).forEach((text, i) => {
-    inputs.requirements.push(parseRequirementLine(text, { file: 'command line', key: `requirement ${i + 1}` }, process.cwd()));
+    inputs.requirements.push(parseRequirementLine(text, { file: 'command line', key: `requirement ${i + 1}` }, WORKING_DIRECTORY));
   });
   const unused = [
     ...(spec.extras ?? []).filter((e) => !extrasUsed.has(canonicalizeName(e))).map((e) => `extra ${JSON.stringify(e)}`),
@@ -107,18 +114,8 @@ function addRequirementsFile(inputs: Inputs, parsed: RequirementsFile): void {
   inputs.requirements.push(...parsed.requirements);
   inputs.constraints.push(...parsed.constraints);
   inputs.files.push(...parsed.files);
-  const options = inputs.options;
-  const more = parsed.options;
-  options.indexUrl = more.indexUrl ?? options.indexUrl;
-  options.extraIndexUrls.push(...more.extraIndexUrls);
-  options.findLinks.push(...more.findLinks);
-  options.noIndex ||= more.noIndex;
-  options.noBinary.push(...more.noBinary);
-  options.onlyBinary.push(...more.onlyBinary);
-  options.preferBinary ||= more.preferBinary;
-  options.pre ||= more.pre;
-  options.trustedHosts.push(...more.trustedHosts);
-  options.requireHashes ||= more.requireHashes;
+  // pip reads the files one after the other into one state: the options go on from the last file's.
+  for (const line of parsed.options.given) applyOption(inputs.options, line);
 }
 
 function addEnvironment(inputs: Inputs, text: string, file: string): void {
@@ -137,6 +134,10 @@ function addPyproject(inputs: Inputs, file: string, spec: InputSpec, extrasUsed:
       inputs.requirements.push({ kind: 'requirement', requirement, hashes: [], source });
     });
   add(project.dependencies, 'project.dependencies');
+  if (project.requiresPython !== null) inputs.requiresPython.push({ specifier: project.requiresPython, source: { file, key: 'project.requires-python' } });
+  project.buildSystem?.requires.forEach((requirement, i) => {
+    inputs.buildRequirements.push({ kind: 'requirement', requirement, hashes: [], source: { file, key: `build-system.requires[${i}]` } });
+  });
   for (const extra of spec.extras ?? []) {
     const key = canonicalizeName(extra);
     const requirements = project.optionalDependencies[key];

@@ -8,6 +8,7 @@
  * - *prerelease*: a version with an `a`/`b`/`rc` or a `.dev` segment.
  * - *specifier*: one clause (`>=1.0`); a *specifier set* is their conjunction (`>=1.0,<2`).
  */
+import { LRUCache } from 'lru-cache';
 import { InvalidSpecifier, InvalidVersion } from './errors.js';
 
 /**
@@ -58,7 +59,7 @@ const SIMPLE_VERSION = /^\d+(?:\.\d+)*$/;
 
 export class Version {
   /** Memo of the last parses: the dependency data repeats the same version strings a lot. */
-  private static readonly cache = new Map<string, Version>();
+  private static readonly cache = new LRUCache<string, Version>({ max: 200_000 });
 
   private constructor(
     readonly epoch: VersionNumber,
@@ -74,7 +75,6 @@ export class Version {
     const cached = Version.cache.get(text);
     if (cached) return cached;
     const version = Version.parseUncached(text);
-    if (Version.cache.size > 200_000) Version.cache.clear();
     Version.cache.set(text, version);
     return version;
   }
@@ -381,7 +381,7 @@ export function parseSpecifier(text: string): Specifier {
 }
 
 export class SpecifierSet {
-  private static readonly cache = new Map<string, SpecifierSet>();
+  private static readonly cache = new LRUCache<string, SpecifierSet>({ max: 50_000 });
   /** Clauses, deduplicated and sorted by their text (packaging's canonical order). */
   readonly specifiers: readonly Specifier[];
 
@@ -403,7 +403,6 @@ export class SpecifierSet {
       throw error;
     }
     const set = new SpecifierSet(specifiers);
-    if (SpecifierSet.cache.size > 50_000) SpecifierSet.cache.clear();
     SpecifierSet.cache.set(text, set);
     return set;
   }

@@ -11,6 +11,7 @@
  * - every comparison of an expression is evaluated (no short circuit), so an undefined
  *   comparison is an error even where the other operand of `or` is true.
  */
+import { LRUCache } from 'lru-cache';
 import { InvalidMarker, InvalidRequirement, InvalidSpecifier, MarkerEvaluationError } from './errors.js';
 import { canonicalizeName } from './pep503.js';
 import { SPECIFIER_PATTERN_SOURCE, Specifier, SpecifierSet } from './pep440.js';
@@ -454,14 +455,14 @@ export class Requirement {
   }
 }
 
-const requirementCache = new Map<string, Requirement>();
+/** Metadata repeats the same requirement strings across thousands of releases. */
+const requirementCache = new LRUCache<string, Requirement>({ max: 100_000 });
 
 /** Parses a PEP 508 requirement string; throws `InvalidRequirement`. */
 export function parseRequirement(text: string): Requirement {
   const cached = requirementCache.get(text);
   if (cached) return cached;
   const requirement = parseRequirementUncached(text);
-  if (requirementCache.size > 100_000) requirementCache.clear();
   requirementCache.set(text, requirement);
   return requirement;
 }

@@ -1,6 +1,6 @@
 /**
- * pip's requirements file format, with the semantics of pip 23.2's `req_file.py`, plus the
- * conda-style requirement lines mach-nix accepted in the same files.
+ * pip's requirements file format, with the semantics of pip 23's `req/req_file.py` and
+ * `req/constructors.py`, plus the conda-style requirement lines mach-nix accepted in the same files.
  *
  * A file is read in the order pip reads it:
  * 1. *logical lines*: a physical line ending in `\` continues on the next one, unless it is a
@@ -8,16 +8,23 @@
  *    first physical line;
  * 2. comments (`#` at the start of a line or after whitespace, so URL fragments such as `#egg=`
  *    survive) and blank lines are dropped;
- * 3. each line splits into a *requirement* (the text before the first word that starts with `-`)
- *    and *options* (shell-quoted words: `--opt=value`, `--opt value`, `-r file`, `-rfile`).
+ * 3. each line splits into a *requirement* (the text before the first space-separated word that
+ *    starts with `-`, pip's `break_args_options`) and *options* (split by `shlex`, as pip does:
+ *    `--opt=value`, `--opt value`, `-r file`, `-rfile`);
+ * 4. option lines change the file-wide state as pip's `handle_option_line` does, line by line;
+ *    `--no-binary`/`--only-binary` on a requirement line do too (pip's line parser shares the
+ *    finder's FormatControl).
+ *
+ * Paths: `-r`/`-c` are relative to the including file's folder, as in pip; local requirement paths
+ * of a file (`.`, `-e .`, `./pkg[x]`) are relative to the working directory, as pip takes them, and
+ * kept as written; text from no file has no working directory of its own (`LocalBase`). A bare URL is named as pip's `parse_req_from_line` names it (wheel file name, `#egg=`).
  *
  * Differences from pip, all so that the result does not depend on the machine that reads it:
  * `${VAR}` references are refused instead of expanded; nothing is looked up on disk or on the
- * network (a bare local path or URL is kept as a `path` line for later stages, `-r URL` is
- * refused); relative paths are resolved against the folder of the file that names them, never
- * the working directory; what pip silently ignores (global options on a requirement line, `--hash`
- * without a requirement, words after an option's value) is an error; long options must be
- * spelled in full (pip's option parser also accepts unambiguous prefixes).
+ * network (`-r URL`, unnamed web URLs and version-control URLs are refused); what pip silently
+ * ignores (other file-wide options on a requirement line, `--hash` without a requirement, words
+ * after an option's value) is an error; long options must be spelled in full (pip's option parser
+ * also accepts unambiguous prefixes).
  *
  * Requirement text is read as PEP 508 first; what PEP 508 refuses is tried as a mach-nix
  * conda-style line (`name[extras] spec-or-version [build] [; marker]`, mach-nix-behaviour.md §6.1),
@@ -25,17 +32,13 @@
  * clauses into extras).
  */
 import { readFileSync } from 'node:fs';
+import { split as shlexSplit } from 'shlex';
 import { posix as path } from 'node:path';
-import {
-  InputFileError,
-  InvalidMarker,
-  InvalidRequirement,
-  InvalidSpecifier,
-  type SourceLocation,
-} from './errors.js';
-import { Specifier, SpecifierSet } from './pep440.js';
+import { type CondaLineParts, parseCondaLine, pytzAnyVersion } from './loose-requirement.js';
+import { InputFileError, InvalidMarker, InvalidRequirement, InvalidWheelFilename, type SourceLocation } from './errors.js';
 import { canonicalizeName, isValidName } from './pep503.js';
 import { Marker, Requirement, parseRequirement } from './pep508.js';
+import { parseWheelFilename } from './wheel-tags.js';
 
 /** A PEP 508 requirement, `name @ url` included. */
 export interface PypiRequirementLine {
@@ -46,23 +49,9 @@ export interface PypiRequirementLine {
   source: SourceLocation;
 }
 
-/** A mach-nix conda-style line: `blas 1.* openblas`, `openjdk =8|11`, `requests 2.24.0`. */
-export interface CondaRequirementLine {
+/** A mach-nix conda-style line: `blas 1.* openblas`, `openjdk =8|11`, `requests 2.24.0` (`loose-requirement.ts`). */
+export interface CondaRequirementLine extends CondaLineParts {
   kind: 'conda';
-  /** The name as written. */
-  name: string;
-  /** PEP 503 name. */
-  key: string;
-  /** Without duplicates, sorted (as `Requirement.extras`). */
-  extras: string[];
-  /**
-   * Alternatives (`|`): a version is admitted when one of them admits it. Never empty; a line
-   * without a version (or with `*`) is `[SpecifierSet.any]`.
-   */
-  anyOf: SpecifierSet[];
-  /** Conda build string pattern (`openblas`, `py37_0`, `mpi_mpich_*`); null for any build (`*`). */
-  build: string | null;
-  marker: Marker | null;
   hashes: string[];
   source: SourceLocation;
 }
@@ -93,21 +82,111 @@ export interface PathLine {
 
 export type RequirementLine = PypiRequirementLine | CondaRequirementLine | EditableLine | PathLine;
 
-/** The options of a requirements file that apply to the whole resolution. */
+/** One option line (or a file-wide option written on a requirement line), as read. */
+export interface OptionLine {
+  /** The option's long name (`--index-url` for `-i`). */
+  readonly option: string;
+  /** Null for flags. */
+  readonly value: string | null;
+  readonly source: SourceLocation;
+}
+
+/**
+ * The options of requirements files that apply to the whole resolution, as pip's state after
+ * reading them line by line (`req_file.py`'s `handle_option_line`, `format_control.py`).
+ */
 export interface RequirementsOptions {
-  /** `-i`/`--index-url`: the last one wins. */
-  indexUrl: string | null;
-  extraIndexUrls: string[];
+  /**
+   * pip's index list: null while no index option was read (pip's default, PyPI); `--index-url`
+   * replaces the list built so far, `--extra-index-url` appends, `--no-index` empties it for good.
+   */
+  indexUrls: string[] | null;
+  noIndex: boolean;
   /** `-f`/`--find-links`: URLs as written, local paths resolved against the file's folder. */
   findLinks: string[];
-  noIndex: boolean;
-  /** `--no-binary` values split at commas, `:all:`/`:none:` kept as written, in order. */
+  trustedHosts: string[];
+  /**
+   * pip's FormatControl: PEP 503 names, or `:all:`; `:none:` clears; a name given to one is taken
+   * out of the other, and `:all:` clears both first. A name wins over `:all:`.
+   */
   noBinary: string[];
   onlyBinary: string[];
   preferBinary: boolean;
   pre: boolean;
-  trustedHosts: string[];
   requireHashes: boolean;
+  /** Every option read, in order, with its place. */
+  given: OptionLine[];
+}
+
+/** The state before any option. */
+export function emptyOptions(): RequirementsOptions {
+  return {
+    indexUrls: null, noIndex: false, findLinks: [], trustedHosts: [], noBinary: [], onlyBinary: [],
+    preferBinary: false, pre: false, requireHashes: false, given: [],
+  };
+}
+
+/** The PyPI index pip starts from (`PyPI.simple_url`). */
+const PYPI_SIMPLE = 'https://pypi.org/simple';
+
+/** Applies one file-wide option to the state, as pip does when it reads the line. */
+export function applyOption(options: RequirementsOptions, line: OptionLine): void {
+  const value = line.value ?? '';
+  options.given.push(line);
+  switch (line.option) {
+    case '--index-url':
+      if (!options.noIndex) options.indexUrls = [value];
+      return;
+    case '--extra-index-url':
+      if (!options.noIndex) options.indexUrls = [...(options.indexUrls ?? [PYPI_SIMPLE]), value];
+      return;
+    case '--no-index':
+      options.noIndex = true;
+      options.indexUrls = [];
+      return;
+    case '--find-links':
+      options.findLinks.push(value);
+      return;
+    case '--trusted-host':
+      options.trustedHosts.push(value);
+      return;
+    case '--no-binary':
+      formatControl(value, options.noBinary, options.onlyBinary);
+      return;
+    case '--only-binary':
+      formatControl(value, options.onlyBinary, options.noBinary);
+      return;
+    case '--prefer-binary':
+      options.preferBinary = true;
+      return;
+    case '--pre':
+      options.pre = true;
+      return;
+    case '--require-hashes':
+      options.requireHashes = true;
+      return;
+  }
+}
+
+/** pip's `FormatControl.handle_mutual_excludes`, on sorted lists. */
+function formatControl(value: string, target: string[], other: string[]): void {
+  const set = (list: string[], items: Iterable<string>) => list.splice(0, list.length, ...[...new Set(items)].sort());
+  let names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  while (names.includes(':all:')) {
+    set(other, []);
+    set(target, [':all:']);
+    names = names.slice(names.indexOf(':all:') + 1);
+    if (!names.includes(':none:')) return;
+  }
+  for (const name of names) {
+    if (name === ':none:') {
+      set(target, []);
+      continue;
+    }
+    const key = canonicalizeName(name);
+    set(other, other.filter((n) => n !== key));
+    set(target, [...target, key]);
+  }
 }
 
 export interface RequirementsFile {
@@ -133,8 +212,8 @@ export function parseRequirementsFile(file: string, options: ReadOptions = {}): 
 
 /**
  * For text that does not come from a file (e.g. mkPython's `requirements` string). `origin.name`
- * names it in errors; `-r`/`-c`, `-e` and relative paths are resolved against `origin.baseDir`, and
- * are an error when it is absent.
+ * names it in errors; `-r`/`-c` and relative local paths are resolved against `origin.baseDir`, and
+ * are an error when it is absent (nothing locates them then). Files it includes are read as files.
  */
 export function parseRequirementsText(
   text: string,
@@ -142,7 +221,7 @@ export function parseRequirementsText(
   options: ReadOptions = {},
 ): RequirementsFile {
   const reader = new RequirementsReader(options.readFile ?? readUtf8);
-  reader.readText(text, { file: origin.name, baseDir: origin.baseDir ?? null }, [], false);
+  reader.readText(text, { file: origin.name, baseDir: origin.baseDir ?? null, localBase: origin.baseDir ?? null }, [], false);
   return reader.result();
 }
 
@@ -150,9 +229,10 @@ export function parseRequirementsText(
  * One requirement written as a line of a requirements file would write it, outside any file (the
  * `pip:` list of an environment.yml): a trailing comment is stripped and `--hash` and `-e` are
  * allowed; every other option, `-r`/`-c` included, is refused since there is no file to attach it
- * to. Relative paths are resolved against `baseDir` (an error when it is null).
+ * to. Relative local paths are resolved against `baseDir` (`LocalBase`; conda runs pip in the
+ * environment.yml's folder, the CLI's strings are relative to the working directory).
  */
-export function parseRequirementLine(text: string, source: SourceLocation, baseDir: string | null): RequirementLine {
+export function parseRequirementLine(text: string, source: SourceLocation, baseDir: LocalBase): RequirementLine {
   const line = stripComment(text);
   if (line === '') throw new InputFileError(source, `empty requirement ${JSON.stringify(text)}`);
   refuseEnvironmentVariables(line, source);
@@ -174,28 +254,26 @@ function readUtf8(file: string): string {
 // Files and includes
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * What relative local paths of requirements are relative to: a folder, the working directory
+ * (requirements files, as pip reads them: kept as written), or nothing (text from no file and no
+ * folder, e.g. mkPython's `requirements`: a relative path is refused, since nothing locates it).
+ */
+export const WORKING_DIRECTORY = Symbol('the working directory');
+export type LocalBase = string | typeof WORKING_DIRECTORY | null;
+
 interface TextOrigin {
   /** The name used in locations. */
   readonly file: string;
-  /** The folder relative paths are resolved against; null when there is none. */
+  /** The folder `-r`/`-c` are resolved against; null when there is none. */
   readonly baseDir: string | null;
+  readonly localBase: LocalBase;
 }
 
 class RequirementsReader {
   private readonly requirements: RequirementLine[] = [];
   private readonly constraints: RequirementLine[] = [];
-  private readonly options: RequirementsOptions = {
-    indexUrl: null,
-    extraIndexUrls: [],
-    findLinks: [],
-    noIndex: false,
-    noBinary: [],
-    onlyBinary: [],
-    preferBinary: false,
-    pre: false,
-    trustedHosts: [],
-    requireHashes: false,
-  };
+  private readonly options: RequirementsOptions = emptyOptions();
   private readonly files: string[] = [];
 
   constructor(private readonly read: (file: string) => string) {}
@@ -222,7 +300,7 @@ class RequirementsReader {
       throw new InputFileError({ file }, `cannot read file: ${reason}`);
     }
     if (!this.files.includes(file)) this.files.push(file);
-    this.readText(content, { file, baseDir: path.dirname(file) }, [...chain, file], constraint);
+    this.readText(content, { file, baseDir: path.dirname(file), localBase: WORKING_DIRECTORY }, [...chain, file], constraint);
   }
 
   readText(content: string, origin: TextOrigin, chain: readonly string[], constraint: boolean): void {
@@ -231,9 +309,16 @@ class RequirementsReader {
       refuseEnvironmentVariables(text, source);
       const { argument, options } = splitLine(text, source);
       if (argument !== '') {
-        this.add(requirementLine(argument, options, source, origin.baseDir), constraint);
+        // pip's line parser shares the finder's FormatControl, so --no-binary and --only-binary on
+        // a requirement line apply to the whole resolution, like on a line of their own.
+        const formats = options.filter((option) => FORMAT_OPTIONS.has(option.name));
+        for (const option of formats) this.fileWide(option, option.value, source);
+        const own = options.filter((option) => !formats.includes(option));
+        // In a file, local paths are relative to the working directory, as pip takes them (only
+        // -r/-c are relative to the including file).
+        this.add(requirementLine(argument, own, source, origin.localBase), constraint);
       } else if (options.some((option) => option.name === '--editable')) {
-        this.add(editableLine(options, source, origin.baseDir), constraint);
+        this.add(editableLine(options, source, origin.localBase), constraint);
       } else {
         for (const option of options) this.applyOption(option, source, origin, chain, constraint);
       }
@@ -249,6 +334,13 @@ class RequirementsReader {
     if (line.kind === 'editable') throw new InputFileError(line.source, 'an editable requirement cannot be a constraint');
     if (line.kind === 'path') {
       throw new InputFileError(line.source, `a constraint needs a project name, not only a location (${line.target})`);
+    }
+    // pip's `check_invalid_constraint_type` (req/constructors.py).
+    if (line.kind === 'requirement' && line.requirement.url !== null) {
+      throw new InputFileError(line.source, `links are not allowed as constraints (${line.requirement.url}): constrain the version only`);
+    }
+    if ((line.kind === 'requirement' ? line.requirement.extras : line.extras).length > 0) {
+      throw new InputFileError(line.source, 'constraints cannot have extras: constrain the project itself (pip refuses them too)');
     }
     this.constraints.push(line);
   }
@@ -273,38 +365,21 @@ class RequirementsReader {
       }
       case '--hash':
         throw new InputFileError(source, `option ${option.written} needs a requirement on the same line`);
-      case '--index-url':
-        this.options.indexUrl = value;
-        return;
-      case '--extra-index-url':
-        this.options.extraIndexUrls.push(value);
-        return;
-      case '--no-index':
-        this.options.noIndex = true;
-        return;
       case '--find-links':
-        this.options.findLinks.push(isUrl(value) ? value : resolveLocalPath(value, origin.baseDir, source));
+        this.fileWide(option, isUrl(value) ? value : resolveLocalPath(value, origin.baseDir, source), source);
         return;
-      case '--no-binary':
-      case '--only-binary': {
-        const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
-        if (names.length === 0) throw new InputFileError(source, `option ${option.written} needs package names, :all: or :none:`);
-        (option.name === '--no-binary' ? this.options.noBinary : this.options.onlyBinary).push(...names);
-        return;
-      }
-      case '--prefer-binary':
-        this.options.preferBinary = true;
-        return;
-      case '--pre':
-        this.options.pre = true;
-        return;
-      case '--trusted-host':
-        this.options.trustedHosts.push(value);
-        return;
-      case '--require-hashes':
-        this.options.requireHashes = true;
-        return;
+      default:
+        this.fileWide(option, option.value, source);
     }
+  }
+
+  private fileWide(option: LineOption, value: string | null, source: SourceLocation): void {
+    if (option.name === '--no-binary' || option.name === '--only-binary') {
+      if (!(value ?? '').split(',').some((name) => name.trim() !== '')) {
+        throw new InputFileError(source, `option ${option.written} needs package names, :all: or :none:`);
+      }
+    }
+    applyOption(this.options, { option: option.name, value, source });
   }
 }
 
@@ -422,6 +497,9 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
   '--require-hashes': false,
   '--hash': true,
 };
+/** The options of pip's FormatControl, which apply file-wide also on a requirement line. */
+const FORMAT_OPTIONS: ReadonlySet<OptionName> = new Set(['--no-binary', '--only-binary']);
+
 const ALIASES: Record<string, OptionName> = {
   '-r': '--requirement',
   '-c': '--constraint',
@@ -444,17 +522,33 @@ interface LineOption {
   readonly value: string | null;
 }
 
-/** Splits a logical line into its requirement text and its options (pip's `break_args_options`). */
+/**
+ * Splits a logical line into its requirement text and its options as pip's `break_args_options`
+ * does: at the first space-separated word that starts with `-`. Only spaces separate there, so
+ * `foo==1.0<TAB>--hash=…` is one (invalid) requirement to pip; it is refused here with that reason.
+ */
 function splitLine(text: string, source: SourceLocation): { argument: string; options: LineOption[] } {
-  const optionsStart = /(^|\s)-/.exec(text);
-  if (!optionsStart) return { argument: text, options: [] };
-  const start = optionsStart.index + optionsStart[1]!.length;
-  return { argument: text.slice(0, start).trim(), options: parseOptions(text.slice(start), source) };
+  const words = text.split(' ');
+  const start = words.findIndex((word) => word.startsWith('-'));
+  const argument = (start === -1 ? words : words.slice(0, start)).join(' ').trim();
+  const other = /[^\S ]+(-\S*)/.exec(argument);
+  if (other) {
+    throw new InputFileError(
+      source,
+      `${JSON.stringify(other[1])} follows a tab or other white space that is not a space: pip separates options from the requirement by spaces only, and would read it as part of the requirement; put a space before it`,
+    );
+  }
+  return { argument, options: start === -1 ? [] : parseOptions(words.slice(start).join(' '), source) };
 }
 
 function parseOptions(text: string, source: SourceLocation): LineOption[] {
-  const words = shellSplit(text);
-  if (words === null) throw new InputFileError(source, `cannot split options ${JSON.stringify(text)}: unbalanced quotes or trailing backslash`);
+  let words: string[];
+  try {
+    // Python's shlex.split, which pip uses for the options part.
+    words = shlexSplit(text);
+  } catch {
+    throw new InputFileError(source, `cannot split options ${JSON.stringify(text)}: unbalanced quotes or trailing backslash`);
+  }
   const options: LineOption[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
@@ -493,55 +587,6 @@ function parseOptions(text: string, source: SourceLocation): LineOption[] {
   return options;
 }
 
-/**
- * Splits words like a POSIX shell (Python's `shlex.split`, which pip uses): whitespace separates,
- * single quotes are literal, double quotes allow `\"` and `\\`, a backslash outside quotes escapes
- * the next character. Null for unbalanced quotes or a trailing backslash.
- */
-function shellSplit(text: string): string[] | null {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-      continue;
-    }
-    inWord = true;
-    if (ch === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end === -1) return null;
-      word += text.slice(i + 1, end);
-      i = end;
-    } else if (ch === '"') {
-      let closed = false;
-      for (i++; i < text.length; i++) {
-        const inner = text[i]!;
-        if (inner === '"') {
-          closed = true;
-          break;
-        }
-        if (inner === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-          word += text[++i];
-        } else {
-          word += inner;
-        }
-      }
-      if (!closed) return null;
-    } else if (ch === '\\') {
-      if (i === text.length - 1) return null;
-      word += text[++i];
-    } else {
-      word += ch;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Requirements
 // ---------------------------------------------------------------------------------------------
@@ -553,8 +598,6 @@ const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** pip's archive file extensions (`is_archive_file`). */
 const ARCHIVE_EXTENSIONS = ['.zip', '.whl', '.tar.bz2', '.tbz', '.tar.xz', '.txz', '.tlz', '.tar.lz', '.tar.lzma', '.tar.gz', '.tgz', '.tar'];
 const STRONG_HASH = /^(?:sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/i;
-/** pip's special case: old pytz versions look like prereleases, `>dev` means "any version". */
-const PYTZ_ANY = /^pytz\s*(?:>\s*dev|\(\s*>\s*dev\s*\))\s*(;.*)?$/s;
 
 function isUrl(text: string): boolean {
   return URL_SCHEME.test(text);
@@ -588,7 +631,7 @@ function requirementLine(
   text: string,
   options: readonly LineOption[],
   source: SourceLocation,
-  baseDir: string | null,
+  baseDir: LocalBase,
 ): RequirementLine {
   const misplaced = options.find((option) => option.name !== '--hash');
   if (misplaced) {
@@ -607,13 +650,14 @@ function requirementLine(
     if (requirement.url === null && requirement.specifier.isEmpty && hasArchiveExtension(requirement.name)) {
       return pathLine(text, hashes, source, baseDir);
     }
+    if (requirement.url !== null && isVcsUrl(requirement.url)) throw vcsError(requirement.url, source);
     return { kind: 'requirement', requirement, hashes, source };
   } catch (error) {
     if (!(error instanceof InvalidRequirement)) throw error;
     pep508Error = error;
   }
-  const pytz = PYTZ_ANY.exec(text);
-  if (pytz) return { kind: 'requirement', requirement: parseRequirement(`pytz${pytz[1] ?? ''}`), hashes, source };
+  const pytz = pytzAnyVersion(text);
+  if (pytz) return { kind: 'requirement', requirement: pytz, hashes, source };
   if (looksLikeLocation(text)) return pathLine(text, hashes, source, baseDir);
   const conda = parseCondaLine(text);
   if (conda) return { kind: 'conda', ...conda, hashes, source };
@@ -631,7 +675,62 @@ function looksLikeLocation(text: string): boolean {
   return at === -1 && hasArchiveExtension(withoutMarker.replace(/\[[^\]]*\]$/, ''));
 }
 
-function pathLine(text: string, hashes: string[], source: SourceLocation, baseDir: string | null): PathLine {
+/** pip's version-control schemes (`git+https:`, `hg+ssh:`, `svn:`, …). */
+const VCS_URL = /^(?:git|hg|svn|bzr)(?:\+[a-z-]+)?:/i;
+
+function isVcsUrl(url: string): boolean {
+  return VCS_URL.test(url);
+}
+
+/**
+ * A version-control requirement is refused: the Nix library fetches files by URL and hash, and a
+ * pinned checkout needs a commit, which mach-nix cannot find out without the network.
+ */
+function vcsError(url: string, source: SourceLocation): InputFileError {
+  return new InputFileError(
+    source,
+    `${url}: version-control requirements are not supported; fetch the project pinned by its commit and build it, e.g. ` +
+      'packagesExtra = [ (buildPythonPackage { src = builtins.fetchGit { url = "…"; rev = "<commit>"; }; }) ]',
+  );
+}
+
+/** pip's `Link.egg_fragment`: the value of `#egg=` or `&egg=`. */
+const EGG_FRAGMENT = /[#&]egg=([^&]*)/;
+
+/**
+ * A bare URL line as pip's `parse_req_from_line` names it: a wheel by its file name, anything else
+ * by its `#egg=name[extras]` fragment (extras kept, as pip keeps them); a `file:` URL is a local
+ * file. Null for a local file; an unnamed web URL is refused, since only its contents would tell.
+ */
+function namedUrl(location: string, marker: Marker | null, hashes: string[], source: SourceLocation): PypiRequirementLine | null {
+  if (/^file:/i.test(location)) return null;
+  if (isVcsUrl(location)) throw vcsError(location, source);
+  const filename = decodeURIComponent(location.split(/[?#]/, 1)[0]!.split('/').at(-1) ?? '');
+  let name: string | null = null;
+  const egg = EGG_FRAGMENT.exec(location)?.[1];
+  if (filename.toLowerCase().endsWith('.whl')) {
+    try {
+      name = parseWheelFilename(filename).name;
+    } catch (error) {
+      if (!(error instanceof InvalidWheelFilename)) throw error;
+      throw error.at(source);
+    }
+  } else if (egg !== undefined && egg !== '') {
+    name = decodeURIComponent(egg);
+  }
+  if (name === null) {
+    throw new InputFileError(source, `${location}: cannot tell which project this URL holds without downloading it; write \`name @ ${location}\``);
+  }
+  const markerText = marker === null ? '' : ` ; ${marker}`;
+  try {
+    return { kind: 'requirement', requirement: parseRequirement(`${name} @ ${location}${markerText}`), hashes, source };
+  } catch (error) {
+    if (error instanceof InvalidRequirement) throw new InputFileError(source, `invalid #egg= fragment ${JSON.stringify(egg)} of ${location}: ${error.reason}`);
+    throw error;
+  }
+}
+
+function pathLine(text: string, hashes: string[], source: SourceLocation, baseDir: LocalBase): PathLine | PypiRequirementLine {
   // pip's marker separator: "; " after a URL (which may contain `;`), ";" after a path.
   const separator = isUrl(text) ? '; ' : ';';
   const markerAt = text.indexOf(separator);
@@ -646,13 +745,13 @@ function pathLine(text: string, hashes: string[], source: SourceLocation, baseDi
       throw error;
     }
   }
-  if (isUrl(location)) return { kind: 'path', target: location, extras: [], marker, hashes, source };
+  if (isUrl(location)) return namedUrl(location, marker, hashes, source) ?? { kind: 'path', target: location, extras: [], marker, hashes, source };
   const { target, extras } = splitExtras(location, source);
-  return { kind: 'path', target: resolveLocalPath(target, baseDir, source), extras, marker, hashes, source };
+  return { kind: 'path', target: localPath(target, baseDir, source), extras, marker, hashes, source };
 }
 
 /** A line of options only, one of which is `-e`: nothing else may accompany it. */
-function editableLine(options: readonly LineOption[], source: SourceLocation, baseDir: string | null): EditableLine {
+function editableLine(options: readonly LineOption[], source: SourceLocation, baseDir: LocalBase): EditableLine {
   if (!options.some((option) => option.name === '--editable')) {
     throw new InputFileError(source, `option ${options[0]!.written} needs a requirement on the same line`);
   }
@@ -663,7 +762,7 @@ function editableLine(options: readonly LineOption[], source: SourceLocation, ba
   const value = options[0]!.value!;
   if (isUrl(value)) return { kind: 'editable', target: value, extras: [], source };
   const { target, extras } = splitExtras(value, source);
-  return { kind: 'editable', target: resolveLocalPath(target, baseDir, source), extras, source };
+  return { kind: 'editable', target: localPath(target, baseDir, source), extras, source };
 }
 
 /** `./pkg[a,b]` → `./pkg` and `[a, b]` (pip's `_strip_extras`). */
@@ -685,124 +784,20 @@ function resolvePath(target: string, baseDir: string | null, source: SourceLocat
   return path.join(baseDir, target);
 }
 
+/**
+ * A local path of a requirement (see `LocalBase`), normalised. A relative one keeps a leading `./`,
+ * so it never reads as a project name.
+ */
+function localPath(target: string, baseDir: LocalBase, source: SourceLocation): string {
+  if (baseDir !== WORKING_DIRECTORY || path.isAbsolute(target)) return resolveLocalPath(target, baseDir === WORKING_DIRECTORY ? null : baseDir, source);
+  const normalised = path.normalize(target);
+  if (normalised === '.' || normalised === '..' || normalised.startsWith('../')) return normalised;
+  return `./${normalised}`;
+}
+
 /** A local path as a result: a relative one keeps a leading `./`, so it never reads as a project name. */
 function resolveLocalPath(target: string, baseDir: string | null, source: SourceLocation): string {
   const resolved = resolvePath(target, baseDir, source);
   if (path.isAbsolute(resolved) || resolved === '.' || resolved === '..' || resolved.startsWith('../')) return resolved;
   return `./${resolved}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Conda-style lines
-// ---------------------------------------------------------------------------------------------
-
-const CONDA_HEAD = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?(.*)$/s;
-const CONDA_BUILD = /^[A-Za-z0-9_.*+-]+$/;
-/** A word that is plausibly a version even though PEP 440 refuses it (`1.1.1k`, `9e`). */
-const LOOSE_VERSION = /^\d[A-Za-z0-9._+!-]*$/;
-
-type CondaLineParts = Pick<CondaRequirementLine, 'name' | 'key' | 'extras' | 'anyOf' | 'build' | 'marker'>;
-
-/** `name[extras] spec-or-version [build] [; marker]`; null when the text is not of that form. */
-function parseCondaLine(text: string): CondaLineParts | null {
-  const markerAt = text.indexOf(';');
-  const head = (markerAt === -1 ? text : text.slice(0, markerAt)).trim();
-  const markerText = markerAt === -1 ? '' : text.slice(markerAt + 1).trim();
-  const match = CONDA_HEAD.exec(head);
-  if (!match || !isValidName(match[1]!)) return null;
-  const name = match[1]!;
-  const extras = match[2] === undefined ? [] : match[2].split(',').map((extra) => extra.trim());
-  if (extras.some((extra) => !isValidName(extra))) return null;
-
-  const words = condaWords(match[3]!);
-  if (words === null || words.length > 2) return null;
-  const [spec, build] = words;
-  let anyOf: SpecifierSet[] = [SpecifierSet.any];
-  if (spec !== undefined) {
-    try {
-      anyOf = parseCondaVersionSpec(spec);
-    } catch (error) {
-      if (error instanceof InvalidSpecifier) return null;
-      throw error;
-    }
-  }
-  if (build !== undefined && !CONDA_BUILD.test(build)) return null;
-
-  let marker: Marker | null = null;
-  if (markerText !== '') {
-    try {
-      marker = Marker.parse(markerText);
-    } catch (error) {
-      if (error instanceof InvalidMarker) return null;
-      throw error;
-    }
-  }
-  return {
-    name,
-    key: canonicalizeName(name),
-    extras: [...new Set(extras)].sort(),
-    anyOf,
-    build: build === undefined || build === '*' ? null : build,
-    marker,
-  };
-}
-
-/**
- * The version spec and build of a conda-style line as (at most) two words: whitespace after an
- * operator and around `,`/`|` is not a separator (`>= 1.0, < 2` is one spec), and a spec may be
- * parenthesised (`(>=1.0)`). Null for an unclosed parenthesis.
- */
-function condaWords(rest: string): string[] | null {
-  const squeeze = (text: string) =>
-    text
-      .replace(/(===|~=|==|!=|<=|>=|<|>|=)\s+/g, '$1')
-      .replace(/\s*([,|])\s*/g, '$1')
-      .trim();
-  const text = rest.trim();
-  if (text.startsWith('(')) {
-    const close = text.indexOf(')');
-    if (close === -1) return null;
-    const after = text.slice(close + 1).trim();
-    return [squeeze(text.slice(1, close)), ...(after === '' ? [] : after.split(/\s+/))];
-  }
-  const squeezed = squeeze(text);
-  return squeezed === '' ? [] : squeezed.split(/\s+/);
-}
-
-/**
- * A conda-style version spec: alternatives separated by `|`, each a comma-separated conjunction
- * of clauses. A clause without an operator, or with conda's single `=`, is an exact version
- * (`2.4` → `==2.4`, `=8` → `==8`); `*` alone admits every version; a trailing `*` after a digit is
- * a prefix (`1.2*` → `==1.2.*`); an exact version PEP 440 refuses but that starts with a digit
- * (`1.1.1k`) becomes arbitrary equality (`===1.1.1k`). Throws `InvalidSpecifier`.
- */
-export function parseCondaVersionSpec(text: string): SpecifierSet[] {
-  return text.split('|').map((alternative) => {
-    const clauses = alternative.split(',').map((clause) => clause.trim());
-    if (clauses.some((clause) => clause === '')) throw new InvalidSpecifier(text, 'empty version clause');
-    const specifiers = clauses
-      .map((clause) => condaClause(clause, text))
-      .filter((specifier): specifier is Specifier => specifier !== null);
-    return new SpecifierSet(specifiers);
-  });
-}
-
-/** One clause; null for `*` (no constraint). */
-function condaClause(clause: string, spec: string): Specifier | null {
-  const operator = /^(===|~=|==|!=|<=|>=|<|>|=)?/.exec(clause)![0];
-  let version = clause.slice(operator.length).trim();
-  const exact = operator === '' || operator === '=' || operator === '==';
-  if (exact && (version === '*' || version === '')) {
-    if (version === '') throw new InvalidSpecifier(spec, `no version after ${JSON.stringify(operator)}`);
-    return null;
-  }
-  if (/\d\*$/.test(version)) version = `${version.slice(0, -1)}.*`;
-  const pep440Operator = exact ? '==' : operator;
-  try {
-    return new Specifier(pep440Operator + version);
-  } catch (error) {
-    if (!(error instanceof InvalidSpecifier)) throw error;
-    if (exact && LOOSE_VERSION.test(version) && !version.includes('*')) return new Specifier(`===${version}`);
-    throw new InvalidSpecifier(spec, `${JSON.stringify(clause)} is not a version or version specifier`);
-  }
 }

@@ -3,25 +3,24 @@
  * the provider settings, the root requirements for the target, the solver, and the dependency
  * graph the Nix library builds (cycles broken, build and runtime dependencies apart).
  */
-import { MachNixError, MarkerEvaluationError, UsageError, formatLocation } from './errors.js';
+import { InputFileError, MachNixError, UsageError, formatLocation } from './errors.js';
 import type { DependencySource } from './db/source.js';
-import type { Inputs } from './inputs.js';
-import type { CandidateDependencies, Dependency } from './providers/dependencies.js';
-import { dependencyOf } from './providers/dependencies.js';
-import { type DirectUrl, PythonProvider, splitPackage } from './providers/python-provider.js';
+import { type Inputs, requirementLineText } from './inputs.js';
+import type { RequirementLine, RequirementsOptions } from './requirements-txt.js';
+import { PythonProvider, type SelectedPackage } from './providers/python-provider.js';
+import { type Roots, rootsOf } from './providers/roots.js';
 import { type ProviderName, ProviderSettings, type ProvidersInput } from './providers/settings.js';
-import { type ResolveTarget, checkTarget, markerEnvironment } from './providers/target.js';
-import type { Candidate } from './providers/candidates.js';
 import { explainFailure } from './resolver/report.js';
-import { SolveFailure, Solver, type SolverDependency, type SolverStatistics } from './resolver/solver.js';
-import type { LocalSource, Package, Resolution, Source } from './generated/resolution.js';
-import type { RequirementLine } from './requirements-txt.js';
+import { SolveFailure, Solver, type SolverStatistics } from './resolver/solver.js';
+import type { Resolution } from './generated/resolution.js';
+import type { Target } from './target.js';
 import { toolVersion } from './version.js';
 
 export interface ResolveOptions {
   readonly source: DependencySource;
   readonly inputs: Inputs;
-  readonly target: ResolveTarget;
+  /** Parsed at the boundary (`parseTarget`). */
+  readonly target: Target;
   readonly providers?: ProvidersInput;
   /** mach-nix's `_providerDefaults`: null (the default) for the built-in table, `{}` for none. */
   readonly providerDefaults?: ProvidersInput | null;
@@ -30,6 +29,8 @@ export interface ResolveOptions {
   readonly cudaVersion?: string | null;
   /** The hash of the resolve request answered (Nix and `mach-nix lock`). */
   readonly inputHash?: string | null;
+  /** Resolve pyproject.toml's `[build-system].requires` with the requirements, as buildPythonPackage does. */
+  readonly buildSystem?: boolean;
 }
 
 /** No set of packages satisfies the requirements; `details` explains why, line by line. */
@@ -45,48 +46,28 @@ export interface ResolveOutcome {
 }
 
 export function resolve(options: ResolveOptions): ResolveOutcome {
-  const target = checkTarget(options.target);
+  const { target, inputs } = options;
+  refuseIndexOptions(inputs.options);
+  for (const { specifier, source } of inputs.requiresPython) {
+    if (!specifier.contains(target.python.full, { prereleases: true })) {
+      throw new InputFileError(source, `requires-python ${JSON.stringify(specifier.toString())} excludes the target Python ${target.python.full}: resolve for a Python it allows (--python)`);
+    }
+  }
   const settings = ProviderSettings.create(options.providers ?? {}, options.providerDefaults ?? null, [
-    ...options.inputs.condaChannels,
+    ...inputs.condaChannels,
     ...(options.condaChannels ?? []),
-  ]);
+  ]).withFormats(inputs.options);
   checkCondaChannels(settings, options.source);
-  const environment = markerEnvironment(target);
   const notes: string[] = [];
-  if (options.inputs.python !== null && !`${target.python}.`.startsWith(`${options.inputs.python}.`)) {
-    notes.push(`the environment.yml asks for Python ${options.inputs.python}; resolved for Python ${target.python}`);
+  if (options.inputs.python !== null && options.inputs.python !== `${target.python.major}.${target.python.minor}`) {
+    notes.push(`the environment.yml asks for Python ${options.inputs.python}; resolved for Python ${target.spec.python}`);
   }
 
-  const roots: { dependency: Dependency; line: RequirementLine }[] = [];
-  const constraints: Dependency[] = [];
-  const localSources: LocalSource[] = [];
-  const urls = new Map<string, DirectUrl>();
-  for (const line of options.inputs.requirements) {
-    if (line.kind === 'editable' || line.kind === 'path') {
-      localSources.push({ kind: line.kind, target: line.target, extras: [...line.extras], from: formatLocation(line.source) });
-      continue;
-    }
-    const dependency = dependencyOf(line);
-    if (!applies(dependency, environment, line)) continue;
-    if (dependency.url !== null) {
-      const other = urls.get(dependency.key);
-      if (other !== undefined && other.url !== dependency.url) {
-        throw new UsageError(`${formatLocation(line.source)}: ${dependency.key} is required from two URLs: ${other.url} and ${dependency.url}`);
-      }
-      const hash = directUrlHash(dependency.url, line.hashes, line);
-      if (other !== undefined && other.hash !== null && hash !== null && other.hash !== hash) {
-        throw new UsageError(`${formatLocation(line.source)}: ${dependency.url} is pinned by two different hashes`);
-      }
-      urls.set(dependency.key, { url: dependency.url, hash: hash ?? other?.hash ?? null });
-    }
-    roots.push({ dependency, line });
-  }
-  for (const line of options.inputs.constraints) {
-    if (line.kind !== 'requirement' && line.kind !== 'conda') continue;
-    const dependency = dependencyOf(line);
-    if (applies(dependency, environment, line)) constraints.push(dependency);
-  }
-  if (localSources.length > 0) {
+  const requirements = options.buildSystem ? [...inputs.requirements, ...inputs.buildRequirements] : inputs.requirements;
+  const roots = rootsOf(requirements, inputs.constraints, target);
+  const hashMode = hashCheckingMode(inputs.options, roots);
+  if (hashMode !== null) checkPinned(roots, requirements, hashMode);
+  if (roots.localSources.length > 0) {
     notes.push('local paths and editable installs are not resolved here (nor their dependencies): give them to mkPython with packagesExtra');
   }
 
@@ -101,16 +82,13 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
       source: options.source,
       settings,
       target,
-      urls,
+      urls: roots.urls,
+      hashes: roots.hashes,
       prereleases: options.inputs.options.pre,
       prereleasesFor,
       cudaVersion: options.cudaVersion ?? null,
     });
-    const rootDependencies: SolverDependency[] = [
-      ...roots.flatMap(({ dependency }) => provider.solverDependencies(dependency)),
-      ...constraints.flatMap((dependency) => provider.solverDependencies(dependency, 'constrains')),
-    ];
-    const solver = new Solver(provider, rootDependencies);
+    const solver = new Solver(provider, provider.rootDependencies(roots));
     try {
       solved = { provider, selected: solver.solve() };
     } catch (error) {
@@ -129,18 +107,20 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
     lockVersion: 1,
     generator: `mach-nix ${toolVersion()}`,
     inputHash: options.inputHash ?? null,
-    target: { python: target.python, platform: target.platform, glibc: target.glibc ?? null, macos: target.macos ?? null },
+    target: { python: target.spec.python, platform: target.platform, glibc: target.spec.glibc, macos: target.spec.macos },
     data: { depsTimestamp: info.depsTimestamp, fetcherCommit: info.fetcherCommit },
     providers: settings.toJSON(),
-    roots: [...new Set(roots.map(({ dependency }) => dependency.key))].sort(),
+    roots: [...new Set(roots.requirements.map((dependency) => dependency.key))].sort(),
     packages: {},
-    localSources,
+    localSources: [...roots.localSources],
     notes,
   };
-  buildGraph(resolution, provider, selected, notes);
+  const packages = provider.selectedPackages(selected);
+  if (hashMode !== null) checkHashed(packages, roots, hashMode);
+  buildGraph(resolution, packages, notes);
   const fellBack = binaryFallbacks(resolution, options.source);
   if (fellBack.length > 0) {
-    const python = target.python.split('.').slice(0, 2).join('.');
+    const python = target.spec.python.split('.').slice(0, 2).join('.');
     notes.push(`no binary wheel of the data fits the target (Python ${python}, ${target.platform}): built from sdists instead (C compilers and build tools needed): ${fellBack.join(', ')}`);
   }
   return { resolution, statistics };
@@ -159,13 +139,64 @@ function binaryFallbacks(resolution: Resolution, source: DependencySource): stri
     .sort();
 }
 
-function applies(dependency: Dependency, environment: ReturnType<typeof markerEnvironment>, line: RequirementLine): boolean {
-  if (dependency.marker === null) return true;
-  try {
-    return dependency.marker.evaluate(environment);
-  } catch (error) {
-    if (error instanceof MarkerEvaluationError) throw new UsageError(`${formatLocation(line.source)}: ${error.message}`);
-    throw error;
+/** The index options of requirements files, which need the live index (not there yet). */
+const INDEX_OPTIONS = new Set(['--index-url', '--extra-index-url', '--no-index', '--find-links', '--trusted-host']);
+
+function refuseIndexOptions(options: RequirementsOptions): void {
+  const line = options.given.find((given) => INDEX_OPTIONS.has(given.option));
+  if (line === undefined) return;
+  throw new InputFileError(
+    line.source,
+    `${line.option} is not supported yet: mach-nix resolves against its pinned dependency data (pypi-deps-db), not a package index; ` +
+      'the live index that will honour it is coming. Remove the line to resolve against the data',
+  );
+}
+
+/**
+ * pip's hash-checking mode: on with `--require-hashes`, or as soon as any requirement has a
+ * `--hash`. Null when off, else what turned it on (for messages).
+ */
+function hashCheckingMode(options: RequirementsOptions, roots: Roots): string | null {
+  const required = options.given.find((given) => given.option === '--require-hashes');
+  if (required !== undefined) return `--require-hashes (${formatLocation(required.source)})`;
+  const first = [...roots.hashes.values()][0];
+  return first === undefined ? null : `--hash on ${first.places[0]}`;
+}
+
+/** pip: in hash-checking mode every requirement is pinned to one version with `==` (or is a URL). */
+function checkPinned(roots: Roots, lines: readonly RequirementLine[], mode: string): void {
+  const loose = lines.filter((line) => {
+    if (line.kind !== 'requirement') return line.kind === 'conda';
+    const { requirement } = line;
+    if (requirement.url !== null) return false;
+    const { specifiers } = requirement.specifier;
+    return !(specifiers.length === 1 && (specifiers[0]!.operator === '==' || specifiers[0]!.operator === '===') && !specifiers[0]!.version.includes('*'));
+  });
+  if (loose.length > 0 && roots.requirements.length > 0) {
+    throw new UsageError(
+      `hash-checking mode (${mode}): every requirement must be pinned with ==, as pip requires; not pinned: ` +
+        loose.map((line) => `${requirementLineText(line)} (${formatLocation(line.source)})`).join(', '),
+    );
+  }
+}
+
+/**
+ * pip: in hash-checking mode every package installed needs --hash values, dependencies too. What
+ * only builds a package (setup_requires) is not installed, and pip does not hash-check its build
+ * environment either, so only the runtime closure of the roots is checked.
+ */
+function checkHashed(packages: readonly SelectedPackage[], roots: Roots, mode: string): void {
+  const byKey = new Map(packages.map((p) => [p.key, p]));
+  const installed = new Set<string>();
+  const visit = (key: string) => {
+    if (installed.has(key) || !byKey.has(key)) return;
+    installed.add(key);
+    for (const dependency of byKey.get(key)!.runtime ?? []) visit(dependency);
+  };
+  for (const root of roots.requirements) visit(root.key);
+  const missing = packages.filter((p) => installed.has(p.key) && !roots.hashes.has(p.key)).map((p) => `${p.key} ${p.candidate.versionText}`);
+  if (missing.length > 0) {
+    throw new UsageError(`hash-checking mode (${mode}): every package needs --hash values, as pip requires; missing for ${missing.join(', ')}`);
   }
 }
 
@@ -179,90 +210,29 @@ function checkCondaChannels(settings: ProviderSettings, source: DependencySource
   }
 }
 
-/** Hash algorithms pip accepts that Nix's fetchers accept too. */
-const FETCHABLE_HASH = /^(?:(sha256)[:=]([0-9a-f]{64})|(sha512)[:=]([0-9a-f]{128}))$/i;
-
-/**
- * The SRI hash a direct URL is pinned by — its `#sha256=…` fragment or its `--hash` — which lets
- * the Nix library fetch it in pure evaluation. A file has one digest per algorithm, so two
- * different ones are a mistake in the requirements, reported rather than guessed between.
- */
-function directUrlHash(url: string, hashes: readonly string[], line: RequirementLine): string | null {
-  const fragment = url.split('#')[1]?.split('&') ?? [];
-  const digests = new Set<string>();
-  for (const written of [...fragment, ...hashes]) {
-    const match = FETCHABLE_HASH.exec(written);
-    if (!match) continue;
-    const [algorithm, hex] = match[1] === undefined ? [match[3]!, match[4]!] : [match[1], match[2]!];
-    digests.add(`${algorithm.toLowerCase()}-${Buffer.from(hex, 'hex').toString('base64')}`);
-  }
-  if (digests.size > 1) {
-    throw new UsageError(`${formatLocation(line.source)}: ${url} is pinned by ${digests.size} different hashes; a URL names one file`);
-  }
-  return digests.size === 1 ? [...digests][0]! : null;
-}
-
-function sourceOf(candidate: Candidate): Source {
-  const origin = candidate.source;
-  switch (origin.kind) {
-    case 'wheel':
-      return { type: 'wheel', filename: origin.file.filename, url: origin.download?.url ?? null, hash: origin.download?.hash ?? null };
-    case 'sdist':
-      return {
-        type: 'sdist', filename: origin.download?.filename ?? null, url: origin.download?.url ?? null,
-        hash: origin.download?.hash ?? null, pythonKey: origin.release.pythonKey,
-      };
-    case 'nixpkgs':
-      return { type: 'nixpkgs', attribute: origin.attribute };
-    case 'conda': {
-      const { record } = origin;
-      const hash = record.sha256 === null ? null : `sha256-${Buffer.from(record.sha256, 'hex').toString('base64')}`;
-      return { type: 'conda', channel: record.channel, subdir: record.subdir, filename: record.filename, build: record.build, url: record.url, hash };
-    }
-    case 'url':
-      return { type: 'url', url: origin.url, hash: origin.hash };
-    case 'virtual':
-      throw new Error('internal: a virtual package has no source');
-  }
-}
-
 /**
  * The packages of the solution with their dependency lists. A cycle (a → b → a) cannot be built
  * as Nix derivations: the edge that closes it, met in a depth-first walk from the roots in name
  * order, is left out and recorded in the depending package's `cycleDependencies`.
  */
-function buildGraph(resolution: Resolution, provider: PythonProvider, selected: Map<string, number>, notes: string[]): void {
-  const extras = new Map<string, string[]>();
-  for (const pkg of selected.keys()) {
-    const [key, extra] = splitPackage(pkg);
-    if (extra !== null) extras.set(key, [...(extras.get(key) ?? []), extra].sort());
-  }
-  const keys = [...selected.keys()].filter((pkg) => !pkg.includes('[') && !pkg.startsWith('__')).sort();
+function buildGraph(resolution: Resolution, packages: readonly SelectedPackage[], notes: string[]): void {
   const edges = new Map<string, { runtime: string[]; build: string[] }>();
-  for (const key of keys) {
-    const index = selected.get(key)!;
-    const candidate = provider.candidates(key)[index]!;
-    const metadata = provider.candidateDependencies(key, index) as CandidateDependencies;
-    const names = (dependencies: readonly Dependency[]) =>
-      [...new Set(dependencies.map((d) => d.key))].filter((d) => d !== key && !d.startsWith('__') && selected.has(d)).sort();
-    const runtime = names([...metadata.runtime, ...(extras.get(key) ?? []).flatMap((e) => metadata.extra(e))]);
-    const build = names(metadata.build).filter((d) => !runtime.includes(d));
-    edges.set(key, { runtime, build });
-    const unknown = (candidate.source.kind === 'nixpkgs' && !candidate.source.dependenciesKnown) || candidate.source.kind === 'url';
-    const entry: Package = {
+  for (const { key, candidate, source, extras, runtime, build } of packages) {
+    edges.set(key, { runtime: [...(runtime ?? [])], build: [...(build ?? [])] });
+    resolution.packages[key] = {
       name: key,
       version: candidate.versionText,
       provider: candidate.provider as ProviderName,
-      source: sourceOf(candidate),
-      dependencies: unknown ? null : runtime,
-      buildDependencies: unknown ? null : build,
-      extras: extras.get(key) ?? [],
+      source,
+      dependencies: runtime === null ? null : [...runtime],
+      buildDependencies: build === null ? null : [...build],
+      extras: [...extras],
       root: resolution.roots.includes(key),
       cycleDependencies: [],
       notes: [...candidate.notes],
     };
-    resolution.packages[key] = entry;
   }
+  const keys = packages.map((p) => p.key);
 
   const state = new Map<string, 'active' | 'done'>();
   const visit = (key: string) => {

@@ -10,10 +10,12 @@
  *   every combination of them.
  * - *rank*: position of a tag in the target's list of compatible tags; lower is preferred.
  */
-import { InvalidVersion, InvalidWheelFilename, MachNixError } from './errors.js';
+import { LRUCache } from 'lru-cache';
+import { InvalidVersion, InvalidWheelFilename } from './errors.js';
 import { Version } from './pep440.js';
 import { compareCodePoints } from './code-points.js';
 import { canonicalizeName } from './pep503.js';
+import type { Target } from './target.js';
 
 export interface Tag {
   readonly interpreter: string;
@@ -118,50 +120,10 @@ function parseTagSet(text: string, invalid: (reason: string) => Error): Tag[] {
 // Targets and their compatible tags
 // ---------------------------------------------------------------------------------------------
 
-export type Platform = 'x86_64-linux' | 'aarch64-linux' | 'x86_64-darwin' | 'aarch64-darwin';
-
-/** The system a Python environment is built for. */
-export interface Target {
-  /** CPython `major.minor`, e.g. `3.11`. */
-  python: string;
-  platform: Platform;
-  /** Linux: the glibc version (`2.40`); absent means no manylinux wheel is acceptable. */
-  glibc?: string;
-  /** Linux: the musl version (`1.2`); absent means no musllinux wheel is acceptable. */
-  musl?: string;
-  /** Darwin: the deployment target (`11.0`); defaults to 10.12 on x86_64 and 11.0 on aarch64. */
-  macos?: string;
-}
-
-/**
- * How each Nix system appears in platform tags (Apple calls aarch64 `arm64`). Without a
- * deployment target, darwin wheels must run on the oldest macOS nixpkgs has long targeted:
- * 10.12 on x86_64, and 11.0, the first release for Apple silicon, on arm64.
- */
-const SYSTEMS: Record<Platform, { os: 'linux'; arch: string } | { os: 'darwin'; arch: string; defaultMacos: string }> = {
-  'x86_64-linux': { os: 'linux', arch: 'x86_64' },
-  'aarch64-linux': { os: 'linux', arch: 'aarch64' },
-  'x86_64-darwin': { os: 'darwin', arch: 'x86_64', defaultMacos: '10.12' },
-  'aarch64-darwin': { os: 'darwin', arch: 'arm64', defaultMacos: '11.0' },
-};
-
 type MajorMinor = readonly [number, number];
 
 function compareMajorMinor(a: MajorMinor, b: MajorMinor): number {
   return a[0] - b[0] || a[1] - b[1];
-}
-
-/** A Python version; a patch number (`3.11.9`) is allowed and ignored. */
-const PYTHON_VERSION = /^(\d+)\.(\d+)(?:\.\d+)*$/;
-/** A C library version; like packaging, anything after `major.minor` (`2.20-2014.11`) is ignored. */
-const LIBC_VERSION = /^(\d+)\.(\d+)/;
-/** A macOS version; `14` means 14.0 and a patch number (`10.15.7`) is ignored, as in packaging. */
-const MACOS_VERSION = /^(\d+)(?:\.(\d+))?(?:\.\d+)*$/;
-
-function parseMajorMinor(text: string, pattern: RegExp, what: string): MajorMinor {
-  const match = pattern.exec(text.trim());
-  if (!match) throw new MachNixError(`invalid target ${what} version ${JSON.stringify(text)}: expected major.minor`);
-  return [Number(match[1]), Number(match[2] ?? 0)];
 }
 
 /** packaging's `_version_nodot`: `(3, 11)` → `311` (ambiguous, but that is the standard). */
@@ -222,8 +184,8 @@ function musllinuxPlatforms(arch: string, musl: MajorMinor): string[] {
  */
 function linuxPlatforms(arch: string, target: Target): string[] {
   return [
-    ...(target.glibc === undefined ? [] : manylinuxPlatforms(arch, parseMajorMinor(target.glibc, LIBC_VERSION, 'glibc'))),
-    ...(target.musl === undefined ? [] : musllinuxPlatforms(arch, parseMajorMinor(target.musl, LIBC_VERSION, 'musl'))),
+    ...(target.glibc === null ? [] : manylinuxPlatforms(arch, target.glibc)),
+    ...(target.musl === null ? [] : musllinuxPlatforms(arch, target.musl)),
     `linux_${arch}`,
   ];
 }
@@ -317,35 +279,28 @@ interface CompatibleTags {
   readonly rankOf: ReadonlyMap<string, number>;
 }
 
-const compatibleTagsByTarget = new Map<string, CompatibleTags>();
+/** Equal targets share their list; a handful of targets is all one process ever asks for. */
+const compatibleTagsByTarget = new LRUCache<string, CompatibleTags>({ max: 64 });
 /** A resolution asks with one target object thousands of times; this skips building the key. */
 const compatibleTagsByTargetObject = new WeakMap<Target, CompatibleTags>();
 
 function compatibleTagsOf(target: Target): CompatibleTags {
   const known = compatibleTagsByTargetObject.get(target);
   if (known) return known;
-  const key = JSON.stringify([target.python, target.platform, target.glibc, target.musl, target.macos]);
-  const cached = compatibleTagsByTarget.get(key);
-  if (cached) {
-    compatibleTagsByTargetObject.set(target, cached);
-    return cached;
+  const key = JSON.stringify([target.python.major, target.python.minor, target.platform, target.glibc, target.musl, target.macos]);
+  let result = compatibleTagsByTarget.get(key);
+  if (!result) {
+    const python: MajorMinor = [target.python.major, target.python.minor];
+    const platforms = target.os === 'linux' ? linuxPlatforms(target.tagArch, target) : macPlatforms(target.tagArch, target.macos!);
+    const tags = Object.freeze([...cpythonTags(python, platforms), ...pythonTags(python, platforms)]);
+    const rankOf = new Map<string, number>();
+    tags.forEach((tag, index) => {
+      const text = tagToString(tag);
+      if (!rankOf.has(text)) rankOf.set(text, index);
+    });
+    result = { tags, rankOf };
+    compatibleTagsByTarget.set(key, result);
   }
-
-  const system = SYSTEMS[target.platform];
-  if (system === undefined) throw new MachNixError(`invalid target platform ${JSON.stringify(target.platform)}`);
-  const python = parseMajorMinor(target.python, PYTHON_VERSION, 'python');
-  const platforms =
-    system.os === 'linux'
-      ? linuxPlatforms(system.arch, target)
-      : macPlatforms(system.arch, parseMajorMinor(target.macos ?? system.defaultMacos, MACOS_VERSION, 'macos'));
-  const tags = Object.freeze([...cpythonTags(python, platforms), ...pythonTags(python, platforms)]);
-  const rankOf = new Map<string, number>();
-  tags.forEach((tag, index) => {
-    const text = tagToString(tag);
-    if (!rankOf.has(text)) rankOf.set(text, index);
-  });
-  const result = { tags, rankOf };
-  compatibleTagsByTarget.set(key, result);
   compatibleTagsByTargetObject.set(target, result);
   return result;
 }
@@ -354,7 +309,6 @@ function compatibleTagsOf(target: Target): CompatibleTags {
  * The tags a CPython of the target's version on the target's system accepts, best first, in
  * the order of packaging's `sys_tags()` (see `linuxPlatforms` for the one deliberate
  * difference to packaging 26.3). Memoised per target; the array is shared and frozen.
- * Throws `MachNixError` for an unknown platform or a version that is not `major.minor`.
  */
 export function compatibleTags(target: Target): readonly Tag[] {
   return compatibleTagsOf(target).tags;
@@ -368,12 +322,11 @@ export function compatibleTags(target: Target): readonly Tag[] {
  * Parsed file names, because a resolution ranks each file twice (filtering installable files,
  * then choosing among them). Bounded so a long-lived process does not grow without end.
  */
-const parsedFilenames = new Map<string, WheelFilename | null>();
-const PARSED_FILENAMES_LIMIT = 100_000;
+const parsedFilenames = new LRUCache<string, { parsed: WheelFilename | null }>({ max: 100_000 });
 
 function tryParseWheelFilename(filename: string): WheelFilename | null {
   const cached = parsedFilenames.get(filename);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return cached.parsed;
   let parsed: WheelFilename | null;
   try {
     parsed = parseWheelFilename(filename);
@@ -381,8 +334,7 @@ function tryParseWheelFilename(filename: string): WheelFilename | null {
     if (!(error instanceof InvalidWheelFilename)) throw error;
     parsed = null;
   }
-  if (parsedFilenames.size >= PARSED_FILENAMES_LIMIT) parsedFilenames.clear();
-  parsedFilenames.set(filename, parsed);
+  parsedFilenames.set(filename, { parsed });
   return parsed;
 }
 

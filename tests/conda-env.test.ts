@@ -96,17 +96,27 @@ describe('parseEnvironmentYml', () => {
     - "foo==1.0 --hash=${SHA_A}"
     - -e ./src/pkg
     - ../wheels/bar-1.0-py3-none-any.whl
-    - "git+https://github.com/org/repo.git@main#egg=repo"
+    - "https://example.org/qux-1.0.tar.gz#egg=qux"
     - baz 2.0
 `);
     assert.deepEqual(environment.pip.map(describeLine), [
       'requirement foo==1.0',
       'editable ./env/src/pkg',
       'path ./wheels/bar-1.0-py3-none-any.whl',
-      'path git+https://github.com/org/repo.git@main#egg=repo',
+      'requirement qux @ https://example.org/qux-1.0.tar.gz#egg=qux',
       'conda baz ==2.0 build=null',
     ]);
     assert.deepEqual(environment.pip[0]!.kind === 'requirement' && environment.pip[0]!.hashes, [SHA_A]);
+  });
+
+  it('refuses a version-control pip entry, at its line', () => {
+    assertError(
+      () => parse('dependencies:\n  - pip:\n    - "git+https://github.com/org/repo.git@main#egg=repo"\n'),
+      InputFileError,
+      'env/environment.yml:3',
+      'dependencies[0].pip[0]',
+      'version-control requirements are not supported',
+    );
   });
 
   it('refuses pip options that need a requirements file, at their line', () => {

@@ -4,14 +4,14 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { summarize } from '../src/conformance/report.js';
-import { checkFile, findConformanceFiles } from '../src/conformance/runner.js';
+import { summarize } from '../scripts/conformance/report.js';
+import { checkFile, findConformanceFiles } from '../scripts/conformance/runner.js';
 import { conformanceDir, repoDir } from './helpers/paths.js';
 
 const vectorFile = join(conformanceDir, 'pep-vectors.json');
 
 function runConformance(...paths: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(repoDir, 'src/conformance/main.ts'), ...paths], {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(repoDir, 'scripts/conformance/main.ts'), ...paths], {
     cwd: repoDir,
     encoding: 'utf8',
   });
@@ -74,7 +74,7 @@ describe('conformance runner', () => {
   });
 
   it('prints a closing line and exits 0 when everything passes', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', join(repoDir, 'src/conformance/main.ts'), vectorFile], { cwd: repoDir, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(repoDir, 'scripts/conformance/main.ts'), vectorFile], { cwd: repoDir, encoding: 'utf8' });
     assert.match(out, /: \d+ passed, 0 failed\n$/);
   });
 

@@ -8,7 +8,6 @@ import { SpecifierSet } from '../src/pep440.js';
 import {
   type RequirementLine,
   type RequirementsFile,
-  parseCondaVersionSpec,
   parseRequirementLine,
   parseRequirementsFile,
   parseRequirementsText,
@@ -65,7 +64,7 @@ describe('logical lines', () => {
 
   it('keeps a # that does not follow whitespace (URL fragments)', () => {
     const line = only('https://example.org/pkg-1.0.zip#egg=pkg');
-    assert.equal(describeLine(line), 'path https://example.org/pkg-1.0.zip#egg=pkg');
+    assert.equal(describeLine(line), 'requirement pkg @ https://example.org/pkg-1.0.zip#egg=pkg');
   });
 
   it('joins continuation lines and locates them at their first line', () => {
@@ -183,24 +182,80 @@ describe('global options', () => {
       ].join('\n'),
     );
     assert.deepEqual(requirements, []);
-    assert.deepEqual(options, {
-      indexUrl: 'https://second.example.org/simple',
-      extraIndexUrls: ['https://extra1.example.org/simple', 'https://extra2.example.org/simple'],
+    const { given, ...state } = options;
+    assert.deepEqual(state, {
+      // pip: each -i replaces the list, --extra-index-url appends, --no-index empties it for good.
+      indexUrls: [],
       findLinks: ['https://links.example.org/', '/base/wheels', '/abs/wheels'],
       noIndex: true,
-      noBinary: [':all:', 'foo', 'Bar_baz'],
-      onlyBinary: [':none:', 'numpy'],
+      // pip's FormatControl: --only-binary :none: cleared only-binary, numpy moved there.
+      noBinary: [':all:', 'bar-baz', 'foo'],
+      onlyBinary: ['numpy'],
       preferBinary: true,
       pre: true,
       trustedHosts: ['host.example.org'],
       requireHashes: true,
     });
+    assert.deepEqual(
+      given.map(({ option, value, source }) => [option, value, source.line]),
+      [
+        ['--index-url', 'https://first.example.org/simple', 1],
+        ['--index-url', 'https://second.example.org/simple', 2],
+        ['--extra-index-url', 'https://extra1.example.org/simple', 3],
+        ['--extra-index-url', 'https://extra2.example.org/simple', 4],
+        ['--no-index', null, 5],
+        ['--find-links', 'https://links.example.org/', 6],
+        ['--find-links', '/base/wheels', 7],
+        ['--find-links', '/abs/wheels', 8],
+        ['--no-binary', ':all:', 9],
+        ['--no-binary', 'foo,Bar_baz', 10],
+        ['--only-binary', ':none:', 11],
+        ['--only-binary', 'numpy', 12],
+        ['--prefer-binary', null, 13],
+        ['--pre', null, 14],
+        ['--trusted-host', 'host.example.org', 15],
+        ['--require-hashes', null, 16],
+      ],
+    );
+  });
+
+  it('reads index options line by line, as pip does', () => {
+    const urls = (text: string) => parse(text).options.indexUrls;
+    assert.deepEqual(urls('--extra-index-url https://a.example.org\n--index-url https://b.example.org'), ['https://b.example.org']);
+    assert.deepEqual(urls('--index-url https://b.example.org\n--extra-index-url https://a.example.org'), ['https://b.example.org', 'https://a.example.org']);
+    assert.deepEqual(urls('--extra-index-url https://a.example.org'), ['https://pypi.org/simple', 'https://a.example.org']);
+    assert.deepEqual(urls('--no-index\n--index-url https://b.example.org'), []);
+    assert.equal(urls('foo'), null);
+  });
+
+  it("keeps pip's FormatControl: :all:, :none:, names moving between the two lists", () => {
+    const formats = (text: string) => {
+      const { noBinary, onlyBinary } = parse(text).options;
+      return { noBinary, onlyBinary };
+    };
+    assert.deepEqual(formats('--no-binary :all:\n--only-binary numpy'), { noBinary: [':all:'], onlyBinary: ['numpy'] });
+    assert.deepEqual(formats('--only-binary numpy\n--no-binary :all:'), { noBinary: [':all:'], onlyBinary: [] });
+    assert.deepEqual(formats('--no-binary :all:,:none:,Foo'), { noBinary: ['foo'], onlyBinary: [] });
+    assert.deepEqual(formats('--no-binary foo\n--only-binary FOO'), { noBinary: [], onlyBinary: ['foo'] });
+  });
+
+  it('applies --no-binary and --only-binary written on a requirement line file-wide, as pip does', () => {
+    const { requirements, options } = parse('psycopg2==2.8.2 --no-binary psycopg2\nflask --only-binary=:all:');
+    assert.deepEqual(requirements.map(describeLine), ['requirement psycopg2==2.8.2', 'requirement flask']);
+    assert.deepEqual(options.noBinary, []);
+    assert.deepEqual(options.onlyBinary, [':all:']);
+    assert.deepEqual(parse('psycopg2==2.8.2 --no-binary psycopg2').options.noBinary, ['psycopg2']);
+    assert.deepEqual(options.given.map((line) => [line.option, line.source.line]), [['--no-binary', 1], ['--only-binary', 2]]);
+  });
+
+  it('refuses a tab before an option, which pip reads as part of the requirement', () => {
+    assertError(() => parse(`foo==1.0\t--hash=${SHA_A}`), InputFileError, '/base/req.txt:1', '--hash', 'spaces only');
   });
 
   it('has empty defaults', () => {
     assert.deepEqual(parse('foo').options, {
-      indexUrl: null,
-      extraIndexUrls: [],
+      indexUrls: null,
+      given: [],
       findLinks: [],
       noIndex: false,
       noBinary: [],
@@ -221,7 +276,7 @@ describe('global options', () => {
     const { options } = parse('--pre --prefer-binary -ihttps://glued.example.org --pypi-url https://alias.example.org');
     assert.equal(options.pre, true);
     assert.equal(options.preferBinary, true);
-    assert.equal(options.indexUrl, 'https://alias.example.org');
+    assert.deepEqual(options.indexUrls, ['https://alias.example.org']);
   });
 
   it('refuses unknown options, naming them with file:line', () => {
@@ -360,12 +415,14 @@ describe('includes', () => {
 });
 
 describe('editables', () => {
-  it('resolves a local path against the including file and keeps extras', () => {
-    assert.equal(describeLine(only('-e ./pkg[dev,test]')), 'editable /base/pkg[dev,test]');
-    assert.equal(describeLine(only('--editable=..')), 'editable /');
-    assert.equal(describeLine(only('-e .')), 'editable /base');
+  it('takes a local path relative to the working directory, as pip does, and keeps extras', () => {
+    assert.equal(describeLine(only('-e ./pkg[dev,test]')), 'editable ./pkg[dev,test]');
+    assert.equal(describeLine(only('--editable=..')), 'editable ..');
+    assert.equal(describeLine(only('-e .')), 'editable .');
+    assert.equal(describeLine(only('-e .[ci]')), 'editable .[ci]');
+    assert.equal(describeLine(only('-e /abs/pkg')), 'editable /abs/pkg');
     const relative = parseFiles({ 'project/requirements.txt': '-e .\n-e ../other\n-e sub/pkg\n' });
-    assert.deepEqual(relative.requirements.map(describeLine), ['editable ./project', 'editable ./other', 'editable ./project/sub/pkg']);
+    assert.deepEqual(relative.requirements.map(describeLine), ['editable .', 'editable ../other', 'editable ./sub/pkg']);
   });
 
   it('keeps a VCS or URL target as written', () => {
@@ -381,32 +438,44 @@ describe('editables', () => {
 });
 
 describe('paths and URLs without a name', () => {
-  it('keeps bare local paths, resolved against the file folder', () => {
-    assert.equal(describeLine(only('./pkg')), 'path /base/pkg');
-    assert.equal(describeLine(only('../dist/x-1.0.tar.gz')), 'path /dist/x-1.0.tar.gz');
+  it('keeps bare local paths relative to the working directory, as pip does', () => {
+    assert.equal(describeLine(only('./pkg')), 'path ./pkg');
+    assert.equal(describeLine(only('.')), 'path .');
+    assert.equal(describeLine(only('.[ci]')), 'path .[ci]');
+    assert.equal(describeLine(only('../dist/x-1.0.tar.gz')), 'path ../dist/x-1.0.tar.gz');
     assert.equal(describeLine(only('/abs/dir')), 'path /abs/dir');
-    assert.equal(describeLine(only('sub/dir')), 'path /base/sub/dir');
-    assert.equal(describeLine(only('foo-1.0-py3-none-any.whl')), 'path /base/foo-1.0-py3-none-any.whl');
-    assert.equal(describeLine(only('foo-1.0+local.tar.gz')), 'path /base/foo-1.0+local.tar.gz');
+    assert.equal(describeLine(only('sub/dir')), 'path ./sub/dir');
+    assert.equal(describeLine(only('foo-1.0-py3-none-any.whl')), 'path ./foo-1.0-py3-none-any.whl');
+    assert.equal(describeLine(only('foo-1.0+local.tar.gz')), 'path ./foo-1.0+local.tar.gz');
   });
 
   it('keeps extras and markers of a path', () => {
-    assert.equal(describeLine(only('./pkg[b,a] ; python_version < "3.12"')), 'path /base/pkg[a,b] ; python_version < "3.12"');
+    assert.equal(describeLine(only('./pkg[b,a] ; python_version < "3.12"')), 'path ./pkg[a,b] ; python_version < "3.12"');
     assertError(() => parse('./pkg ; python_version <<< "3"'), InvalidMarker, '/base/req.txt:1');
   });
 
-  it('keeps URLs as written', () => {
-    for (const url of [
-      'file:///srv/pkgs/foo-1.0.tar.gz',
-      'https://example.org/foo-1.0-py3-none-any.whl',
-      'git+https://github.com/org/repo.git@main#egg=repo',
-    ]) {
-      assert.equal(describeLine(only(url)), `path ${url}`);
-    }
+  it('keeps file: URLs as written', () => {
+    assert.equal(describeLine(only('file:///srv/pkgs/foo-1.0.tar.gz')), 'path file:///srv/pkgs/foo-1.0.tar.gz');
+  });
+
+  it('names a web URL as pip does: a wheel by its file name, anything else by #egg=, extras kept', () => {
+    assert.equal(describeLine(only('https://example.org/foo-1.0-py3-none-any.whl')), 'requirement foo @ https://example.org/foo-1.0-py3-none-any.whl');
     assert.equal(
-      describeLine(only('https://example.org/a;b/foo.zip ; sys_platform == "linux"')),
-      'path https://example.org/a;b/foo.zip ; sys_platform == "linux"',
+      describeLine(only('https://example.org/pkg-1.0.tar.gz#egg=pkg[b,a] ; sys_platform == "linux"')),
+      'requirement pkg[a,b] @ https://example.org/pkg-1.0.tar.gz#egg=pkg[b,a] ; sys_platform == "linux"',
     );
+    const hashed = only(`https://example.org/pkg.zip#egg=pkg --hash=${SHA_A}`);
+    assert.deepEqual(hashed.kind === 'requirement' && hashed.hashes, [SHA_A]);
+  });
+
+  it('refuses a web URL it cannot name, saying what to write', () => {
+    assertError(() => parse('https://example.org/a;b/foo.zip ; sys_platform == "linux"'), InputFileError, '/base/req.txt:1', 'https://example.org/a;b/foo.zip', '`name @ https://example.org/a;b/foo.zip`');
+  });
+
+  it('refuses version-control URLs, bare or named, saying how to build them instead', () => {
+    for (const text of ['git+https://github.com/org/repo.git@main#egg=repo', 'repo @ git+https://github.com/org/repo.git@v1.0', 'hg+https://example.org/repo']) {
+      assertError(() => parse(`ok\n${text}`), InputFileError, '/base/req.txt:2', 'version-control requirements are not supported', 'builtins.fetchGit', 'packagesExtra');
+    }
   });
 
   it('needs a base directory for relative paths in text', () => {
@@ -474,26 +543,6 @@ describe('conda-style lines (mach-nix §6.1)', () => {
   });
 });
 
-describe('parseCondaVersionSpec', () => {
-  it('reads alternatives, conjunctions, bare and `=` versions', () => {
-    const show = (text: string) => parseCondaVersionSpec(text).map(String);
-    assert.deepEqual(show('1.0'), ['==1.0']);
-    assert.deepEqual(show('=1.0'), ['==1.0']);
-    assert.deepEqual(show('==1.0|2.0'), ['==1.0', '==2.0']);
-    assert.deepEqual(show('>=1,<2|==3.*'), ['<2,>=1', '==3.*']);
-    assert.deepEqual(show('*'), ['']);
-    assert.deepEqual(show('==*'), ['']);
-    assert.deepEqual(show('9e'), ['===9e']);
-    assert.deepEqual(show('===foo'), ['===foo']);
-  });
-
-  it('throws InvalidSpecifier for non-versions', () => {
-    for (const text of ['abc', '>=1.1.1k', '1.0,', '>=', '~=1']) {
-      assert.throws(() => parseCondaVersionSpec(text), { name: 'InvalidSpecifier' }, text);
-    }
-  });
-});
-
 describe('parseRequirementsText', () => {
   it('names the origin in locations and resolves includes against baseDir', () => {
     const result = parseRequirementsText(
@@ -552,7 +601,7 @@ describe('on-disk files', () => {
       'requirement click>=8',
       'requirement flask>=2.0; python_version >= "3.8"',
       'requirement requests==2.31.0',
-      `editable ${join(fixtures, 'local-pkg')}[dev]`,
+      'editable ./local-pkg[dev]',
     ]);
     assert.deepEqual(result.requirements.map((line) => line.source.line), [2, 6, 7, 9]);
     assert.deepEqual(
@@ -560,7 +609,7 @@ describe('on-disk files', () => {
       ['sha256:58cd2187c01e70e6e26505bca751777aa9f2ee0b7f4300988b709f44e013003f'],
     );
     assert.deepEqual(result.constraints.map(describeLine), ['requirement urllib3<2']);
-    assert.equal(result.options.indexUrl, 'https://pypi.example.org/simple');
+    assert.deepEqual(result.options.indexUrls, ['https://pypi.example.org/simple']);
     assert.deepEqual(result.options.findLinks, [join(fixtures, 'wheels')]);
   });
 
@@ -585,7 +634,7 @@ describe('determinism', () => {
     } finally {
       process.chdir(cwd);
     }
-    assert.deepEqual(first.requirements.map(describeLine), ['requirement bar>=1', 'editable ./project/pkg', 'path ./project/local', 'conda foo ==1.0 build=null']);
+    assert.deepEqual(first.requirements.map(describeLine), ['requirement bar>=1', 'editable ./pkg', 'path ./local', 'conda foo ==1.0 build=null']);
   });
 
   it('SpecifierSet.any is the unconstrained alternative', () => {

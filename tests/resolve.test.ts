@@ -8,24 +8,25 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDependencySource } from '../src/db/open.js';
 import { extendSource } from '../src/db/extended-source.js';
-import { UsageError } from '../src/errors.js';
+import { InputFileError, UsageError } from '../src/errors.js';
 import type { Resolution } from '../src/generated/resolution.js';
-import { readRequirementsText } from '../src/inputs.js';
+import { readInputs, readRequirementsText } from '../src/inputs.js';
 import type { ProvidersInput } from '../src/providers/settings.js';
-import type { ResolveTarget } from '../src/providers/target.js';
+import { type TargetSpec, parseTarget } from '../src/target.js';
 import { ResolutionImpossible, resolve } from '../src/resolve.js';
 import { checkResolution } from '../src/schemas.js';
 import { type ProjectSpec, projectTree } from './helpers/data-tree.js';
+import { assertGolden } from './helpers/golden.js';
 
 const roots: string[] = [];
 after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-const linux: ResolveTarget = { python: '3.11.9', platform: 'x86_64-linux', glibc: '2.40' };
+const linux: TargetSpec = { python: '3.11.9', platform: 'x86_64-linux', glibc: '2.40' };
 
 interface Options {
   providers?: ProvidersInput;
   providerDefaults?: ProvidersInput | null;
-  target?: ResolveTarget;
+  target?: TargetSpec;
   nixpkgs?: Record<string, unknown>;
   conda?: Record<string, unknown>;
   extra?: Record<string, unknown>;
@@ -47,7 +48,7 @@ function setup(projects: Record<string, ProjectSpec>, options: Options = {}) {
       const { resolution } = resolve({
         source,
         inputs: readRequirementsText(requirements, { name: 'requirements.txt', baseDir: root }),
-        target: more.target ?? options.target ?? linux,
+        target: parseTarget(more.target ?? options.target ?? linux),
         providers: more.providers ?? options.providers ?? { _default: 'wheel,sdist' },
         providerDefaults: more.providerDefaults === undefined ? (options.providerDefaults ?? {}) : more.providerDefaults,
       });
@@ -95,9 +96,9 @@ describe('providers', () => {
   });
 
   it('says when a name exists only for other providers, and when it does not exist', () => {
-    assert.match(explanation(() => run('foo>=2', { providers: { _default: 'wheel' } })), /no candidate of foo matches it; foo has 1\.0/);
-    assert.match(explanation(() => run('foo', { providers: { _default: 'nixpkgs' } })), /foo is not available from the provider nixpkgs, but from sdist, wheel/);
-    assert.match(explanation(() => run('nosuchthing')), /nosuchthing is not in the dependency data/);
+    assertGolden('resolve/no-matching-candidate', explanation(() => run('foo>=2', { providers: { _default: 'wheel' } })));
+    assertGolden('resolve/other-providers', explanation(() => run('foo', { providers: { _default: 'nixpkgs' } })));
+    assertGolden('resolve/not-in-data', explanation(() => run('nosuchthing')));
   });
 });
 
@@ -167,7 +168,7 @@ describe('data for other Pythons', () => {
 
   it('honours Requires-Python and explains versions it left out', () => {
     assert.equal(run('modern').packages.modern!.version, '1.0');
-    assert.match(explanation(() => run('modern>=2')), /2\.0 requires Python >=3\.12/);
+    assertGolden('resolve/requires-python', explanation(() => run('modern>=2')));
   });
 });
 
@@ -215,7 +216,10 @@ describe('nixpkgs and conda', () => {
     assert.equal(resolution.packages.numpy!.source.type === 'conda' && resolution.packages.numpy!.source.build, 'py311_0');
     assert.equal(resolution.packages.blas!.source.type === 'conda' && resolution.packages.blas!.source.build, 'openblas');
     assert.equal(Object.keys(resolution.packages).some((k) => k.startsWith('__')), false, 'virtual packages are not built');
-    assert.match(explanation(() => run('numpy', { providers: { _default: 'conda-forge' }, target: { python: '3.11', platform: 'x86_64-linux' } })), /__glibc/);
+    assertGolden(
+      'resolve/conda-virtual-package',
+      explanation(() => run('numpy', { providers: { _default: 'conda-forge' }, target: { python: '3.11', platform: 'x86_64-linux' } })),
+    );
   });
 
   it('refuses conda channels without data', () => {
@@ -292,5 +296,108 @@ describe('targets newer than the data', () => {
     const fitting = run('cext\npure\nplain');
     assert.deepEqual(versions(fitting), { cext: '2.0 wheel', plain: '1.0 sdist', pure: '1.0 wheel' });
     assert.deepEqual(fitting.notes, []);
+  });
+});
+
+describe('options of the requirements file', () => {
+  const run = setup({
+    foo: { wheels: { '1.0': {}, '2.0b1': {} }, sdists: { '1.0': {}, '1.5': {} } },
+    bar: { wheels: { '1.0': {} }, sdists: { '1.0': {} } },
+    app: { wheels: { '1.0': { requires: ['bar'] } } },
+    built: { sdists: { '1.0': { setupRequires: ['setuptools-scm'] } } },
+    'setuptools-scm': { wheels: { '8.0': {} } },
+  });
+  const sri = (resolution: Resolution, name: string) => {
+    const source = resolution.packages[name]!.source;
+    return 'hash' in source ? source.hash : null;
+  };
+  const hex = (hash: string | null) => `sha256:${Buffer.from(hash!.replace(/^sha256-/, ''), 'base64').toString('hex')}`;
+
+  it('maps --no-binary and --only-binary onto the providers, names before :all:', () => {
+    assert.deepEqual(versions(run('foo\nbar\n--no-binary foo')), { foo: '1.5 sdist', bar: '1.0 wheel' });
+    assert.deepEqual(versions(run('foo\nbar\n--no-binary :all:\n--only-binary bar')), { foo: '1.5 sdist', bar: '1.0 wheel' });
+    assert.deepEqual(versions(run('foo\n--only-binary :all:', { providers: { _default: 'sdist,wheel' } })), { foo: '1.0 wheel' });
+    assert.deepEqual(versions(run('bar==1.0 --no-binary foo\nfoo')), { foo: '1.5 sdist', bar: '1.0 wheel' });
+    assert.deepEqual(run('foo\n--no-binary foo').providers, { _default: ['wheel', 'sdist'], foo: ['sdist'] });
+  });
+
+  it('explains a package the format options leave without a provider', () => {
+    assertGolden('resolve/no-binary-no-provider', explanation(() => run('foo\n--no-binary foo', { providers: { _default: 'wheel' } })));
+  });
+
+  it('puts sdist after the binary providers with --prefer-binary', () => {
+    assert.deepEqual(versions(run('foo', { providers: { _default: 'sdist,wheel' } })), { foo: '1.5 sdist' });
+    assert.deepEqual(versions(run('foo\n--prefer-binary', { providers: { _default: 'sdist,wheel' } })), { foo: '1.0 wheel' });
+  });
+
+  it('admits prereleases with --pre', () => {
+    assert.deepEqual(versions(run('foo', { providers: { _default: 'wheel' } })), { foo: '1.0 wheel' });
+    assert.deepEqual(versions(run('foo\n--pre', { providers: { _default: 'wheel' } })), { foo: '2.0b1 wheel' });
+  });
+
+  it('refuses index options until the live index exists, naming the line', () => {
+    for (const option of ['--index-url https://mirror.example.org/simple', '--extra-index-url https://x.example.org', '-f ./wheels', '--no-index', '--trusted-host x.example.org']) {
+      assert.throws(() => run(`foo\n${option}`), (error: unknown) => {
+        assert.ok(error instanceof InputFileError);
+        assert.match(error.message, /^requirements\.txt:2: --[a-z-]+ is not supported yet: mach-nix resolves against its pinned dependency data/);
+        assert.match(error.message, /live index/);
+        return true;
+      });
+    }
+  });
+
+  it('takes only a file whose hash is among the --hash values, and names the file when none is', () => {
+    const plain = run('foo==1.0');
+    const wheelHash = hex(sri(plain, 'foo'));
+    const sdistHash = hex(sri(run('foo==1.0', { providers: { _default: 'sdist' } }), 'foo'));
+    const pinned = run(`foo==1.0 --hash=${wheelHash}`);
+    assert.deepEqual(versions(pinned), { foo: '1.0 wheel' });
+    // The wheel's hash is not given: the sdist of the same version, whose hash is, is taken.
+    assert.deepEqual(versions(run(`foo==1.0 --hash=${sdistHash}`)), { foo: '1.0 sdist' });
+    assertGolden('resolve/hash-mismatch', explanation(() => run(`foo==1.0 --hash=sha256:${'e'.repeat(64)}`)));
+  });
+
+  it('turns on hash-checking mode as pip does: every package hashed, every requirement pinned with ==', () => {
+    const app = hex(sri(run('app'), 'app'));
+    const bar = hex(sri(run('app'), 'bar'));
+    assert.throws(() => run(`app==1.0 --hash=${app}`), /hash-checking mode \(--hash on requirements\.txt:1\): every package needs --hash values, as pip requires; missing for bar 1\.0/);
+    assert.deepEqual(versions(run(`app==1.0 --hash=${app}\nbar==1.0 --hash=${bar}`)), { app: '1.0 wheel', bar: '1.0 wheel' });
+    assert.throws(() => run(`app>=1 --hash=${app}`), /every requirement must be pinned with ==, as pip requires; not pinned: app>=1 \(requirements\.txt:1\)/);
+    assert.throws(() => run('bar==1.0\n--require-hashes'), /hash-checking mode \(--require-hashes \(requirements\.txt:2\)\): every package needs --hash values/);
+    // What only builds a package is not installed: pip does not hash-check it either.
+    const built = hex(sri(run('built'), 'built'));
+    assert.deepEqual(versions(run(`built==1.0 --hash=${built}`)), { built: '1.0 sdist', 'setuptools-scm': '8.0 wheel' });
+  });
+});
+
+describe('pyproject.toml', () => {
+  const projects = { flask: { wheels: { '3.0': {} } }, hatchling: { wheels: { '1.0': {} } } };
+  const root = projectTree(projects, {
+    'pyproject.toml': '[project]\nname = "app"\nversion = "1.0"\nrequires-python = ">=3.12"\ndependencies = ["flask"]\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    'old/pyproject.toml': '[project]\nname = "app"\nversion = "1.0"\ndependencies = ["flask"]\n[build-system]\nrequires = ["hatchling"]\n',
+  });
+  roots.push(root);
+  const resolveProject = (file: string, target: TargetSpec, buildSystem = false) => {
+    const source = openDependencySource(root);
+    try {
+      return resolve({ source, inputs: readInputs({ files: [join(root, file)] }), target: parseTarget(target), providers: { _default: 'wheel' }, providerDefaults: {}, buildSystem }).resolution;
+    } finally {
+      source.close();
+    }
+  };
+
+  it('checks requires-python against the target, naming the file and key', () => {
+    assert.throws(
+      () => resolveProject('pyproject.toml', linux),
+      /pyproject\.toml \(project\.requires-python\): requires-python ">=3\.12" excludes the target Python 3\.11\.9/,
+    );
+    assert.deepEqual(Object.keys(resolveProject('pyproject.toml', { ...linux, python: '3.12' }).packages), ['flask']);
+  });
+
+  it('resolves [build-system].requires with the requirements when asked, as buildPythonPackage does', () => {
+    assert.deepEqual(Object.keys(resolveProject('old/pyproject.toml', linux).packages), ['flask']);
+    const withBuild = resolveProject('old/pyproject.toml', linux, true);
+    assert.deepEqual(Object.keys(withBuild.packages).sort(), ['flask', 'hatchling']);
+    assert.deepEqual(withBuild.roots, ['flask', 'hatchling']);
   });
 });

@@ -4,7 +4,7 @@
  * DATA_DIR is a folder written by `generate.ts`. Prints the build's counts and peak RSS as JSON.
  */
 import { join } from 'node:path';
-import { buildIndex } from '../../src/db/sqlite-index.js';
+import { buildIndex } from '../../src/db/sqlite-writer.js';
 
 const [dataDir, out] = process.argv.slice(2);
 if (!dataDir || !out) throw new Error('usage: build-child.ts DATA_DIR OUT_FILE');

@@ -15,7 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { SqliteSource } from '../../src/db/sqlite-index.js';
+import { SqliteSource } from '../../src/db/sqlite-source.js';
 import type { DependencySource } from '../../src/db/source.js';
 import { prng } from './prng.js';
 

@@ -16,9 +16,10 @@ import type { IndexFile } from '../../src/index/project-files.js';
 import { IndexSnapshot, type PrefetchPlan, type ProjectRequest } from '../../src/index/snapshot.js';
 import { SpecifierSet, tryParseVersion } from '../../src/pep440.js';
 import { type MarkerEnvironment, parseRequirement } from '../../src/pep508.js';
-import { selectWheel, type Target } from '../../src/wheel-tags.js';
+import { parseTarget } from '../../src/target.js';
+import { selectWheel } from '../../src/wheel-tags.js';
 
-const TARGET: Target = { python: '3.11', platform: 'x86_64-linux', glibc: '2.36' };
+const TARGET = parseTarget({ python: '3.11', platform: 'x86_64-linux', glibc: '2.36' });
 const ENVIRONMENT: MarkerEnvironment = {
   python_version: '3.11',
   python_full_version: '3.11.2',

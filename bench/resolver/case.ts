@@ -1,14 +1,14 @@
 /**
  * A conformance resolver case as the benchmark uses it: read from its file, resolved through
- * `src/conformance/resolver-cases.ts` (the runner's own options and outcome), and compared with
+ * `scripts/conformance/resolver-cases.ts` (the runner's own options and outcome), and compared with
  * the case's expectation as one line of text for the results table.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as v from 'valibot';
-import { type Outcome, type ResolverCase, ResolverCaseSchema, versionDifferences } from '../../src/conformance/resolver-cases.js';
+import { type Outcome, type ResolverCase, ResolverCaseSchema, versionDifferences } from '../../scripts/conformance/resolver-cases.js';
 
-export { caseResolveOptions, resolveOutcome, type Outcome, type ResolverCase } from '../../src/conformance/resolver-cases.js';
+export { caseResolveOptions, resolveOutcome, type Outcome, type ResolverCase } from '../../scripts/conformance/resolver-cases.js';
 
 export function readCase(file: string): ResolverCase {
   const parsed = v.safeParse(ResolverCaseSchema, JSON.parse(readFileSync(file, 'utf8')));

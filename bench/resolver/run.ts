@@ -26,7 +26,8 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { buildIndex, SqliteSource } from '../../src/db/sqlite-index.js';
+import { SqliteSource } from '../../src/db/sqlite-source.js';
+import { buildIndex } from '../../src/db/sqlite-writer.js';
 import { type Outcome, type ResolverCase, mismatch, readCase } from './case.js';
 
 const { values } = parseArgs({

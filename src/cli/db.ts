@@ -8,9 +8,9 @@ import { dirname } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { UsageError } from '../errors.js';
 import { condaInputs } from '../db/conda.js';
-import { buildIndex } from '../db/sqlite-index.js';
-import type { BuildProgress, BuildStats } from '../db/sqlite-index.js';
-import type { RegisterCommands } from './program.js';
+import { buildIndex } from '../db/sqlite-writer.js';
+import type { BuildProgress, BuildStats } from '../db/sqlite-writer.js';
+import type { RegisterCommands } from './io.js';
 
 export { openDependencySource } from '../db/open.js';
 

@@ -3,24 +3,18 @@
  * one line on stderr and exit 1 (2 for wrong usage), never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
+import type { Io, RegisterCommands } from './io.js';
 import { MachNixError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerDbCommands } from './db.js';
 import { registerRequirementsCommand } from './requirements.js';
-import { registerLockCommand, registerResolveCommand } from './resolve.js';
-
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+import { registerLockCommand } from './lock.js';
+import { registerResolveCommand } from './resolve.js';
 
 const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
-
-/** A subcommand module adds its commands to the program; `io` is where they write. */
-export type RegisterCommands = (program: Command, io: Io) => void;
 
 const commandModules: RegisterCommands[] = [registerDbCommands, registerLockCommand, registerRequirementsCommand, registerResolveCommand];
 

@@ -3,22 +3,34 @@
  * per line with the place it came from — a quick check of how a file is understood.
  */
 import { Command } from 'commander';
-import { formatLocation } from '../errors.js';
+import { UsageError, formatLocation } from '../errors.js';
 import { type Inputs, readInputs, requirementLineText } from '../inputs.js';
 import type { RequirementLine } from '../requirements-txt.js';
-import type { RegisterCommands } from './program.js';
+import type { RegisterCommands } from './io.js';
+import { collect } from './options.js';
 
-export const collect = (value: string, previous: string[]) => [...previous, value];
-
+/** A line as read: its kind and text, the URL or location it names, its hashes, its place. */
 function lineJson(line: RequirementLine) {
-  return { kind: line.kind, text: requirementLineText(line), source: formatLocation(line.source) };
+  return {
+    kind: line.kind,
+    text: requirementLineText(line),
+    ...(line.kind === 'requirement' ? { name: line.requirement.key, url: line.requirement.url } : {}),
+    ...(line.kind === 'conda' ? { name: line.key } : {}),
+    ...(line.kind === 'editable' || line.kind === 'path' ? { location: line.target } : {}),
+    hashes: line.kind === 'editable' ? [] : line.hashes,
+    source: formatLocation(line.source),
+  };
 }
 
+/** Everything mach-nix read, so that a user can see what it understood. */
 export function inputsJson(inputs: Inputs) {
+  const { given, ...options } = inputs.options;
   return {
     requirements: inputs.requirements.map(lineJson),
     constraints: inputs.constraints.map(lineJson),
-    options: inputs.options,
+    buildRequirements: inputs.buildRequirements.map(lineJson),
+    requiresPython: inputs.requiresPython.map(({ specifier, source }) => ({ specifier: specifier.toString(), source: formatLocation(source) })),
+    options: { ...options, given: given.map(({ option, value, source }) => ({ option, value, source: formatLocation(source) })) },
     condaChannels: inputs.condaChannels,
     python: inputs.python,
     files: inputs.files,
@@ -35,6 +47,9 @@ export const registerRequirementsCommand: RegisterCommands = (program, io) => {
       .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml to include (repeatable)', collect, [])
       .option('--json', 'print JSON')
       .action((requirements: string[], options: { requirement: string[]; extra: string[]; group: string[]; json?: boolean }) => {
+        if (requirements.length === 0 && options.requirement.length === 0) {
+          throw new UsageError('nothing to show: give requirement strings or -r FILE');
+        }
         const inputs = readInputs({ files: options.requirement, requirements, extras: options.extra, groups: options.group });
         if (options.json) {
           io.stdout(`${JSON.stringify(inputsJson(inputs), null, 2)}\n`);
@@ -43,6 +58,9 @@ export const registerRequirementsCommand: RegisterCommands = (program, io) => {
         const rows = [
           ...inputs.requirements.map((line) => [requirementLineText(line), formatLocation(line.source)]),
           ...inputs.constraints.map((line) => [`constraint: ${requirementLineText(line)}`, formatLocation(line.source)]),
+          ...inputs.buildRequirements.map((line) => [`build: ${requirementLineText(line)}`, formatLocation(line.source)]),
+          ...inputs.requiresPython.map(({ specifier, source }) => [`requires-python: ${specifier}`, formatLocation(source)]),
+          ...inputs.options.given.map(({ option, value, source }) => [`option: ${option}${value === null ? '' : ` ${value}`}`, formatLocation(source)]),
         ];
         const width = Math.max(0, ...rows.map(([text]) => text!.length));
         for (const [text, place] of rows) io.stdout(`${text!.padEnd(width)}  # ${place}\n`);

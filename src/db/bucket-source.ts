@@ -4,7 +4,8 @@
  * trees (tests, conformance corpora, `--deps-db DIR`); the SQLite index answers the same questions
  * without parsing megabytes of JSON per bucket.
  */
-import { BUCKETS, LruCache, bucketOf, readJsonFile } from './buckets.js';
+import { LRUCache } from 'lru-cache';
+import { BUCKETS, bucketOf, readJsonFile } from './buckets.js';
 import { condaRecord, indexConda } from './conda.js';
 import type { CondaPackage } from './conda.js';
 import { bucketFile, checkDepsTree, readDepsTreeMeta } from './inputs.js';
@@ -18,17 +19,7 @@ import type { FetcherFile } from './pypi-fetcher.js';
 import { canonicalizeName } from '../pep503.js';
 import { choosePythonKey, comparePythonKeys, keysOf } from './source.js';
 import { compareCodePoints } from '../code-points.js';
-import type {
-  Availability,
-  CondaRecord,
-  DataInfo,
-  DependencySource,
-  DistributionFile,
-  NixpkgsAttribute,
-  PythonTarget,
-  SdistRelease,
-  WheelRelease,
-} from './source.js';
+import type { Availability, CondaRecord, DataInfo, DependencySource, DistributionFile, NixpkgsAttribute, PythonTarget, SdistRelease, WheelRelease } from './source.js';
 
 /**
  * Parsed buckets kept per kind. A real-size bucket of all three kinds is tens of MB once parsed, so
@@ -37,9 +28,9 @@ import type {
 const CACHED_BUCKETS = 32;
 
 export class BucketSource implements DependencySource {
-  private readonly sdist = new LruCache<string, Map<string, SdistVersion[]>>(CACHED_BUCKETS);
-  private readonly wheel = new LruCache<string, Map<string, WheelFile[]>>(CACHED_BUCKETS);
-  private readonly fetcher = new LruCache<string, Map<string, FetcherFile[]>>(CACHED_BUCKETS);
+  private readonly sdist = new LRUCache<string, Map<string, SdistVersion[]>>({ max: CACHED_BUCKETS });
+  private readonly wheel = new LRUCache<string, Map<string, WheelFile[]>>({ max: CACHED_BUCKETS });
+  private readonly fetcher = new LRUCache<string, Map<string, FetcherFile[]>>({ max: CACHED_BUCKETS });
   private conda: Map<string, Map<string, CondaPackage[]>> | null = null;
   private nixpkgs: Map<string, NixpkgsEntry[]> | null = null;
   private dataInfo: DataInfo | null = null;
@@ -49,12 +40,14 @@ export class BucketSource implements DependencySource {
     checkDepsTree(inputs.depsDir);
   }
 
-  private bucket<T>(kind: BucketKind, key: string, cache: LruCache<string, Map<string, T>>, read: (file: string, json: unknown) => Map<string, T>): T | undefined {
+  private bucket<T>(kind: BucketKind, key: string, cache: LRUCache<string, Map<string, T>>, read: (file: string, json: unknown) => Map<string, T>): T | undefined {
     const bucket = bucketOf(key);
-    const names = cache.get(bucket, () => {
+    let names = cache.get(bucket);
+    if (names === undefined) {
       const file = bucketFile(this.inputs, kind, bucket);
-      return file === null ? new Map<string, T>() : read(file, readJsonFile(file));
-    });
+      names = file === null ? new Map<string, T>() : read(file, readJsonFile(file));
+      cache.set(bucket, names);
+    }
     return names.get(key);
   }
 

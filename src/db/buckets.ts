@@ -1,7 +1,7 @@
 /**
  * What every bucketed data file of mach-nix shares: the bucket of a name (first two hex digits of
  * sha256 of its legacy key), reading one bucket file, walking its nested objects while keeping the
- * key path for error messages, and a small cache of parsed buckets.
+ * key path for error messages.
  *
  * Error locations name the file as it was reached (`<dir>/sdist/3e.json`) and a key path in the
  * form `requests."2.0"."310".install_requires[2]`: identifier-like keys bare, others quoted.
@@ -103,27 +103,4 @@ export function bucketNames(json: unknown, file: string): JsonObject {
     if (bucketOf(name) !== bucket) throw dataError(file, [name], `belongs in bucket ${bucketOf(name)}.json (sha256 of the name), not ${bucket}.json`);
   }
   return names;
-}
-
-/**
- * A bounded map that forgets the least recently used entry: enough buckets for a resolution stay
- * parsed, while reading a whole 2 GB tree through it never holds more than `capacity` of them.
- */
-export class LruCache<K, V> {
-  private readonly entries = new Map<K, V>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(key: K, load: (key: K) => V): V {
-    const cached = this.entries.get(key);
-    if (cached !== undefined || this.entries.has(key)) {
-      this.entries.delete(key);
-      this.entries.set(key, cached as V);
-      return cached as V;
-    }
-    const value = load(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
-    return value;
-  }
 }

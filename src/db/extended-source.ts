@@ -9,17 +9,7 @@ import { type CondaInput, type CondaPackage, condaRecord, indexConda } from './c
 import { type NixpkgsEntry, indexNixpkgs, nixpkgsAttribute } from './nixpkgs-index.js';
 import { keysOf } from './source.js';
 import { compareCodePoints } from '../code-points.js';
-import type {
-  Availability,
-  CondaRecord,
-  DataInfo,
-  DependencySource,
-  DistributionFile,
-  NixpkgsAttribute,
-  PythonTarget,
-  SdistRelease,
-  WheelRelease,
-} from './source.js';
+import type { Availability, CondaRecord, DataInfo, DependencySource, DistributionFile, NixpkgsAttribute, PythonTarget, SdistRelease, WheelRelease } from './source.js';
 
 export interface ExtraData {
   readonly nixpkgsFile?: string | null;

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { BucketSource } from './bucket-source.js';
-import { SqliteSource } from './sqlite-index.js';
+import { SqliteSource } from './sqlite-source.js';
 import type { DependencySource } from './source.js';
 
 export interface OpenOptions {

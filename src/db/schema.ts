@@ -56,3 +56,13 @@ export const INDEXES = [
   // has(key).conda: which channels know a name, without scanning every channel.
   `CREATE INDEX conda_record_by_key ON conda_record (key, channel)`,
 ] as const;
+
+/** Bits of `name.kinds`: which kinds of bucketed data know the name. */
+export const KIND_SDIST = 1;
+export const KIND_WHEEL = 2;
+export const KIND_FILES = 4;
+
+/** `sdist_record.data`: [install_requires, setup_requires, tests_require, extras_require, requires_python]. */
+export type SdistRecordRow = [string[], string[], string[], Record<string, string[]>, string | null];
+/** `wheel_record.data`: [requires_dist, requires_python, provides_extras]. */
+export type WheelRecordRow = [string[], string | null, string[]];

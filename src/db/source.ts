@@ -1,6 +1,6 @@
 /**
  * The one interface through which the resolver reads mach-nix's dependency data, whatever holds
- * it: the SQLite index (`sqlite-index.ts`, built once per DB pin) or the JSON bucket files
+ * it: the SQLite index (`sqlite-source.ts`, written once per DB pin by `sqlite-writer.ts`) or the JSON bucket files
  * themselves (`bucket-source.ts`, for small trees and tests). Both implementations give deeply
  * equal answers; `tests/db/equivalence.test.ts` proves it on every conformance corpus.
  *
@@ -17,12 +17,10 @@
  * is SQLite's BINARY collation of UTF-8 — not by PEP 440, which the resolver applies itself.
  */
 import { compareCodePoints } from '../code-points.js';
+import type { TargetPython } from '../target.js';
 
-/** The CPython version being resolved for. */
-export interface PythonTarget {
-  readonly major: number;
-  readonly minor: number;
-}
+/** The CPython version being resolved for: the parsed target's (`../target.ts`). */
+export type PythonTarget = Pick<TargetPython, 'major' | 'minor'>;
 
 /** Dependency data of one sdist release as pypi-deps-db extracted it with setuptools. */
 export interface SdistRelease {

@@ -16,15 +16,15 @@
  */
 import { fnmatch } from './fnmatch.js';
 import { type Version, SpecifierSet, tryParseVersion } from '../pep440.js';
-import type { MarkerEnvironment } from '../pep508.js';
 import type { CondaRecord, DependencySource, DistributionFile, SdistRelease, WheelRelease } from '../db/source.js';
-import { selectWheel, wheelRank, type Target as WheelTarget } from '../wheel-tags.js';
+import type { Target } from '../target.js';
+import { selectWheel, wheelRank } from '../wheel-tags.js';
 import {
   type CandidateDependencies,
   type Dependency,
   InvalidMetadata,
   UNKNOWN_DEPENDENCIES,
-  parseCondaDependency,
+  condaDependency,
   requirementsTextDependencies,
   requiresDistDependencies,
   sdistDependencies,
@@ -55,11 +55,7 @@ export interface Candidate {
 
 export interface CandidateContext {
   readonly source: DependencySource;
-  readonly environment: MarkerEnvironment;
-  readonly wheelTarget: WheelTarget;
-  /** The target's full Python version, checked against Requires-Python. */
-  readonly pythonFull: string;
-  readonly python: { readonly major: number; readonly minor: number };
+  readonly target: Target;
 }
 
 /** Why a version of a package is not a candidate. */
@@ -92,7 +88,7 @@ function admitsPython(requiresPython: string | null, context: CandidateContext):
   } catch {
     return `has an invalid Requires-Python ${JSON.stringify(requiresPython)}`;
   }
-  return set.contains(context.pythonFull) ? null : `requires Python ${requiresPython}`;
+  return set.contains(context.target.python.full) ? null : `requires Python ${requiresPython}`;
 }
 
 export function wheelCandidates(key: string, dataKeys: readonly string[], context: CandidateContext): CandidateList {
@@ -112,7 +108,7 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
       rejected.push({ provider: 'wheel', version: versionText, reason: 'is not a PEP 440 version' });
       continue;
     }
-    const installable = files.filter((f) => wheelRank(f.filename, context.wheelTarget) !== null);
+    const installable = files.filter((f) => wheelRank(f.filename, context.target) !== null);
     if (installable.length === 0) {
       const tags = [...new Set(files.map((f) => f.filename.split('-').slice(-3).join('-').replace(/\.whl$/, '')))].sort();
       rejected.push({ provider: 'wheel', version: versionText, reason: `has no wheel for this target (only ${tags.join(', ')})` });
@@ -120,7 +116,7 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
     }
     const pythonProblems = installable.map((f) => admitsPython(f.requiresPython, context));
     const usable = installable.filter((_, i) => pythonProblems[i] === null);
-    const file = selectWheel(usable, (f) => f.filename, context.wheelTarget);
+    const file = selectWheel(usable, (f) => f.filename, context.target);
     if (file === null) {
       rejected.push({ provider: 'wheel', version: versionText, reason: pythonProblems.find((p) => p !== null)! });
       continue;
@@ -133,7 +129,7 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
       key, version, versionText, provider: 'wheel',
       source: { kind: 'wheel', file, get download() { return download(); } },
       get notes() { return notes(); },
-      dependencies: memo(() => requiresDistDependencies(file.requiresDist, context.environment)),
+      dependencies: memo(() => requiresDistDependencies(file.requiresDist, context.target.markers)),
     });
   }
   return { candidates: candidates.sort(byVersionDescending), rejected };
@@ -144,7 +140,7 @@ export function sdistCandidates(key: string, dataKeys: readonly string[], contex
   const rejected: Rejection[] = [];
   const seen = new Set<string>();
   for (const dataKey of dataKeys) {
-    for (const release of context.source.sdistReleases(dataKey, context.python)) {
+    for (const release of context.source.sdistReleases(dataKey, context.target.python)) {
       const version = tryParseVersion(release.version);
       if (version === null) {
         rejected.push({ provider: 'sdist', version: release.version, reason: 'is not a PEP 440 version' });
@@ -163,7 +159,7 @@ export function sdistCandidates(key: string, dataKeys: readonly string[], contex
         const found: string[] = [];
         if (!release.exactPythonKey) {
           const older = `${release.pythonKey[0]}.${release.pythonKey.slice(1)}`;
-          found.push(`sdist metadata of Python ${older} used: the data has none for Python ${context.python.major}.${context.python.minor}`);
+          found.push(`sdist metadata of Python ${older} used: the data has none for Python ${context.target.python.major}.${context.target.python.minor}`);
         }
         if (download() === null) found.push('no download URL and hash are known for this sdist');
         return found;
@@ -172,7 +168,7 @@ export function sdistCandidates(key: string, dataKeys: readonly string[], contex
         key, version, versionText: release.version, provider: 'sdist',
         source: { kind: 'sdist', release, get download() { return download(); } },
         get notes() { return notes(); },
-        dependencies: memo(() => sdistDependencies(release, context.environment)),
+        dependencies: memo(() => sdistDependencies(release, context.target.markers)),
       });
     }
   }
@@ -206,14 +202,14 @@ export function nixpkgsCandidates(key: string, dataKeys: readonly string[], cont
     )[0]!;
     const version = tryParseVersion(attribute.version)!;
     const fromData = () => {
-      const sdist = dataKeys.flatMap((k) => context.source.sdistReleases(k, context.python)).find((r) => tryParseVersion(r.version)?.equals(version));
-      if (sdist) return sdistDependencies(sdist, context.environment);
+      const sdist = dataKeys.flatMap((k) => context.source.sdistReleases(k, context.target.python)).find((r) => tryParseVersion(r.version)?.equals(version));
+      if (sdist) return sdistDependencies(sdist, context.target.markers);
       const wheel = dataKeys.flatMap((k) => context.source.wheelReleases(k)).find((w) => tryParseVersion(w.version)?.equals(version));
-      if (wheel) return requiresDistDependencies(wheel.requiresDist, context.environment);
+      if (wheel) return requiresDistDependencies(wheel.requiresDist, context.target.markers);
       return null;
     };
     const dependencies = memo(() =>
-      attribute.requirements !== null ? requirementsTextDependencies(attribute.requirements, context.environment) : fromData() ?? UNKNOWN_DEPENDENCIES,
+      attribute.requirements !== null ? requirementsTextDependencies(attribute.requirements, context.target.markers) : fromData() ?? UNKNOWN_DEPENDENCIES,
     );
     const known = attribute.requirements !== null || fromData() !== null;
     candidates.push({
@@ -241,7 +237,7 @@ export function condaCandidates(key: string, dataKeys: readonly string[], channe
     }
     let depends: Dependency[];
     try {
-      depends = record.depends.map(parseCondaDependency);
+      depends = record.depends.map(condaDependency);
     } catch (error) {
       rejected.push({ provider, version: label, reason: `has an invalid dependency: ${(error as Error).message}` });
       continue;
@@ -251,7 +247,7 @@ export function condaCandidates(key: string, dataKeys: readonly string[], channe
       continue;
     }
     const python = depends.find((d) => d.key === 'python');
-    if (python && !python.anyOf.some((set) => set.contains(context.pythonFull))) {
+    if (python && !python.anyOf.some((set) => set.contains(context.target.python.full))) {
       rejected.push({ provider, version: label, reason: `requires ${python.text}` });
       continue;
     }

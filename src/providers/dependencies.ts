@@ -4,11 +4,14 @@
  * their markers for the target. The requirement strings are PEP 508, or — in old metadata and
  * in conda data — the looser forms mach-nix accepted (`blas 1.* openblas`).
  */
+import { LRUCache } from 'lru-cache';
 import { InvalidRequirement, MachNixError, MarkerEvaluationError } from '../errors.js';
 import { SpecifierSet } from '../pep440.js';
 import { canonicalizeName } from '../pep503.js';
-import { Marker, type MarkerEnvironment, parseMarker } from '../pep508.js';
-import { type CondaRequirementLine, type PypiRequirementLine, parseCondaVersionSpec, parseRequirementLine } from '../requirements-txt.js';
+import { Marker, type MarkerEnvironment, parseMarker, parseRequirement } from '../pep508.js';
+import { InvalidMatchSpec, matchSpecVersions, parseMatchSpec } from '../conda-spec.js';
+import { parseCondaLine, pytzAnyVersion } from '../loose-requirement.js';
+import type { CondaRequirementLine, PypiRequirementLine } from '../requirements-txt.js';
 import type { SdistRelease } from '../db/source.js';
 
 export interface Dependency {
@@ -27,16 +30,25 @@ export interface Dependency {
   readonly text: string;
 }
 
-const parsed = new Map<string, Dependency>();
+/** Metadata repeats the same few thousand requirement strings across candidates. */
+const parsed = new LRUCache<string, Dependency>({ max: 100_000 });
 
-/** Parses one requirement string of metadata; throws `InvalidRequirement`. */
+/**
+ * Parses one requirement string of metadata: PEP 508, else mach-nix's conda-style form; throws
+ * `InvalidRequirement` with PEP 508's reason.
+ */
 export function parseDependency(text: string): Dependency {
   let dependency = parsed.get(text);
   if (dependency) return dependency;
-  const line = parseRequirementLine(text, { file: 'metadata' }, null);
-  if (line.kind === 'editable' || line.kind === 'path') throw new InvalidRequirement(text, 'a local path or URL is not a dependency');
-  dependency = dependencyOf(line);
-  if (parsed.size > 100_000) parsed.clear();
+  try {
+    dependency = dependencyOf({ kind: 'requirement', requirement: parseRequirement(text) });
+  } catch (error) {
+    if (!(error instanceof InvalidRequirement)) throw error;
+    const pytz = pytzAnyVersion(text);
+    const conda = pytz === null ? parseCondaLine(text) : null;
+    if (pytz === null && conda === null) throw error;
+    dependency = dependencyOf(pytz !== null ? { kind: 'requirement', requirement: pytz } : { kind: 'conda', ...conda! });
+  }
   parsed.set(text, dependency);
   return dependency;
 }
@@ -46,22 +58,23 @@ export function parseDependency(text: string): Dependency {
  * `__glibc >=2.17`): conda names may start with `_`, and its virtual packages (`__glibc`) keep
  * their name. Throws `InvalidRequirement`.
  */
-export function parseCondaDependency(text: string): Dependency {
-  const match = /^\s*([A-Za-z0-9_][A-Za-z0-9_.+-]*)\s*([^\s]*)\s*([^\s]*)\s*$/.exec(text);
-  if (!match) throw new InvalidRequirement(text, 'not a conda match spec (name [version [build]])');
-  const [, name, version, build] = match;
-  let anyOf: readonly SpecifierSet[];
+export function condaDependency(text: string): Dependency {
+  let spec;
   try {
-    anyOf = version === '' ? [SpecifierSet.any] : parseCondaVersionSpec(version!);
+    spec = parseMatchSpec(text, 'repodata');
   } catch (error) {
-    throw new InvalidRequirement(text, `invalid version ${JSON.stringify(version)}: ${(error as Error).message}`);
+    if (error instanceof InvalidMatchSpec) throw new InvalidRequirement(text, error.reason);
+    throw error;
   }
-  const key = name!.startsWith('__') ? name!.toLowerCase() : canonicalizeName(name!);
-  return { key, extras: [], anyOf, build: build === '' || build === '*' ? null : build!, url: null, marker: null, text: text.trim() };
+  const key = spec.name.startsWith('__') ? spec.name.toLowerCase() : canonicalizeName(spec.name);
+  const build = spec.build === null || spec.build === '*' ? null : spec.build;
+  return { key, extras: [], anyOf: matchSpecVersions(spec), build, url: null, marker: null, text: text.trim() };
 }
 
 /** The dependency a requirement line states (its marker kept, to be evaluated by the caller). */
-export function dependencyOf(line: PypiRequirementLine | CondaRequirementLine): Dependency {
+export function dependencyOf(
+  line: Pick<PypiRequirementLine, 'kind' | 'requirement'> | Pick<CondaRequirementLine, 'kind' | 'name' | 'key' | 'extras' | 'anyOf' | 'build' | 'marker'>,
+): Dependency {
   if (line.kind === 'requirement') {
     const r = line.requirement;
     const text = r.marker ? r.toString().split(';')[0]!.trim() : r.toString();

@@ -29,18 +29,14 @@ import {
 } from './candidates.js';
 import { type CandidateDependencies, type Dependency, InvalidMetadata, UNKNOWN_DEPENDENCIES } from './dependencies.js';
 import type { ProviderName, ProviderSettings } from './settings.js';
-import { type ResolveTarget, markerEnvironment, pythonFullVersion, pythonTarget, wheelTarget } from './target.js';
-
-/** A `name @ url` requirement's file, with the SRI hash it is pinned by, if any. */
-export interface DirectUrl {
-  readonly url: string;
-  readonly hash: string | null;
-}
+import type { DirectUrl, PinnedHashes, Roots } from './roots.js';
+import type { Source } from '../generated/resolution.js';
+import type { Target } from '../target.js';
 
 export interface PythonProviderOptions {
   readonly source: DependencySource;
   readonly settings: ProviderSettings;
-  readonly target: ResolveTarget;
+  readonly target: Target;
   /** Projects required as `name @ url`: that URL is their only candidate. */
   readonly urls?: ReadonlyMap<string, DirectUrl>;
   /** pip's `--pre`: prereleases are as good as final releases. */
@@ -52,6 +48,8 @@ export interface PythonProviderOptions {
   readonly prereleasesFor?: ReadonlySet<string>;
   /** The CUDA version conda's `__cuda` stands for; none when absent. */
   readonly cudaVersion?: string | null;
+  /** Projects pinned by `--hash`: only a candidate whose file has one of the hashes is admitted. */
+  readonly hashes?: ReadonlyMap<string, PinnedHashes>;
 }
 
 interface PackageCandidates {
@@ -61,8 +59,22 @@ interface PackageCandidates {
   readonly dataKeys: readonly string[];
 }
 
+/** A package of a solution, as the resolution document describes it. */
+export interface SelectedPackage {
+  /** PEP 503 name. */
+  readonly key: string;
+  readonly candidate: Candidate;
+  readonly source: Source;
+  /** Extras selected, unioned over every requirement, sorted. */
+  readonly extras: readonly string[];
+  /** Null when nobody knows the dependencies (a nixpkgs package without data, a direct URL). */
+  readonly runtime: readonly string[] | null;
+  /** Needed only to build it, apart from the runtime ones; null when unknown. */
+  readonly build: readonly string[] | null;
+}
+
 /** `name[extra]` → [name, extra]; a plain name → [name, null]. */
-export function splitPackage(pkg: string): [string, string | null] {
+function splitPackage(pkg: string): [string, string | null] {
   const open = pkg.indexOf('[');
   return open === -1 ? [pkg, null] : [pkg.slice(0, open), pkg.slice(open + 1, -1)];
 }
@@ -85,17 +97,7 @@ export class PythonProvider implements SolverProvider, Describer {
   private readonly setTexts = new Map<string, Map<string, string>>();
 
   constructor(private readonly options: PythonProviderOptions) {
-    this.context = {
-      source: options.source,
-      environment: markerEnvironment(options.target),
-      wheelTarget: wheelTarget(options.target),
-      pythonFull: pythonFullVersion(options.target),
-      python: pythonTarget(options.target),
-    };
-  }
-
-  get environment() {
-    return this.context.environment;
+    this.context = { source: options.source, target: options.target };
   }
 
   /** The candidates of a project (or of the project of an extra), most preferred first. */
@@ -132,12 +134,12 @@ export class PythonProvider implements SolverProvider, Describer {
 
   /** conda's virtual packages, described by the target (mach-nix read some from the build machine). */
   private virtualCandidates(key: string): Candidate[] {
-    const linux = this.options.target.platform.endsWith('-linux');
+    const { os, spec } = this.options.target;
     const versions: Record<string, string | null | undefined> = {
       __unix: '0',
-      __linux: linux ? '0' : null,
-      __glibc: linux ? this.options.target.glibc : null,
-      __osx: linux ? null : this.options.target.macos ?? '11.0',
+      __linux: os === 'linux' ? '0' : null,
+      __glibc: os === 'linux' ? spec.glibc : null,
+      __osx: os === 'darwin' ? spec.macos ?? '11.0' : null,
       __cuda: this.options.cudaVersion,
     };
     const version = versions[key];
@@ -147,6 +149,40 @@ export class PythonProvider implements SolverProvider, Describer {
       source: { kind: 'virtual', description: `conda virtual package of the target` }, notes: [],
       dependencies: () => UNKNOWN_DEPENDENCIES,
     }];
+  }
+
+  /** The solver's root dependencies: the requirements, then the constraints. */
+  rootDependencies(roots: Pick<Roots, 'requirements' | 'constraints'>): SolverDependency[] {
+    return [
+      ...roots.requirements.flatMap((dependency) => this.solverDependencies(dependency)),
+      ...roots.constraints.flatMap((dependency) => this.solverDependencies(dependency, 'constrains')),
+    ];
+  }
+
+  /**
+   * The projects of a solution (`Solver.solve()`'s package → candidate index), by name, with their
+   * dependencies among the selected packages; extras and conda's virtual packages are folded in.
+   */
+  selectedPackages(selected: ReadonlyMap<string, number>): SelectedPackage[] {
+    const extras = new Map<string, string[]>();
+    for (const pkg of selected.keys()) {
+      const [key, extra] = splitPackage(pkg);
+      if (extra !== null) extras.set(key, [...(extras.get(key) ?? []), extra].sort());
+    }
+    const keys = [...selected.keys()].filter((pkg) => !pkg.includes('[') && !pkg.startsWith('__')).sort();
+    return keys.map((key) => {
+      const index = selected.get(key)!;
+      const candidate = this.candidates(key)[index]!;
+      // A selected candidate's dependencies were read while solving, so they are known to be usable.
+      const metadata = candidate.dependencies();
+      const names = (dependencies: readonly Dependency[]) =>
+        [...new Set(dependencies.map((d) => d.key))].filter((d) => d !== key && !d.startsWith('__') && selected.has(d)).sort();
+      const own = extras.get(key) ?? [];
+      const runtime = names([...metadata.runtime, ...own.flatMap((extra) => metadata.extra(extra))]);
+      const build = names(metadata.build).filter((d) => !runtime.includes(d));
+      const unknown = (candidate.source.kind === 'nixpkgs' && !candidate.source.dependenciesKnown) || candidate.source.kind === 'url';
+      return { key, candidate, source: sourceOf(candidate), extras: own, runtime: unknown ? null : runtime, build: unknown ? null : build };
+    });
   }
 
   candidateCount(pkg: string): number {
@@ -201,9 +237,11 @@ export class PythonProvider implements SolverProvider, Describer {
     let set = this.allowedSets.get(key);
     if (!set) {
       const candidates = this.candidates(dependency.key);
+      const pinned = this.options.hashes?.get(dependency.key);
       const eligible = candidates
         .map((candidate, index) => ({ candidate, index }))
-        .filter(({ candidate }) => matchesBuild(candidate, dependency.build) && (dependency.url === null || candidate.source.kind === 'url'));
+        .filter(({ candidate }) => matchesBuild(candidate, dependency.build) && (dependency.url === null || candidate.source.kind === 'url'))
+        .filter(({ candidate }) => pinned === undefined || fileOf(candidate).hashes.some((hash) => pinned.hashes.includes(hash)));
       const admitted = new Set<number>();
       const prereleases = this.options.prereleases || this.options.prereleasesFor?.has(dependency.key) ? true : undefined;
       if (dependency.anyOf.some((specifier) => specifier.impliesPrereleases)) this.namingPrereleases.add(dependency.key);
@@ -242,6 +280,8 @@ export class PythonProvider implements SolverProvider, Describer {
     const entry = this.packageCandidates(key);
     const selected = this.options.settings.forPackage(key);
     if (key.startsWith('__')) return `the target does not provide the conda virtual package ${key}`;
+    const emptied = this.options.settings.emptiedBy(key);
+    if (selected.length === 0 && emptied !== null) return emptied;
     if (entry.candidates.length > 0) {
       const versions = [...new Set(entry.candidates.map((c) => c.versionText))];
       const written = this.written.get(`${dependency.pkg}\0${dependency.text}`);
@@ -250,6 +290,16 @@ export class PythonProvider implements SolverProvider, Describer {
         return version !== null && written !== undefined && written.anyOf.some((set) => set.contains(version));
       });
       const why = rejectedMatching.length > 0 ? `; ${summarizeRejections(rejectedMatching)}` : '';
+      const pinned = this.options.hashes?.get(key);
+      if (pinned !== undefined && written !== undefined) {
+        const files = entry.candidates
+          .filter((c) => written.anyOf.some((set) => set.contains(c.version, { prereleases: true })))
+          .map((c) => fileOf(c))
+          .map(({ name, hashes }) => `${name} (${hashes.length === 0 ? 'no hash known' : hashes.join(', ')})`);
+        if (files.length > 0) {
+          return `no file of ${key} that matches it has a hash among the --hash values of ${pinned.places.join(', ')}: ${[...new Set(files)].join('; ')}${why}`;
+        }
+      }
       return `no candidate of ${key} matches it; ${key} has ${listVersions(versions)}${why}`;
     }
     if (entry.rejected.length > 0) return `no version of ${key} can be used here: ${summarizeRejections(entry.rejected)}`;
@@ -344,4 +394,52 @@ function urlCandidate(key: string, { url, hash }: DirectUrl): Candidate {
     notes: ['a direct URL: its dependencies are not known to mach-nix and were not resolved'],
     dependencies: () => UNKNOWN_DEPENDENCIES,
   };
+}
+
+/** Where the resolution says a candidate comes from (`schemas/resolution.schema.json`'s source). */
+function sourceOf(candidate: Candidate): Source {
+  const origin = candidate.source;
+  switch (origin.kind) {
+    case 'wheel':
+      return { type: 'wheel', filename: origin.file.filename, url: origin.download?.url ?? null, hash: origin.download?.hash ?? null };
+    case 'sdist':
+      return {
+        type: 'sdist', filename: origin.download?.filename ?? null, url: origin.download?.url ?? null,
+        hash: origin.download?.hash ?? null, pythonKey: origin.release.pythonKey,
+      };
+    case 'nixpkgs':
+      return { type: 'nixpkgs', attribute: origin.attribute };
+    case 'conda': {
+      const { record } = origin;
+      const hash = record.sha256 === null ? null : `sha256-${Buffer.from(record.sha256, 'hex').toString('base64')}`;
+      return { type: 'conda', channel: record.channel, subdir: record.subdir, filename: record.filename, build: record.build, url: record.url, hash };
+    }
+    case 'url':
+      return { type: 'url', url: origin.url, hash: origin.hash };
+    case 'virtual':
+      throw new Error('internal: a virtual package has no source');
+  }
+}
+
+/** The file a candidate installs and its digests as `--hash` writes them (`sha256:<hex>`). */
+function fileOf(candidate: Candidate): { name: string; hashes: string[] } {
+  const fromSri = (sri: string | null | undefined) => {
+    const match = sri ? /^(sha256|sha384|sha512)-(.+)$/.exec(sri) : null;
+    return match ? [`${match[1]}:${Buffer.from(match[2]!, 'base64').toString('hex')}`] : [];
+  };
+  const origin = candidate.source;
+  switch (origin.kind) {
+    case 'wheel':
+      return { name: origin.file.filename, hashes: fromSri(origin.download?.hash) };
+    case 'sdist':
+      return { name: origin.download?.filename ?? `${candidate.key} ${candidate.versionText} (sdist)`, hashes: fromSri(origin.download?.hash) };
+    case 'conda':
+      return { name: origin.record.filename, hashes: origin.record.sha256 === null ? [] : [`sha256:${origin.record.sha256.toLowerCase()}`] };
+    case 'url':
+      return { name: origin.url, hashes: fromSri(origin.hash) };
+    case 'nixpkgs':
+      return { name: `nixpkgs attribute ${origin.attribute}`, hashes: [] };
+    case 'virtual':
+      return { name: candidate.key, hashes: [] };
+  }
 }

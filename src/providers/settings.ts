@@ -47,6 +47,7 @@ export class ProviderSettings {
   private constructor(
     private readonly defaults: readonly ProviderName[],
     private readonly perPackage: ReadonlyMap<string, readonly ProviderName[]>,
+    private readonly emptied: ReadonlyMap<string, readonly ProviderName[]> = new Map(),
   ) {}
 
   /**
@@ -79,10 +80,57 @@ export class ProviderSettings {
     return [...new Set([...this.defaults, ...[...this.perPackage.values()].flat()])];
   }
 
+  /**
+   * These settings under pip's format options (`--no-binary`, `--only-binary`, `--prefer-binary` of
+   * a requirements file), mapped onto providers: a binary is a wheel or a conda package, a source
+   * an sdist; nixpkgs builds with Nix and is neither, so it stays. A name wins over `:all:`, as in
+   * pip's `get_allowed_formats`. `--prefer-binary` puts sdist after the binary providers. A package
+   * left without a provider has no candidates; `emptiedBy` says why.
+   */
+  withFormats(formats: FormatOptions): ProviderSettings {
+    const { noBinary, onlyBinary, preferBinary } = formats;
+    if (noBinary.length === 0 && onlyBinary.length === 0 && !preferBinary) return this;
+    const allowed = (name: string | null): ((provider: ProviderName) => boolean) => {
+      const only = name !== null && onlyBinary.includes(name);
+      const no = !only && name !== null && noBinary.includes(name);
+      if (only || (!no && onlyBinary.includes(':all:'))) return (provider) => provider !== 'sdist';
+      if (no || noBinary.includes(':all:')) return (provider) => !isBinary(provider);
+      return () => true;
+    };
+    const apply = (name: string | null, list: readonly ProviderName[]): ProviderName[] => {
+      const kept = list.filter(allowed(name));
+      if (kept.length === 0) emptied.set(name ?? '_default', list);
+      return preferBinary ? [...kept.filter((p) => p !== 'sdist'), ...kept.filter((p) => p === 'sdist')] : kept;
+    };
+    const emptied = new Map<string, readonly ProviderName[]>();
+    const perPackage = new Map<string, readonly ProviderName[]>();
+    for (const name of [...noBinary, ...onlyBinary].filter((n) => n !== ':all:')) perPackage.set(name, apply(name, this.forPackage(name)));
+    for (const [name, list] of this.perPackage) if (!perPackage.has(name)) perPackage.set(name, apply(name, list));
+    return new ProviderSettings(apply(null, this.defaults), perPackage, emptied);
+  }
+
+  /** Why a package has no provider at all: the format options took away these. */
+  emptiedBy(name: string): string | null {
+    const key = canonicalizeName(name);
+    const list = this.emptied.get(this.perPackage.has(key) ? key : '_default');
+    return list === undefined ? null : `--no-binary/--only-binary of the requirements leave ${key} none of its providers (${list.join(', ')})`;
+  }
+
   toJSON(): Record<string, ProviderName[]> {
     const entries = [...this.perPackage].sort(([a], [b]) => (a < b ? -1 : 1));
     return Object.fromEntries([['_default', [...this.defaults]], ...entries.map(([k, list]) => [k, [...list]])]);
   }
+}
+
+/** pip's format options as a requirements file left them (names PEP 503-normalised, or `:all:`). */
+export interface FormatOptions {
+  readonly noBinary: readonly string[];
+  readonly onlyBinary: readonly string[];
+  readonly preferBinary: boolean;
+}
+
+function isBinary(provider: ProviderName): boolean {
+  return provider === 'wheel' || provider.startsWith('conda/');
 }
 
 function normalizeKeys(input: ProvidersInput, what: string): Map<string, ProviderName[]> {

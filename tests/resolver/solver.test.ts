@@ -6,6 +6,7 @@ import { explainFailure } from '../../src/resolver/report.js';
 import { SolveFailure, Solver } from '../../src/resolver/solver.js';
 import { SpecifierSet } from '../../src/pep440.js';
 import { parseRequirement } from '../../src/pep508.js';
+import { assertGolden } from '../helpers/golden.js';
 import { type Registry, ToyProvider } from '../helpers/toy-registry.js';
 
 function failure(provider: ToyProvider, requirements: string[]): string {
@@ -75,10 +76,7 @@ describe('Solver', () => {
       bar: { '2.0.0': ['baz>=3.0.0,<4'] },
       baz: { '1.0.0': [], '3.0.0': [] },
     });
-    const text = failure(provider, ['foo>=1.0.0,<2', 'baz>=1.0.0,<2']);
-    for (const name of ['foo', 'bar', 'baz']) assert.match(text, new RegExp(`\\b${name}\\b`));
-    assert.match(text, /^Because /);
-    assert.match(text, /you require/);
+    assertGolden('resolver/linear-conflict', failure(provider, ['foo>=1.0.0,<2', 'baz>=1.0.0,<2']));
   });
 
   it('explains a branching conflict with numbered lines (pubgrub example 6)', () => {
@@ -89,16 +87,13 @@ describe('Solver', () => {
       x: { '1.0.0': ['y>=2.0.0,<3'] },
       y: { '1.0.0': [], '2.0.0': [] },
     });
-    const text = failure(provider, ['foo>=1.0.0,<2']);
-    for (const name of ['foo', 'a', 'b', 'x', 'y']) assert.match(text, new RegExp(`\\b${name}\\b`), text);
-    assert.match(text, /\(1\)/, text);
+    assertGolden('resolver/branching-conflict', failure(provider, ['foo>=1.0.0,<2']));
   });
 
   it('reports a dependency nothing satisfies with the provider\'s reason', () => {
     const provider = new ToyProvider({ a: { '1.0': ['missing>=1'] } });
-    const text = failure(provider, ['a']);
-    assert.match(text, /a depends on missing>=1 \(missing does not exist\)/);
-    assert.match(failure(new ToyProvider({}), ['nothing']), /you require nothing \(nothing does not exist\)/);
+    assertGolden('resolver/missing-dependency', failure(provider, ['a']));
+    assertGolden('resolver/missing-requirement', failure(new ToyProvider({}), ['nothing']));
   });
 
   it('merges a dependency shared by many versions into one statement', () => {
@@ -106,6 +101,7 @@ describe('Solver', () => {
     const provider = new ToyProvider({ a: versions, b: { '1.0': [] } });
     const text = failure(provider, ['a']);
     assert.ok(text.split('\n').length <= 3, text);
+    assertGolden('resolver/merged-versions', text);
   });
 
   it('applies constraints only to packages that are selected anyway', () => {
@@ -116,7 +112,7 @@ describe('Solver', () => {
     try {
       failing.solve(['a'], ['b<2']);
     } catch (error) {
-      assert.match(explainFailure((error as SolveFailure).incompatibility, failing), /you constrain b<2/);
+      assertGolden('resolver/constraint-conflict', explainFailure((error as SolveFailure).incompatibility, failing));
     }
   });
 

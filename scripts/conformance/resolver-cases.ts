@@ -8,14 +8,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as v from 'valibot';
-import { openDependencySource } from '../db/open.js';
-import { MachNixError } from '../errors.js';
-import { readRequirementsText } from '../inputs.js';
-import { Version } from '../pep440.js';
-import { parseProvidersInput } from '../providers/settings.js';
-import { PLATFORMS } from '../providers/target.js';
-import { type ResolveOptions, ResolutionImpossible, resolve } from '../resolve.js';
-import type { Platform } from '../wheel-tags.js';
+import { openDependencySource } from '../../src/db/open.js';
+import { MachNixError } from '../../src/errors.js';
+import { readRequirementsText } from '../../src/inputs.js';
+import { Version } from '../../src/pep440.js';
+import { parseProvidersInput } from '../../src/providers/settings.js';
+import { type ResolveOptions, ResolutionImpossible, resolve } from '../../src/resolve.js';
+import { PLATFORMS, type Platform, parseTarget } from '../../src/target.js';
 import type { CheckResult } from './report.js';
 
 export const ResolverCaseSchema = v.looseObject({
@@ -40,7 +39,7 @@ export type ResolverCase = v.InferOutput<typeof ResolverCaseSchema>;
 export function caseResolveOptions(testCase: ResolverCase): Omit<ResolveOptions, 'source'> {
   return {
     inputs: readRequirementsText(testCase.requirements, { name: `${testCase.name} requirements` }),
-    target: { python: testCase.python, platform: testCase.platform, glibc: testCase.glibc },
+    target: parseTarget({ python: testCase.python, platform: testCase.platform, glibc: testCase.glibc }),
     providers: parseProvidersInput(testCase.providers, 'providers'),
     providerDefaults: testCase.providerDefaults === null ? null : parseProvidersInput(testCase.providerDefaults, 'providerDefaults'),
   };

@@ -7,9 +7,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openDependencySource } from '../src/cli/db.js';
-import { run } from '../src/cli/program.js';
-import { conformanceDir } from './helpers/paths.js';
+import { openDependencySource } from '../../src/cli/db.js';
+import { run } from '../../src/cli/program.js';
+import { conformanceDir } from '../helpers/paths.js';
 
 interface Outcome {
   code: number;

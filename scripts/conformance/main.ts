@@ -3,7 +3,7 @@
  * failure, a closing `N passed, N failed` line per file and per path, and exits 1 on any failure.
  */
 import { parseArgs } from 'node:util';
-import { MachNixError } from '../errors.js';
+import { MachNixError } from '../../src/errors.js';
 import { closingLine, type CheckResult } from './report.js';
 import { checkFile, findConformanceFiles } from './runner.js';
 

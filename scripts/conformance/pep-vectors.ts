@@ -5,11 +5,11 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import * as v from 'valibot';
-import { MachNixError, MarkerEvaluationError } from '../errors.js';
-import { canonicalizeName } from '../pep503.js';
-import { Version, SpecifierSet } from '../pep440.js';
-import { Marker, parseRequirement, type MarkerEnvironment } from '../pep508.js';
-import { parseWheelFilename, tagToString } from '../wheel-tags.js';
+import { MachNixError, MarkerEvaluationError } from '../../src/errors.js';
+import { canonicalizeName } from '../../src/pep503.js';
+import { Version, SpecifierSet } from '../../src/pep440.js';
+import { Marker, parseRequirement, type MarkerEnvironment } from '../../src/pep508.js';
+import { parseWheelFilename, tagToString } from '../../src/wheel-tags.js';
 import type { CheckResult } from './report.js';
 
 const Environment = v.record(v.string(), v.string());

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../src/errors.js';
 import { checkVectorFile, isVectorFile } from './pep-vectors.js';
 import { checkResolverCase, isResolverCase } from './resolver-cases.js';
 import type { CheckResult, FileReport } from './report.js';
