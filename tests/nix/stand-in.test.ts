@@ -122,7 +122,8 @@ const errorMessages: Array<[string, string, RegExp]> = [
   ['buildLayeredImage with maxLayers = 1', '(p.dockerTools.buildLayeredImage { name = "x"; maxLayers = 1; }).drvPath', /maxLayers argument of dockerTools\.buildLayeredImage function must be greater than 1/],
 ];
 
-const systems = ['x86_64-linux', 'aarch64-linux', 'x86_64-darwin', 'aarch64-darwin'];
+/** the stand-in flake's systems that evaluate (x86_64-darwin throws, as nixpkgs' at the pin) */
+const systems = ['x86_64-linux', 'aarch64-linux', 'aarch64-darwin'];
 
 describe('nixpkgs stand-in', { concurrency: true }, () => {
   for (const variant of nixVersions()) {
@@ -157,7 +158,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         }
       });
 
-      test('evaluates as a flake for all four systems', async () => {
+      test('evaluates as a flake for its systems; x86_64-darwin throws, as in nixpkgs at the pin', async () => {
         const got = await nixEval<Array<[string, string, boolean, boolean]>>(
           variant,
           `let f = builtins.getFlake ${nixString(standInFlake())}; in map (s: let p = f.legacyPackages.\${s}; in
@@ -165,7 +166,20 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
               (builtins.isString (p.python3.withPackages (ps: [ ps.pip ])).drvPath) (f.lib ? makeOverridable) ])
             [ ${systems.map((s) => `"${s}"`).join(' ')} ]`,
         );
-        assert.deepEqual(got, systems.map((s) => ['3.11', s, true, true]));
+        assert.deepEqual(got.map(([, system, drv, lib]) => [system, drv, lib]), systems.map((s) => [s, true, true]));
+        const darwin = await nix(variant, ['eval', '--json', `${standInFlake()}#legacyPackages.x86_64-darwin.stdenv.hostPlatform.system`], { allowFailure: true });
+        assert.notEqual(darwin.status, 0);
+        assert.match(darwin.stderr, /Nixpkgs 26\.11 has dropped support for x86_64-darwin/);
+      });
+
+      test('pure evaluation: `import path` without system fails; extend and appendOverlays keep the platform', async () => {
+        const flake = `${standInFlake()}#legacyPackages.aarch64-linux`;
+        const extended = await nix(variant, ['eval', '--json', flake, '--apply',
+          'p: let q = p.extend (final: _: { marker = final.stdenv.hostPlatform.system; }); r = q.appendOverlays [ (_: prev: { marker2 = prev.marker; }) ]; in [ q.marker r.marker2 r.stdenv.hostPlatform.system (p.appendOverlays [ ]).stdenv.hostPlatform.system ]']);
+        assert.deepEqual(JSON.parse(extended.stdout), ['aarch64-linux', 'aarch64-linux', 'aarch64-linux', 'aarch64-linux']);
+        const reimport = await nix(variant, ['eval', '--json', flake, '--apply', 'p: (import p.path { }).stdenv.hostPlatform.system'], { allowFailure: true });
+        assert.notEqual(reimport.status, 0, reimport.stdout);
+        assert.match(reimport.stderr, /currentSystem/);
       });
 
       test('python3.withPackages [pip setuptools wheel] is a real, isolated environment', async () => {
@@ -217,6 +231,17 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         const { out } = await nixBuild(variant, { expr: buildsAttr('condaPackage') });
         const { stdout } = await runBuilt(variant, 'ls', [`${out}/lib/python3.11/site-packages`]);
         assert.equal(stdout, 'conda_demo\n');
+      });
+
+      test('builders see their inputs and stdenv\'s common path only: runCommand has no unzip and no compiler', async () => {
+        const seen = async (args: string) => {
+          const { out } = await nixBuild(variant, { expr: buildsAttr(`toolsSeen { ${args} }`) });
+          return (await runBuilt(variant, 'cat', [out])).stdout.trim().split('\n');
+        };
+        const common = ['sed yes', 'tar yes', 'make yes', 'patch yes', 'xz yes'];
+        assert.deepEqual(await seen(''), ['unzip no', 'cc no', 'python3 no', ...common]);
+        assert.deepEqual(await seen(`inputs = [ (import ${standInDir} { }).unzip ];`), ['unzip yes', 'cc no', 'python3 no', ...common]);
+        assert.deepEqual(await seen(`builder = (import ${standInDir} { }).runCommandCC;`), ['unzip no', 'cc yes', 'python3 no', ...common]);
       });
 
       test('pythonImportsCheck runs even with doCheck = false', async () => {

@@ -12,9 +12,14 @@
 let
   lib = import ./lib.nix;
   wheelList = if wheels == null then [ ] else lib.importJSON wheels;
+  # the same set with other arguments (appendOverlays, extend), as nixpkgs' stage.nix re-calls
+  # its entry point: the platform, config and other arguments stay
+  nixpkgsFun = newArgs: import ./. ({ inherit system pythonVersion hostPython glibcVersion wheels overlays config; } // newArgs);
   base = final: import ./top-level.nix {
-    inherit lib final system config overlays pythonVersion hostPython glibcVersion;
+    inherit lib final system config overlays pythonVersion hostPython glibcVersion nixpkgsFun;
     wheels = wheelList;
   };
 in
-lib.fix (lib.extends (lib.composeManyExtensions overlays) base)
+# nixpkgs 26.11 (the pin is of its development) dropped x86_64-darwin: importing it throws
+if system == "x86_64-darwin" then throw "Nixpkgs 26.11 has dropped support for x86_64-darwin."
+else lib.fix (lib.extends (lib.composeManyExtensions overlays) base)

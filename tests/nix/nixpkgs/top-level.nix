@@ -1,8 +1,12 @@
 # The attributes of the stand-in (`final` is the package set after overlays).
-{ lib, final, system, config, overlays, pythonVersion, hostPython, glibcVersion, wheels }:
+{ lib, final, system, config, overlays, pythonVersion, hostPython, glibcVersion, wheels, nixpkgsFun }:
 let
   hostTools = import ./host-tools.nix { inherit lib system; };
-  stdenvs = import ./stdenv { inherit lib system; inherit (hostTools) cc; };
+  stdenvs = import ./stdenv {
+    inherit lib system;
+    inherit (hostTools) cc;
+    initialPath = with hostTools; [ coreutils findutils diffutils gnused gnugrep gawk gnutar gzip bzip2 gnumake bash gnupatch xz ];
+  };
   trivial = import ./trivial-builders.nix {
     inherit lib; inherit (final) stdenv stdenvNoCC bash;
   };
@@ -12,7 +16,11 @@ in
 hostTools // stdenvs // trivial // python // node // {
   inherit lib config system overlays;
   pkgs = final;
+  # `import path { … }` without `system` reads builtins.currentSystem (nixpkgs' impure.nix),
+  # which pure evaluation refuses; appendOverlays/extend keep the platform (stage.nix)
   path = ./.;
+  appendOverlays = extraOverlays: if extraOverlays == [ ] then final else nixpkgsFun { overlays = overlays ++ extraOverlays; };
+  extend = f: final.appendOverlays [ f ];
   callPackage = lib.callPackageWith final;
   newScope = extra: lib.callPackageWith (final // extra);
   buildPlatform = final.stdenv.buildPlatform;
