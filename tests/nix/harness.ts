@@ -207,11 +207,12 @@ export interface SeededWheel {
   hash: string;
 }
 
-const debianWheels = '/usr/share/python-wheels';
 const mirrors = ['/opt/pypi/files', '/opt/pypi-more/files'];
-/** from Debian: the bootstrap trio; from the local mirror: the rest of the stand-in's set */
-const debianProjects = ['pip', 'setuptools', 'wheel'];
-const mirrorProjects = ['build', 'packaging', 'pyproject_hooks', 'flit_core'];
+/**
+ * The stand-in's build tools, from the local mirror (real PyPI wheels; Debian bookworm's pip
+ * 23.0.1 and setuptools 66 do not run on Python 3.12+, the chroot's python3 is 3.13)
+ */
+const mirrorProjects = ['pip', 'setuptools', 'wheel', 'build', 'packaging', 'pyproject_hooks', 'flit_core'];
 /** wheels the Nix tests use directly */
 export const testWheelProjects = ['six'];
 
@@ -240,7 +241,7 @@ function findWheel(project: string, dirs: string[]): string {
       if (!best || newer(version, best.version)) best = { file: join(dir, file), version };
     }
   }
-  if (!best) throw new Error(`no wheel of ${project} in ${dirs.join(', ')} (Debian: apt-get install python3-${project}-whl)`);
+  if (!best) throw new Error(`no wheel of ${project} in ${dirs.join(', ')} (the local PyPI mirror)`);
   return best.file;
 }
 
@@ -261,12 +262,9 @@ function wheelEntry(file: string): SeededWheel {
   };
 }
 
-/** The wheel files the stand-in and the tests use (Debian's trio, the rest from the mirror). */
+/** The wheel files the stand-in and the tests use, from the local mirror. */
 function wheelFiles(): string[] {
-  return [
-    ...debianProjects.map((p) => findWheel(p, [debianWheels])),
-    ...[...mirrorProjects, ...testWheelProjects].map((p) => findWheel(p, mirrors)),
-  ];
+  return [...mirrorProjects, ...testWheelProjects].map((p) => findWheel(p, mirrors));
 }
 
 /** The entries of the stand-in's wheels.json: PyPI-style URLs, hashes of this machine's files. */

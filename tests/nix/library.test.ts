@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
-import { fetcherDir, pypiData, seedTestData, writeTestData } from './data.js';
+import { fetcherDir, pypiData, seedTestData, wheelFilesOf, writeTestData } from './data.js';
 import {
   type NixVariant,
   hostPath,
@@ -34,10 +34,15 @@ after(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** `mach-nix lock` for flask + requests, as a user would run it: the lock of the lockFile tests. */
 function flaskLock(python: string, glibc: string): { file: string; resolution: Resolution } {
+  return lockOf('flask', 'flask\nrequests', python, glibc);
+}
+
+/** `mach-nix lock` of a requirements text (wheels only) for a Python version and glibc. */
+function lockOf(name: string, text: string, python: string, glibc: string): { file: string; resolution: Resolution } {
   writeTestData();
-  const requirements = join(workDir, 'requirements.txt');
-  writeFileSync(requirements, 'flask\nrequests');
-  const file = join(workDir, 'flask.lock.json');
+  const requirements = join(workDir, `${name}.requirements.txt`);
+  writeFileSync(requirements, text);
+  const file = join(workDir, `${name}.lock.json`);
   const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
     'lock', '-r', requirements, '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
     '--deps-db', pypiData, '--files-db', fetcherDir,
@@ -47,8 +52,12 @@ function flaskLock(python: string, glibc: string): { file: string; resolution: R
   return { file, resolution: JSON.parse(readFileSync(file, 'utf8')) as Resolution };
 }
 
-/** `let pkgs = …; m = …;` for expressions under test. */
-function prelude(extra = ''): string {
+/**
+ * `let pkgs = …; m = …;` for expressions under test. Python 3.11 by default: the mirror's binary
+ * wheels (MarkupSafe, charset-normalizer, …) are cp311 only, so Flask needs 3.11 whatever the
+ * machine's python3 is (3.13 in the chroot; see the python3 test below).
+ */
+function prelude(extra = 'pythonVersion = "3.11";'): string {
   return `let pkgs = import ${standInDir} { ${extra} }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; }; in`;
 }
 
@@ -66,10 +75,11 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
     describe(variant, { concurrency: 1 }, () => {
       let lock: { file: string; resolution: Resolution };
       let python = '';
+      let glibc = '';
       before(async () => {
         await seedStore(variant);
-        python = await nixEval<string>(variant, `(import ${standInDir} { }).python3.version`);
-        lock = flaskLock(python, '2.36');
+        [python, glibc] = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { pythonVersion = "3.11"; }; in [ p.python3.version p.glibc.version ]`);
+        lock = flaskLock(python, glibc);
         const wheels = Object.values(lock.resolution.packages).map((p) => (p!.source.type === 'wheel' ? p!.source.filename : ''));
         await seedTestData(variant, wheels.filter(Boolean));
       });
@@ -241,6 +251,16 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         await run('host-2.8', 'umoci', ['unpack', '--image', `${oci}:latest`, bundle]);
         const entry = await run('host-2.8', 'chroot', [join(bundle, 'rootfs'), config.config.Cmd[0]!, '-c', 'import flask, requests; print("runs")']);
         assert.equal(entry.stdout.trim(), 'runs');
+        // compiled modules of binary wheels load inside the image: the shared libraries they
+        // need (libpthread.so.0, …) come with it, found through autoPatchelfHook and the
+        // manylinux libraries as in nixpkgs. What the stand-in cannot show: nixpkgs patches each
+        // binary's RUNPATH to glibc and the other libraries in /nix/store (patchelf); here
+        // they are the host's files at the host's paths, found by the loader's default path,
+        // and a library outside the manylinux set is not caught at build time.
+        const compiled = await run('host-2.8', 'chroot', [join(bundle, 'rootfs'), config.config.Cmd[0]!, '-c',
+          'import markupsafe._speedups as s, charset_normalizer.md as m; print(s.__file__.endswith(".so"), m.__file__.endswith(".so"))'], { allowFailure: true });
+        assert.equal(compiled.status, 0, compiled.stderr);
+        assert.equal(compiled.stdout.trim(), 'True True');
         rmSync(bundle, { recursive: true, force: true });
       });
 
@@ -281,14 +301,14 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         writeFileSync(join(dir, 'requirements.txt'), 'flask\nrequests\n');
         cpSync(join(fixtures, 'projects/greeting-pyproject'), join(dir, 'my-project'), { recursive: true });
         const lockRun = spawnSync(join(repoDir, 'bin/mach-nix'), [
-          'lock', '-r', join(dir, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', '2.36',
+          'lock', '-r', join(dir, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
           '--deps-db', pypiData, '--files-db', fetcherDir, '-o', join(dir, 'mach-nix.lock.json'),
         ], { encoding: 'utf8' });
         assert.equal(lockRun.status, 0, lockRun.stderr);
         assert.ok(blocks.length >= 3);
         for (const block of blocks.slice(1)) {
           writeFileSync(join(dir, 'example.nix'), `m: ${block}`);
-          const drvPath = await nixEval<string>(variant, `(import ${join(dir, 'example.nix')} (import ${repoDir}/nix { pkgs = import ${standInDir} { }; pypiData = ${pypiData}; })).drvPath`);
+          const drvPath = await nixEval<string>(variant, `(import ${join(dir, 'example.nix')} (import ${repoDir}/nix { pkgs = import ${standInDir} { pythonVersion = "3.11"; }; pypiData = ${pypiData}; })).drvPath`);
           assert.match(drvPath, /^\/nix\/store\/.*\.drv$/, block);
         }
       });
@@ -296,14 +316,37 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
       test('the template builds against this flake', async () => {
         const dir = mkdtempSync(join(workDir, 'template-'));
         cpSync(join(repoDir, 'templates/default'), dir, { recursive: true });
+        // The flake's nixpkgs is the stand-in as the machine has it: python3 3.11 (bookworm) or
+        // 3.13 (chroot). For 3.13 the template's requests cannot come from this data (its
+        // charset-normalizer is a cp311 wheel only), so the template then asks for pure wheels.
+        const python3 = await nixEval<string>(variant, `(import ${standInDir} { }).python3.pythonVersion`);
+        const [requirement, module] = python3 === '3.11' ? ['requests', 'requests'] : ['idna', 'idna'];
+        writeFileSync(join(dir, 'requirements.txt'), `${requirement}\n`);
         const overrides = [
           '--override-input', 'mach-nix', `git+file://${repoDir}`,
           '--override-input', 'mach-nix/nixpkgs', standInFlake(),
           '--override-input', 'mach-nix/pypi-deps-db', `path:${pypiData}`,
         ];
+        const machine = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { }; in [ p.python3.version p.glibc.version ]`);
+        await seedTestData(variant, wheelFilesOf(lockOf(`template-${variant}`, requirement, ...machine).file));
         const { out } = await nixBuild(variant, { installable: `path:${dir}#default` }, { extraArgs: overrides, cwd: dir });
-        const check = await run(variant, `${out}/bin/python`, ['-c', 'import requests; print(requests.__version__)']);
-        assert.equal(check.stdout.trim(), lock.resolution.packages.requests!.version);
+        const check = await run(variant, `${out}/bin/python`, ['-c', `import sys, ${module}; print("%d.%d" % sys.version_info[:2], ${module}.__version__)`]);
+        const expected = requirement === 'requests' ? lock.resolution.packages.requests!.version : '3.20';
+        assert.equal(check.stdout.trim(), `${python3} ${expected}`);
+      });
+
+      test("an environment for the machine's python3 (3.13 in the chroot) from pure-Python wheels", async () => {
+        const requirements = 'idna\nurllib3\ncertifi\nsix';
+        const machine = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { }; in [ p.python3.version p.glibc.version ]`);
+        await seedTestData(variant, wheelFilesOf(lockOf(`pure-${variant}`, requirements, ...machine).file));
+        const expr = `${prelude('')} m.mkPython { requirements = "${requirements.replace(/\n/g, '\\n')}"; providers._default = "wheel"; _providerDefaults = { }; }`;
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import sys, idna, urllib3, certifi, six; print("%d.%d" % sys.version_info[:2]); print(urllib3.__file__)']);
+        const python3 = await nixEval<string>(variant, `(import ${standInDir} { }).python3.pythonVersion`);
+        assert.equal(python3, variant === 'chroot-2.26' ? '3.13' : '3.11');
+        const [version, file] = check.stdout.trim().split('\n');
+        assert.equal(version, python3);
+        assert.ok(file!.startsWith(`${out}/lib/python${python3}/site-packages/urllib3/`), file);
       });
     });
   }

@@ -128,7 +128,14 @@ const systems = ['x86_64-linux', 'aarch64-linux', 'aarch64-darwin'];
 describe('nixpkgs stand-in', { concurrency: true }, () => {
   for (const variant of nixVersions()) {
     describe(variant, { concurrency: 2 }, () => {
-      before(() => seedStore(variant));
+      /** the stand-in's python3 on this variant's machine (3.11 on bookworm, 3.13 in the chroot) */
+      let py3 = { version: '', pythonVersion: '', site: '' };
+      const re = (text: string) => text.replace(/[.]/g, '\\.');
+      before(async () => {
+        await seedStore(variant);
+        const [version, pythonVersion, site] = await nixEval<string[]>(variant, `let p = (import ${standInDir} { }).python3; in [ p.version p.pythonVersion p.sitePackages ]`);
+        py3 = { version: version!, pythonVersion: pythonVersion!, site: site! };
+      });
 
       test('meets the evaluation checklist (one batched evaluation)', async (t) => {
         const six = (await seedStore(variant)).find((w) => w.pname === 'six');
@@ -143,7 +150,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
       });
 
       test('reports the failures nixpkgs reports', async (t) => {
-        const prelude = `let p = import ${standInDir} { system = "x86_64-linux"; }; ps = p.python3.pkgs; in`;
+        const prelude = `let p = import ${standInDir} { system = "x86_64-linux"; pythonVersion = "3.11"; }; ps = p.python3.pkgs; in`;
         const results = await Promise.all(
           errorMessages.map(([, expr]) =>
             nix(variant, ['eval', '--impure', '--json', '--expr', `${prelude} ${expr}`], { allowFailure: true }),
@@ -197,12 +204,12 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         assert.notEqual(yaml.status, 0);
         assert.match(yaml.stderr, /No module named 'yaml'/);
         const pipVersion = await runBuilt(variant, `${out}/bin/pip`, ['--version']);
-        assert.match(pipVersion.stdout, new RegExp(`from ${out}/lib/python3\\.11/site-packages/pip`));
+        assert.match(pipVersion.stdout, new RegExp(`from ${out}/${re(py3.site)}/pip .*\\(python ${re(py3.pythonVersion)}\\)`));
       });
 
       test('format = "wheel" installs a seeded wheel by the stripped store name of src', async () => {
         const { out } = await nixBuild(variant, { expr: buildsAttr('sixFromWheel') });
-        assert.ok(existsSync(hostPath(variant, `${out}/lib/python3.11/site-packages/six.py`)));
+        assert.ok(existsSync(hostPath(variant, `${out}/${py3.site}/six.py`)));
         const bad = await failingBuild(variant, buildsAttr('badWheelName'));
         assert.match(bad.stderr, /six\.whl is not a valid wheel filename/);
       });
@@ -216,7 +223,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         assert.match(dist.stdout, /hello_nix-0\.1\.0-py3-none-any\.whl/);
         const { out: env } = await nixBuild(variant, { expr: buildsAttr('helloEnv') });
         const inEnv = await runBuilt(variant, `${env}/bin/python`, ['-c', 'import hello_nix, six; print(six.__file__)']);
-        assert.ok(inEnv.stdout.startsWith(`${env}/lib/python3.11/site-packages/`), inEnv.stdout);
+        assert.ok(inEnv.stdout.startsWith(`${env}/${py3.site}/`), inEnv.stdout);
       });
 
       test('format = "setuptools" builds with setup.py bdist_wheel and has a dist output', async () => {
@@ -229,7 +236,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
 
       test('condaUnpackHook and condaInstallHook install a conda .tar.bz2', async () => {
         const { out } = await nixBuild(variant, { expr: buildsAttr('condaPackage') });
-        const { stdout } = await runBuilt(variant, 'ls', [`${out}/lib/python3.11/site-packages`]);
+        const { stdout } = await runBuilt(variant, 'ls', [`${out}/${py3.site}`]);
         assert.equal(stdout, 'conda_demo\n');
       });
 
@@ -253,7 +260,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         const r = await failingBuild(variant, buildsAttr('missingRuntimeDep'));
         assert.match(r.stderr, /- six not installed/);
         const { out } = await nixBuild(variant, { expr: buildsAttr('removedRuntimeDep') });
-        const metadata = await runBuilt(variant, 'cat', [`${out}/lib/python3.11/site-packages/hello_nix-0.1.0.dist-info/METADATA`]);
+        const metadata = await runBuilt(variant, 'cat', [`${out}/${py3.site}/hello_nix-0.1.0.dist-info/METADATA`]);
         assert.match(metadata.stdout, /^Name: hello-nix$/m);
         assert.doesNotMatch(metadata.stdout, /^Requires-Dist/m);
       });
@@ -265,15 +272,21 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
 
       test('a python environment fails on colliding files unless ignoreCollisions', async () => {
         const r = await failingBuild(variant, buildsAttr('collidingEnv { }'));
-        assert.match(r.stderr, /collision between \/nix\/store\/\S+-provides-same-a-1\.0\/lib\/python3\.11\/site-packages\/same\.py and/);
+        assert.match(r.stderr, new RegExp(`collision between /nix/store/\\S+-provides-same-a-1\\.0/${re(py3.site)}/same\\.py and`));
         const { out } = await nixBuild(variant, { expr: buildsAttr('collidingEnv { ignoreCollisions = true; }') });
         const { stdout } = await runBuilt(variant, `${out}/bin/python`, ['-c', 'import same; print(same.x)']);
         assert.equal(stdout, 'a\n');
       });
 
-      test('python 3.13 and 3.14 are for evaluation: building them says so', async () => {
-        const r = await failingBuild(variant, `(import ${standInDir} { pythonVersion = "3.13"; }).python3`);
-        assert.match(r.stderr, /python 3\.13 of the nixpkgs stand-in is for evaluation only/);
+      test("python3 is the machine's: 3.13 in the chroot (nixpkgs' at the pin), 3.11 on bookworm; 3.11 builds in both", async () => {
+        assert.equal(py3.pythonVersion, variant === 'chroot-2.26' ? '3.13' : '3.11');
+        // a version the machine has no binary of is for evaluation only
+        const r = await failingBuild(variant, `(import ${standInDir} { pythonVersion = "3.14"; }).python3`);
+        assert.match(r.stderr, /python 3\.14 of the nixpkgs stand-in is for evaluation only/);
+        // python311 (the host's CPython, which the mirror's cp311 wheels are for) builds too
+        const { out } = await nixBuild(variant, { expr: `(import ${standInDir} { }).python311.withPackages (ps: [ ps.pip ])` });
+        const v = await runBuilt(variant, `${out}/bin/python`, ['-c', 'import sys, pip; print("%d.%d" % sys.version_info[:2], pip.__file__)']);
+        assert.equal(v.stdout, `3.11 ${out}/lib/python3.11/site-packages/pip/__init__.py\n`);
       });
 
       test('buildLayeredImage gives a gzipped docker-archive that skopeo reads and that runs', async () => {
@@ -299,7 +312,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         const entry = spawnOutput('chroot', [`${work}/bundle/rootfs`, '/bin/hello']);
         assert.match(entry, /^hello from the image\nhello-nix 0\.1\.0 \(six 1\.17\.0\)\n$/);
         const python = spawnOutput('chroot', [`${work}/bundle/rootfs`, '/bin/python3', '-c', 'import hello_nix, sys; print(sys.prefix)']);
-        assert.match(python, /^\/nix\/store\/[a-z0-9]{32}-python3-3\.11\.2-env\n$/);
+        assert.match(python, new RegExp(`^/nix/store/[a-z0-9]{32}-python3-${re(py3.version)}-env\n$`));
         rmSync(work, { recursive: true, force: true });
       });
 
@@ -308,7 +321,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
           'develop', '--no-write-lock-file', '--override-input', 'nixpkgs', standInFlake(),
           `path:${join(fixtures, 'dev-shell')}`, '-c', 'python', '-c', 'import pip, sys; print("python", sys.prefix)',
         ]);
-        assert.match(r.stdout, /^hook of inputsFrom\nown shellHook: FOO=bar BASE=unset\npython \/nix\/store\/[a-z0-9]{32}-python3-3\.11\.2-env$/m);
+        assert.match(r.stdout, new RegExp(`^hook of inputsFrom\nown shellHook: FOO=bar BASE=unset\npython /nix/store/[a-z0-9]{32}-python3-${re(py3.version)}-env$`, 'm'));
       });
 
       test('nix-shell on a mkShell runs its shellHooks and puts the packages on PATH', async () => {
@@ -317,7 +330,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         assert.match(r.stdout, /^hook of inputsFrom\nown shellHook: FOO=bar\n\d+\.\d+/m);
         // a python environment's .env is for nix-shell (building it fails on purpose)
         const env = await run(variant, 'nix-shell', [...shell, '-A', 'env.env', '--run', 'python -c "import setuptools, sys; print(sys.prefix)"']);
-        assert.match(env.stdout, /^\/nix\/store\/[a-z0-9]{32}-python3-3\.11\.2-env$/m);
+        assert.match(env.stdout, new RegExp(`^/nix/store/[a-z0-9]{32}-python3-${re(py3.version)}-env$`, 'm'));
         const build = await failingBuild(variant, buildsAttr('env.env'));
         assert.match(build.stderr, /intended for interactive nix-shell sessions, not for building/);
       });

@@ -1,5 +1,5 @@
 # The attributes of the stand-in (`final` is the package set after overlays).
-{ lib, final, system, config, overlays, pythonVersion, hostPython, glibcVersion, wheels, nixpkgsFun }:
+{ lib, final, system, config, overlays, pythonVersion, interpreters, glibcVersion, wheels, nixpkgsFun }:
 let
   hostTools = import ./host-tools.nix { inherit lib system; };
   stdenvs = import ./stdenv {
@@ -10,7 +10,7 @@ let
   trivial = import ./trivial-builders.nix {
     inherit lib; inherit (final) stdenv stdenvNoCC bash;
   };
-  python = import ./python { inherit lib system pythonVersion hostPython wheels; pkgs = final; };
+  python = import ./python { inherit lib system pythonVersion interpreters wheels; pkgs = final; };
   node = import ./node { inherit lib; pkgs = final; };
 in
 hostTools // stdenvs // trivial // python // node // {
@@ -36,8 +36,12 @@ hostTools // stdenvs // trivial // python // node // {
     name = "make-wrapper-hook";
     substitutions.shell = "${final.bash}/bin/bash";
   } ./build-support/make-wrapper.sh;
-  # No patchelf here: binary wheels run against the host's libraries. The knobs are accepted.
-  autoPatchelfHook = final.makeSetupHook { name = "auto-patchelf-hook"; } ./build-support/auto-patchelf-hook.sh;
+  # No patchelf here: the hook finds each binary's libraries in its inputs and records them
+  # (see the script), so they reach closures and images; binaries load them at the host's paths.
+  autoPatchelfHook = final.makeSetupHook {
+    name = "auto-patchelf-hook";
+    substitutions.readelf = "${final.hostTool { name = "readelf-host"; programs = [ "readelf" ]; }}/bin/readelf";
+  } ./build-support/auto-patchelf-hook.sh;
 
   # The C library: the host's (binaries run against it); nixpkgs' glibc has the same `version`.
   glibc = final.hostTool { name = "glibc-host"; programs = [ "ldd" ]; } // { version = glibcVersion; };

@@ -1,7 +1,7 @@
 # One CPython of the stand-in: a derivation named like nixpkgs' (`python3-3.13.5`) with its
-# passthru (versions, paths, `pkgs`, `withPackages`, `buildEnv`, `override`). Only the version
-# equal to the host interpreter's builds; the others are for evaluation.
-{ lib, pkgs, system, hostPython, wheels }:
+# passthru (versions, paths, `pkgs`, `withPackages`, `buildEnv`, `override`). It is built from
+# the machine's binary of that version (`interpreters`); without one it is for evaluation only.
+{ lib, pkgs, system, interpreters, wheels }:
 let
   # interpreter = mkInterpreter { sourceVersion; packageOverrides?; self?; pythonAttr?; }
   mkInterpreter = args:
@@ -20,6 +20,7 @@ let
       version = "${major}.${minor}.${sourceVersion.patch}${sourceVersion.suffix}";
       executable = "python${pythonVersion}";
       sitePackages = "lib/${executable}/site-packages";
+      hostPython = interpreters.${pythonVersion} or "";
 
       drv = derivation {
         name = "python3-${version}";
@@ -32,7 +33,7 @@ let
       };
 
       passthru = {
-        inherit executable pythonVersion sitePackages sourceVersion pythonAttr;
+        inherit executable pythonVersion sitePackages sourceVersion pythonAttr hostPython;
         implementation = "cpython";
         libPrefix = executable;
         interpreter = "${self}/bin/${executable}";
