@@ -24,13 +24,17 @@ PROJECT=$(cd "$(dirname "$SELF")/../.." && pwd)
 NPM_CACHE=${npm_config_cache:-${HOME:-/root}/.npm}
 # trixie packages: Nix itself, what builds need (a C/C++ toolchain for node-gyp, basic tools),
 # CPython 3.13 (python3), and skopeo (1.18 reads gzipped docker-archives; bookworm's 1.9 does not)
-PACKAGES=(nix-bin g++ make bash coreutils findutils gzip tar xz-utils bzip2 unzip ca-certificates skopeo python3 python3.13)
+PACKAGES=(nix-bin g++ make patch bash coreutils findutils gzip tar xz-utils bzip2 unzip ca-certificates skopeo python3 python3.13)
 # what the stand-in is told about this chroot (see tests/nix/nixpkgs/default.nix)
 MACHINE_JSON=$ROOT/etc/mach-nix/stand-in-machine.json
 STAND_IN_MACHINE=$PROJECT/tests/nix/nixpkgs/machine.json
 
 # Host paths bind-mounted at the same path (files and folders); missing ones are skipped.
 shared_paths() {
+  # the project's git directory too, where it lies outside (a git worktree's is in the main checkout)
+  local git_dir
+  git_dir=$(git -C "$PROJECT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+  [[ -z $git_dir || $git_dir == "$PROJECT"/* ]] || printf '%s\n' "$git_dir"
   printf '%s\n' "$PROJECT" /tmp /opt/pypi /opt/pypi-more /opt/wheels /usr/share/python-wheels \
     "$NPM_CACHE" /usr/bin/python3.11 /usr/lib/python3.11 /etc/python3.11 /usr/include/python3.11 \
     /usr/include/x86_64-linux-gnu/python3.11 \
@@ -103,8 +107,8 @@ setup() {
   mkdir -p "$(dirname "$MACHINE_JSON")"
   local glibc
   glibc=$(chroot "$ROOT" getconf GNU_LIBC_VERSION | awk '{ print $2 }')
-  printf '{ "python3": "3.13", "interpreters": { "3.11": "/usr/bin/python3.11", "3.13": "/usr/bin/python3.13" }, "glibc": "%s" }\n' \
-    "$glibc" >"$MACHINE_JSON"
+  printf '{ "python3": "3.13", "interpreters": { "3.11": "/usr/bin/python3.11", "3.13": "/usr/bin/python3.13" }, "glibc": "%s", "packages": "%s" }\n' \
+    "$glibc" "${PACKAGES[*]}" >"$MACHINE_JSON"
   # copied (a bind mount would need a placeholder file that gets in dpkg's way) to the same
   # path as on the host, a default library path, so images built in the chroot find them too
   local lib

@@ -1,7 +1,7 @@
 /**
  * The nixpkgs stand-in (tests/nix/nixpkgs) meets the checklist of nixpkgs-contract.md, under
  * the host's Nix 2.8 and under Nix 2.26 (trixie chroot): batched evaluation checks, error
- * messages, the flake for all four systems, and real builds (Python environments, wheel and
+ * messages, the flake for its systems, and real builds (Python environments, wheel and
  * pyproject packages, a layered image that runs, nix develop / nix-shell, buildNpmPackage).
  */
 import assert from 'node:assert/strict';
@@ -211,7 +211,9 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         const { out } = await nixBuild(variant, { expr: buildsAttr('sixFromWheel') });
         assert.ok(existsSync(hostPath(variant, `${out}/${py3.site}/six.py`)));
         const bad = await failingBuild(variant, buildsAttr('badWheelName'));
-        assert.match(bad.stderr, /six\.whl is not a valid wheel filename/);
+        // the installer's refusal of a file name that is not a wheel's (pip 23: "six.whl is not a valid wheel
+        // filename"; pip 26, from the mirror: "Invalid wheel filename (wrong number of parts): 'six'")
+        assert.match(bad.stderr, /six\.whl is not a valid wheel filename|Invalid wheel filename \(wrong number of parts\): 'six'/);
       });
 
       test('pyproject = true builds a local package with its build-system; bin/ and dist work', async () => {
@@ -249,6 +251,17 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         assert.deepEqual(await seen(''), ['unzip no', 'cc no', 'python3 no', ...common]);
         assert.deepEqual(await seen(`inputs = [ (import ${standInDir} { }).unzip ];`), ['unzip yes', 'cc no', 'python3 no', ...common]);
         assert.deepEqual(await seen(`builder = (import ${standInDir} { }).runCommandCC;`), ['unzip no', 'cc yes', 'python3 no', ...common]);
+      });
+
+      test('autoPatchelfHook: a binary\'s libraries must be among the inputs (or ignored); found ones are recorded', async () => {
+        const missing = await failingBuild(variant, buildsAttr('patchelfed { }'));
+        assert.match(missing.stderr, /could not satisfy dependency libc\.so\.6 wanted by \/nix\/store\/\S+-patchelfed\/bin\/main/);
+        await nixBuild(variant, { expr: buildsAttr('patchelfed { ignore = [ "libc.so.*" ]; }') });
+        const { out } = await nixBuild(variant, { expr: buildsAttr('patchelfed { libs = (import ' + standInDir + ' { }).pythonManylinuxPackages.manylinux2014; }') });
+        const runpath = await runBuilt(variant, 'cat', [`${out}/nix-support/auto-patchelf-runpath`]);
+        assert.match(runpath.stdout, /^\/nix\/store\/[a-z0-9]{32}-manylinux-host-libs\/lib\n$/);
+        const refs = await run(variant, 'nix-store', ['--query', '--references', out]);
+        assert.match(refs.stdout, /-manylinux-host-libs\n/);
       });
 
       test('pythonImportsCheck runs even with doCheck = false', async () => {

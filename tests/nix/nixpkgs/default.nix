@@ -22,7 +22,7 @@ let
   # its entry point: the platform, config and other arguments stay
   nixpkgsFun = newArgs: import ./. ({ inherit system pythonVersion interpreters glibcVersion wheels overlays config; } // newArgs);
   base = final: import ./top-level.nix {
-    inherit lib final system config overlays pythonVersion interpreters glibcVersion nixpkgsFun;
+    inherit lib final system config overlays pythonVersion interpreters glibcVersion nixpkgsFun machine;
     wheels = wheelList;
   };
 in

@@ -1,7 +1,8 @@
 # Host programs as store paths ($out/bin/<prog> -> /usr/bin/<prog>): this machine has no
 # nixpkgs to build them from. Impure by design — the derivations do not change when the host
-# programs do; `nix-support/host-paths` lets dockerTools put the host files into images.
-{ lib, system }:
+# programs do, only when the machine's description (machine.json, which lists the chroot's
+# Debian packages) does; `nix-support/host-paths` lets dockerTools put the host files into images.
+{ lib, system, machine }:
 let
   hostTool = { name, programs, extraLinks ? [ ], mainProgram ? null }:
     derivation {
@@ -10,6 +11,7 @@ let
       args = [ "-e" ./build-support/host-tool.sh ];
       programs = toString programs;
       extraLinks = toString extraLinks;
+      machine = builtins.toJSON machine;
     } // {
       pname = name;
       version = "host";

@@ -1,7 +1,7 @@
 # The attributes of the stand-in (`final` is the package set after overlays).
-{ lib, final, system, config, overlays, pythonVersion, interpreters, glibcVersion, wheels, nixpkgsFun }:
+{ lib, final, system, config, overlays, pythonVersion, interpreters, glibcVersion, wheels, nixpkgsFun, machine }:
 let
-  hostTools = import ./host-tools.nix { inherit lib system; };
+  hostTools = import ./host-tools.nix { inherit lib system machine; };
   stdenvs = import ./stdenv {
     inherit lib system;
     inherit (hostTools) cc;

@@ -69,7 +69,7 @@ let
       meta = { platforms = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ]; mainProgram = "python3"; };
     };
 
-  # Patch levels: 3.11 is Debian bookworm's CPython (the default hostPython), the others are
+  # Patch levels: 3.11 is Debian bookworm's CPython (the host's python3.11), the others are
   # what nixpkgs ships around the pin. A full `pythonVersion` ("3.11.2") takes precedence.
   patchLevels = { "3.11" = "2"; "3.12" = "12"; "3.13" = "11"; "3.14" = "2"; };
   sourceVersionOf = v:

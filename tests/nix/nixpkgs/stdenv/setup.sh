@@ -114,7 +114,7 @@ substituteAll() {
 }
 
 # Rewrite `#!/usr/bin/env prog` and `#!/some/dir/prog` to the store path of `prog` on PATH
-# (host programs stay as they are: /usr/bin is on every builder's PATH).
+# (a program not found in the store stays as it is).
 patchShebangs() {
   local f first interp args found
   while IFS= read -r -d '' f; do
