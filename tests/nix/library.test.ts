@@ -13,7 +13,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
-import { fetcherDir, pypiData, sdistProject, seedTestData, writeTestData } from './data.js';
+import { fetcherDir, pypiData, sdistProject, seedTestData, wheelFilesOf, writeTestData } from './data.js';
 import {
   type NixVariant,
   hostPath,
@@ -34,11 +34,16 @@ const workDir = mkdtempSync(join(scratchDir, 'mach-nix-library-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** `mach-nix lock` for flask + requests, as a user would run it: the lock of the lockFile tests. */
-function flaskLock(python: string, glibc: string): { file: string; resolution: Resolution } {
+function flaskLock(variant: NixVariant, python: string, glibc: string): { file: string; resolution: Resolution } {
+  return lockOf(`flask-${variant}`, 'flask\nrequests', python, glibc);
+}
+
+/** `mach-nix lock` of a requirements text (wheels only) for a Python version and glibc. */
+function lockOf(name: string, text: string, python: string, glibc: string): { file: string; resolution: Resolution } {
   writeTestData();
-  const requirements = join(workDir, 'requirements.txt');
-  writeFileSync(requirements, 'flask\nrequests');
-  const file = join(workDir, 'flask.lock.json');
+  const requirements = join(workDir, `${name}.requirements.txt`);
+  writeFileSync(requirements, text);
+  const file = join(workDir, `${name}.lock.json`);
   const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
     'lock', '-r', requirements, '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
     '--deps-db', pypiData, '--files-db', fetcherDir,
@@ -83,8 +88,12 @@ function buildToolsLock(python: string): { file: string; resolution: Resolution;
   return { file, resolution, packagingWheel: wheel };
 }
 
-/** `let pkgs = …; m = …;` for expressions under test. */
-function prelude(extra = ''): string {
+/**
+ * `let pkgs = …; m = …;` for expressions under test. Python 3.11 by default: the mirror's binary
+ * wheels (MarkupSafe, charset-normalizer, …) are cp311 only, so Flask needs 3.11 whatever the
+ * machine's python3 is (3.13 in the chroot; see the python3 test below).
+ */
+function prelude(extra = 'pythonVersion = "3.11";'): string {
   return `let pkgs = import ${standInDir} { ${extra} }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; }; in`;
 }
 
@@ -102,10 +111,11 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
     describe(variant, { concurrency: 1 }, () => {
       let lock: { file: string; resolution: Resolution };
       let python = '';
+      let glibc = '';
       before(async () => {
         await seedStore(variant);
-        python = await nixEval<string>(variant, `(import ${standInDir} { }).python3.version`);
-        lock = flaskLock(python, '2.36');
+        [python, glibc] = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { pythonVersion = "3.11"; }; in [ p.python3.version p.glibc.version ]`);
+        lock = flaskLock(variant, python, glibc);
         const wheels = Object.values(lock.resolution.packages).map((p) => (p!.source.type === 'wheel' ? p!.source.filename : ''));
         await seedTestData(variant, wheels.filter(Boolean));
       });
@@ -150,7 +160,7 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
 
       test('errors are thrown with their reason', async () => {
         const stale = await failingEval(variant, `${prelude()} (m.mkPython { requirements = "flask"; lockFile = ${lock.file}; }).drvPath`);
-        assert.match(stale, /mach-nix: .*flask\.lock\.json is stale/);
+        assert.match(stale, /mach-nix: .*flask-[\w.-]+\.lock\.json is stale/);
         assert.match(stale, /mach-nix lock -r <requirements file> --python 3\.11\.\d+ --platform x86_64-linux/);
         const unsatisfiable = await failingEval(variant, `${prelude()} (m.mkPython { lockFile = ${join(fixtures, 'resolutions/failure.json')}; }).drvPath`);
         assert.match(unsatisfiable, /Because you require flask<1 \(no candidate of flask matches it\)/);
@@ -228,6 +238,21 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
 
       test('mkPython [ source ] is mkPython { packagesExtra = [ source ]; }', async () => {
         const { out } = await nixBuild(variant, { expr: `${prelude()} m.mkPython [ ${join(fixtures, 'projects/greeting-setuppy')} ]` });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_setuppy; print(greeting_setuppy.MESSAGE)']);
+        assert.equal(check.stdout.trim(), 'hello from a setup.py project');
+      });
+
+      test('a project given as a .zip archive: its metadata and its build unpack it with unzip', async () => {
+        // runCommand and stdenv have no unzip of their own (nixpkgs' stdenvNoCC and common path)
+        const zip = join(workDir, 'greeting-setuppy-0.2.zip');
+        const made = spawnSync('python3', ['-c', [
+          'import os, sys, zipfile',
+          'src, out = sys.argv[1:3]',
+          'with zipfile.ZipFile(out, "w") as z:',
+          '    for name in sorted(os.listdir(src)): z.write(os.path.join(src, name), "greeting-setuppy-0.2/" + name)',
+        ].join('\n'), join(fixtures, 'projects/greeting-setuppy'), zip], { encoding: 'utf8' });
+        assert.equal(made.status, 0, made.stderr);
+        const { out } = await nixBuild(variant, { expr: `${prelude()} m.mkPython [ ${zip} ]` });
         const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_setuppy; print(greeting_setuppy.MESSAGE)']);
         assert.equal(check.stdout.trim(), 'hello from a setup.py project');
       });
@@ -331,6 +356,16 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         await run('host-2.8', 'umoci', ['unpack', '--image', `${oci}:latest`, bundle]);
         const entry = await run('host-2.8', 'chroot', [join(bundle, 'rootfs'), config.config.Cmd[0]!, '-c', 'import flask, requests; print("runs")']);
         assert.equal(entry.stdout.trim(), 'runs');
+        // compiled modules of binary wheels load inside the image: the shared libraries they
+        // need (libpthread.so.0, …) come with it, found through autoPatchelfHook and the
+        // manylinux libraries as in nixpkgs. What the stand-in cannot show: nixpkgs patches each
+        // binary's RUNPATH to glibc and the other libraries in /nix/store (patchelf); here
+        // they are the host's files at the host's paths, found by the loader's default path,
+        // and a library outside the manylinux set is not caught at build time.
+        const compiled = await run('host-2.8', 'chroot', [join(bundle, 'rootfs'), config.config.Cmd[0]!, '-c',
+          'import markupsafe._speedups as s, charset_normalizer.md as m; print(s.__file__.endswith(".so"), m.__file__.endswith(".so"))'], { allowFailure: true });
+        assert.equal(compiled.status, 0, compiled.stderr);
+        assert.equal(compiled.stdout.trim(), 'True True');
         rmSync(bundle, { recursive: true, force: true });
       });
 
@@ -342,13 +377,14 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.equal(shell.stdout.trim(), 'requests');
       });
 
-      test('the flake: lib for four systems, its outputs, and nix flake check with nixpkgs overridden', async () => {
+      test('the flake: lib for its three systems, its outputs, and nix flake check with nixpkgs overridden', async () => {
         const overrides = ['--override-input', 'nixpkgs', standInFlake(), '--override-input', 'pypi-deps-db', `path:${pypiData}`];
         const flake = `git+file://${repoDir}`;
         const names = async (attribute: string, apply = 'builtins.attrNames') =>
           JSON.parse((await nix(variant, ['eval', '--json', `${flake}#${attribute}`, ...overrides, '--apply', apply])).stdout) as unknown;
         const api = ['buildPythonApplication', 'buildPythonPackage', 'fetchPypiSdist', 'fetchPypiWheel', 'mkDockerImage', 'mkNixpkgs', 'mkOverlay', 'mkPython', 'mkPythonOverrides', 'mkPythonShell'];
-        const systems = ['aarch64-darwin', 'aarch64-linux', 'x86_64-darwin', 'x86_64-linux'];
+        // no x86_64-darwin: the pinned nixpkgs dropped it (its legacyPackages.x86_64-darwin throws)
+        const systems = ['aarch64-darwin', 'aarch64-linux', 'x86_64-linux'];
         assert.deepEqual(await names('lib', 'builtins.mapAttrs (_: builtins.attrNames)'), Object.fromEntries(systems.map((s) => [s, api])));
         assert.deepEqual(await names('packages', 'builtins.mapAttrs (_: builtins.attrNames)'), Object.fromEntries(systems.map((s) => [s, ['default', 'mach-nix']])));
         assert.deepEqual(await names('apps.x86_64-linux'), ['default', 'mach-nix']);
@@ -356,6 +392,8 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.deepEqual(await names('templates'), ['default']);
         assert.deepEqual(await names('overlays'), ['default']);
         assert.deepEqual(await names('checks.x86_64-linux'), ['cli', 'lib']);
+        // pure evaluation: mkNixpkgs keeps the platform (a re-import without `system` would fail)
+        assert.equal(await names('lib.aarch64-linux.mkNixpkgs', 'f: (f { requirements = "x"; }).stdenv.hostPlatform.system'), 'aarch64-linux');
         const check = await nix(variant, ['flake', 'check', `git+file://${repoDir}`, ...overrides], { allowFailure: true });
         assert.equal(check.status, 0, check.stderr);
         // the lib check calls every function, so a broken one fails it
@@ -373,14 +411,14 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         writeFileSync(join(dir, 'requirements.txt'), 'flask\nrequests\n');
         cpSync(join(fixtures, 'projects/greeting-pyproject'), join(dir, 'my-project'), { recursive: true });
         const lockRun = spawnSync(join(repoDir, 'bin/mach-nix'), [
-          'lock', '-r', join(dir, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', '2.36',
+          'lock', '-r', join(dir, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
           '--deps-db', pypiData, '--files-db', fetcherDir, '-o', join(dir, 'mach-nix.lock.json'),
         ], { encoding: 'utf8' });
         assert.equal(lockRun.status, 0, lockRun.stderr);
         assert.ok(blocks.length >= 3);
         for (const block of blocks.slice(1)) {
           writeFileSync(join(dir, 'example.nix'), `m: ${block}`);
-          const drvPath = await nixEval<string>(variant, `(import ${join(dir, 'example.nix')} (import ${repoDir}/nix { pkgs = import ${standInDir} { }; pypiData = ${pypiData}; })).drvPath`);
+          const drvPath = await nixEval<string>(variant, `(import ${join(dir, 'example.nix')} (import ${repoDir}/nix { pkgs = import ${standInDir} { pythonVersion = "3.11"; }; pypiData = ${pypiData}; })).drvPath`);
           assert.match(drvPath, /^\/nix\/store\/.*\.drv$/, block);
         }
       });
@@ -388,14 +426,37 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
       test('the template builds against this flake', async () => {
         const dir = mkdtempSync(join(workDir, 'template-'));
         cpSync(join(repoDir, 'templates/default'), dir, { recursive: true });
+        // The flake's nixpkgs is the stand-in as the machine has it: python3 3.11 (bookworm) or
+        // 3.13 (chroot). For 3.13 the template's requests cannot come from this data (its
+        // charset-normalizer is a cp311 wheel only), so the template then asks for pure wheels.
+        const python3 = await nixEval<string>(variant, `(import ${standInDir} { }).python3.pythonVersion`);
+        const [requirement, module] = python3 === '3.11' ? ['requests', 'requests'] : ['idna', 'idna'];
+        writeFileSync(join(dir, 'requirements.txt'), `${requirement}\n`);
         const overrides = [
           '--override-input', 'mach-nix', `git+file://${repoDir}`,
           '--override-input', 'mach-nix/nixpkgs', standInFlake(),
           '--override-input', 'mach-nix/pypi-deps-db', `path:${pypiData}`,
         ];
+        const machine = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { }; in [ p.python3.version p.glibc.version ]`);
+        await seedTestData(variant, wheelFilesOf(lockOf(`template-${variant}`, requirement, ...machine).file));
         const { out } = await nixBuild(variant, { installable: `path:${dir}#default` }, { extraArgs: overrides, cwd: dir });
-        const check = await run(variant, `${out}/bin/python`, ['-c', 'import requests; print(requests.__version__)']);
-        assert.equal(check.stdout.trim(), lock.resolution.packages.requests!.version);
+        const check = await run(variant, `${out}/bin/python`, ['-c', `import sys, ${module}; print("%d.%d" % sys.version_info[:2], ${module}.__version__)`]);
+        const expected = requirement === 'requests' ? lock.resolution.packages.requests!.version : '3.20';
+        assert.equal(check.stdout.trim(), `${python3} ${expected}`);
+      });
+
+      test("an environment for the machine's python3 (3.13 in the chroot) from pure-Python wheels", async () => {
+        const requirements = 'idna\nurllib3\ncertifi\nsix';
+        const machine = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { }; in [ p.python3.version p.glibc.version ]`);
+        await seedTestData(variant, wheelFilesOf(lockOf(`pure-${variant}`, requirements, ...machine).file));
+        const expr = `${prelude('')} m.mkPython { requirements = "${requirements.replace(/\n/g, '\\n')}"; providers._default = "wheel"; _providerDefaults = { }; }`;
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import sys, idna, urllib3, certifi, six; print("%d.%d" % sys.version_info[:2]); print(urllib3.__file__)']);
+        const python3 = await nixEval<string>(variant, `(import ${standInDir} { }).python3.pythonVersion`);
+        assert.equal(python3, variant === 'chroot-2.26' ? '3.13' : '3.11');
+        const [version, file] = check.stdout.trim().split('\n');
+        assert.equal(version, python3);
+        assert.ok(file!.startsWith(`${out}/lib/python${python3}/site-packages/urllib3/`), file);
       });
     });
   }
