@@ -139,8 +139,12 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
 
       test('the stand-in has every nixpkgs attribute nix/README.md says the library uses', async () => {
         const table = readFileSync(join(repoDir, 'nix/README.md'), 'utf8').split('## The part of nixpkgs it uses')[1]!.split('\n## ')[0]!;
+        // `<pkgs>.x` and `<python>.x` are checked as the stand-in's python3.pkgs.x and python3.x
+        const prefixes: Record<string, string> = { '<pkgs>.': 'python3.pkgs.', '<python>.': 'python3.', '': '' };
         const paths = [...table.matchAll(/^\| ([^|]+) \|/gm)]
-          .flatMap((row) => [...row[1]!.matchAll(/`([a-zA-Z][\w.]*(?:\{[\w, ]+\})?)`/g)].map((m) => m[1]!))
+          .flatMap((row) => [...row[1]!.matchAll(/`(<pkgs>\.|<python>\.|)((?:[a-zA-Z][\w.]*)?(?:\{[\w, ]+\})?)`/g)]
+            .filter((m) => /^[a-zA-Z{]/.test(m[2]!))
+            .map((m) => prefixes[m[1]!]! + m[2]!))
           .flatMap((path) => {
             const braces = /^(.*)\{(.+)\}$/.exec(path);
             return braces ? braces[2]!.split(',').map((part) => braces[1]! + part.trim()) : [path];
