@@ -262,6 +262,18 @@ function wheelEntry(file: string): SeededWheel {
   };
 }
 
+/**
+ * Debian's pip wheel (python3-pip-whl, installed by .ci/setup-nix): the packaging 21.3 it
+ * vendors is the only packaging older than 23.2 on this machine (the mirror's pip vendors a new
+ * one), which fixtures/old-packaging-wheel.py turns into a wheel of its own.
+ */
+export function debianPipWheel(): string {
+  const dir = '/usr/share/python-wheels';
+  const pip = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith('pip-')) : undefined;
+  if (!pip) throw new Error(`no pip wheel in ${dir} (Debian: apt-get install python3-pip-whl, see .ci/setup-nix)`);
+  return join(dir, pip);
+}
+
 /** The wheel files the stand-in and the tests use, from the local mirror. */
 function wheelFiles(): string[] {
   return [...mirrorProjects, ...testWheelProjects].map((p) => findWheel(p, mirrors));

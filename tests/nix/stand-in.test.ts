@@ -13,6 +13,7 @@ import { before, describe, test } from 'node:test';
 import {
   type NixVariant,
   chrootDir,
+  debianPipWheel,
   hostPath,
   nix,
   nixBuild,
@@ -284,7 +285,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
       });
 
       test('the hooks take packaging from the set: packaging older than 23.2 fails the runtime-deps check', async () => {
-        const r = await failingBuild(variant, buildsAttr('runtimeDepsCheckWithOldPackaging'));
+        const r = await failingBuild(variant, buildsAttr('runtimeDepsCheckWithOldPackaging', `debianPipWheel = ${debianPipWheel()};`));
         assert.match(r.stderr, /from packaging\.metadata import Metadata, parse_email\n.*ModuleNotFoundError: No module named 'packaging\.metadata'/);
       });
 
