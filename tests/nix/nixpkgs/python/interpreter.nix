@@ -44,6 +44,9 @@ let
         pythonOlder = lib.versionOlder pythonVersion;
         pythonABITags = [ "abi3" "none" "cp${major}${minor}" ];
         hasDistutilsCxxPatch = true;
+        # nixpkgs (cpython/default.nix) makes each pythonOn* by overriding the interpreter of that
+        # platform with the same inputs, packageOverrides among them; with no cross-compilation
+        # here that is this interpreter, whose pkgs already have the packageOverrides
         pythonOnBuildForBuild = self; pythonOnBuildForHost = self; pythonOnBuildForTarget = self;
         pythonOnHostForHost = self; pythonOnTargetForTarget = self;
         tests = { };
