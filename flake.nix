@@ -11,7 +11,10 @@
 
   outputs = { self, nixpkgs, pypi-deps-db }:
     let
-      systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
+      # No x86_64-darwin: the pinned nixpkgs (26.11 development) dropped it, and evaluating its
+      # legacyPackages.x86_64-darwin throws. (The CLI still resolves for Intel Macs, for a
+      # nixpkgs such as 26.05 that has them.)
+      systems = [ "x86_64-linux" "aarch64-linux" "aarch64-darwin" ];
       forAllSystems = f: builtins.listToAttrs (map (system: { name = system; value = f system; }) systems);
       machNixFor = pkgs: import ./nix { inherit pkgs; pypiData = pypi-deps-db; };
       machNix = forAllSystems (system: machNixFor nixpkgs.legacyPackages.${system});

@@ -18,9 +18,16 @@ let
   metadataOf = python: src:
     let
       extractorPython = python.withPackages (ps: [ ps.setuptools ]);
-      json = pkgs.runCommand "mach-nix-metadata.json" { inherit src; } ''
+      # runCommand's stdenvNoCC has no unzip (nixpkgs' trivial builders): it is an input here.
+      json = pkgs.runCommand "mach-nix-metadata.json" { inherit src; nativeBuildInputs = [ pkgs.unzip ]; } ''
         mkdir work
-        if [ -d "$src" ]; then cp -r "$src"/. work/; else tar -xf "$src" -C work --strip-components=1 || unzip -q "$src" -d work; fi
+        if [ -d "$src" ]; then cp -r "$src"/. work/
+        elif ! tar -xf "$src" -C work --strip-components=1 2>/dev/null; then
+          # a zip archive: its files, or those of its one top-level folder
+          rm -rf work; mkdir work unpacked; unzip -q "$src" -d unpacked
+          set -- unpacked/*
+          if [ $# = 1 ] && [ -d "$1" ]; then cp -r "$1"/. work/; else cp -r unpacked/. work/; fi
+        fi
         chmod -R u+w work
         ${extractorPython}/bin/python ${./extractor/extract.py} work > $out 2> errors || {
           ${extractorPython}/bin/python -c 'import json, sys; json.dump({"error": open("errors").read()[-2000:]}, sys.stdout)' > $out
@@ -36,6 +43,8 @@ let
     if match "([1-9][0-9]*!)?(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?(\\.post(0|[1-9][0-9]*))?(\\.dev(0|[1-9][0-9]*))?" version != null then version
     else if match "[a-zA-Z0-9.]*" version != null then "0+${version}"
     else fail "package ${pname} version '${version}' could not be turned into a valid PEP 440 (local) version string. Supply version attribute manually.";
+
+  isZip = src: self.util.hasSuffix ".zip" (if isAttrs src && src ? name then src.name else toString src);
 
   lines = text: filter (line: line != "" && match "[[:space:]]*(#.*)?" line == null) (builtins.split "\n" text);
   requirementName = line: normalizeName (head (match "[[:space:]]*([A-Za-z0-9][A-Za-z0-9._-]*).*" line));
@@ -82,6 +91,8 @@ let
     assert _checked;
     core.finalPython.pkgs.${function} (removeAttrs args (machNixArguments ++ [ "src" ]) // format // {
       inherit pname version src;
+      # nixpkgs adds unzip only for a src whose `name` ends in zip; a local .zip path has none
+      nativeBuildInputs = (args.nativeBuildInputs or [ ]) ++ optionals (isZip src) [ pkgs.unzip ];
       propagatedBuildInputs = resolved runtimeLines ++ (args.propagatedBuildInputs or [ ]);
       doCheck = args.doCheck or (args.tests or false);
       passthru = (args.passthru or { }) // {

@@ -213,7 +213,9 @@ let
       inherit selectPkgs pythonOverrides overlay dockerImage;
       inherit (core) lock resolution;
       python = finalPython;
-      nixpkgs = import pkgs.path { config = pkgs.config; overlays = pkgs.overlays ++ [ overlay ]; };
+      # appendOverlays keeps the platform and config (nixpkgs' stage.nix); `import pkgs.path`
+      # without `system` would read builtins.currentSystem, which pure evaluation refuses
+      nixpkgs = pkgs.appendOverlays [ overlay ];
     };
 in
 {

@@ -4,7 +4,7 @@
  * - `chroot-2.26`: Debian trixie's nix-bin in the chroot made by tests/nix/setup-chroot.sh
  *   (real nixpkgs needs Nix >= 2.18, and users run a modern Nix).
  * Each variant has its own store, so seedStore() runs once per variant. Nothing here touches
- * /etc/nix/nix.conf: settings go through NIX_CONFIG.
+ * a nix.conf: settings go through NIX_CONFIG, added to the user's (see nixEnv).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,20 +25,27 @@ export const chrootDir = process.env.MACH_NIX_CHROOT ?? '/var/cache/mach-nix-ci/
 export const scratchDir = '/tmp';
 
 /**
- * NIX_CONFIG and NIX_REMOTE for a variant: no substituters (no network here), flakes on, no
- * global registry, longer build-log excerpts in errors.
+ * NIX_CONFIG and NIX_REMOTE for a variant. The tests' settings are appended to the user's own
+ * NIX_CONFIG (`userConfig`, by default $NIX_CONFIG), and NIX_CONFIG is read on top of the
+ * nix.conf files, so a user's settings stay in force except those named here: no substituters
+ * (no network here), nix-command and flakes added to the user's experimental features, no
+ * global registry, longer build-log excerpts in errors, and no sandbox (the stand-in's builders
+ * are the host's programs, which a sandbox hides — Debian's nix.conf sets `sandbox = false`
+ * too). Nothing here writes a nix.conf.
  */
-export function nixEnv(variant: NixVariant = 'host-2.8'): Record<string, string> {
-  const lines = [
+export function nixEnv(variant: NixVariant = 'host-2.8', userConfig = process.env.NIX_CONFIG ?? ''): Record<string, string> {
+  const ours = [
     'substituters =',
-    'experimental-features = nix-command flakes',
+    'extra-experimental-features = nix-command flakes',
     'warn-dirty = false',
     'log-lines = 50',
     `flake-registry = ${emptyRegistry}`,
+    'sandbox = false',
   ];
-  // the chroot has no nixbld group and no sandbox support: build as root, unsandboxed
-  if (variant === 'chroot-2.26') lines.push('sandbox = false', 'build-users-group =');
-  return { NIX_REMOTE: 'local', NIX_CONFIG: lines.join('\n') };
+  // the chroot has no build users: build as root (the host has them, see .ci/setup-nix)
+  if (variant === 'chroot-2.26') ours.push('build-users-group =');
+  const own = userConfig.split('\n').filter((line) => line.trim() !== '');
+  return { NIX_REMOTE: 'local', NIX_CONFIG: [...own, ...ours].join('\n') };
 }
 
 function hasHostNix(): boolean {
@@ -68,6 +75,8 @@ export interface RunOptions {
   input?: string;
   /** resolve with the result instead of rejecting when the command fails */
   allowFailure?: boolean;
+  /** the user's NIX_CONFIG that the tests' settings are added to (default: $NIX_CONFIG) */
+  userNixConfig?: string;
 }
 
 export interface RunResult {
@@ -92,7 +101,7 @@ export class NixError extends Error {
  */
 export function run(variant: NixVariant, program: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const cwd = opts.cwd ?? repoDir;
-  const env = { ...nixEnv(variant), ...opts.env };
+  const env = { ...nixEnv(variant, opts.userNixConfig), ...opts.env };
   let file: string;
   let argv: string[];
   let spawnEnv: NodeJS.ProcessEnv;
@@ -198,11 +207,12 @@ export interface SeededWheel {
   hash: string;
 }
 
-const debianWheels = '/usr/share/python-wheels';
 const mirrors = ['/opt/pypi/files', '/opt/pypi-more/files'];
-/** from Debian: the bootstrap trio; from the local mirror: the rest of the stand-in's set */
-const debianProjects = ['pip', 'setuptools', 'wheel'];
-const mirrorProjects = ['build', 'packaging', 'pyproject_hooks', 'flit_core'];
+/**
+ * The stand-in's build tools, from the local mirror (real PyPI wheels; Debian bookworm's pip
+ * 23.0.1 and setuptools 66 do not run on Python 3.12+, the chroot's python3 is 3.13)
+ */
+const mirrorProjects = ['pip', 'setuptools', 'wheel', 'build', 'packaging', 'pyproject_hooks', 'flit_core'];
 /** wheels the Nix tests use directly */
 export const testWheelProjects = ['six'];
 
@@ -231,7 +241,7 @@ function findWheel(project: string, dirs: string[]): string {
       if (!best || newer(version, best.version)) best = { file: join(dir, file), version };
     }
   }
-  if (!best) throw new Error(`no wheel of ${project} in ${dirs.join(', ')} (Debian: apt-get install python3-${project}-whl)`);
+  if (!best) throw new Error(`no wheel of ${project} in ${dirs.join(', ')} (the local PyPI mirror)`);
   return best.file;
 }
 
@@ -252,12 +262,21 @@ function wheelEntry(file: string): SeededWheel {
   };
 }
 
-/** The wheel files the stand-in and the tests use (Debian's trio, the rest from the mirror). */
+/**
+ * Debian's pip wheel (python3-pip-whl, installed by .ci/setup-nix): the packaging 21.3 it
+ * vendors is the only packaging older than 23.2 on this machine (the mirror's pip vendors a new
+ * one), which fixtures/old-packaging-wheel.py turns into a wheel of its own.
+ */
+export function debianPipWheel(): string {
+  const dir = '/usr/share/python-wheels';
+  const pip = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith('pip-')) : undefined;
+  if (!pip) throw new Error(`no pip wheel in ${dir} (Debian: apt-get install python3-pip-whl, see .ci/setup-nix)`);
+  return join(dir, pip);
+}
+
+/** The wheel files the stand-in and the tests use, from the local mirror. */
 function wheelFiles(): string[] {
-  return [
-    ...debianProjects.map((p) => findWheel(p, [debianWheels])),
-    ...[...mirrorProjects, ...testWheelProjects].map((p) => findWheel(p, mirrors)),
-  ];
+  return [...mirrorProjects, ...testWheelProjects].map((p) => findWheel(p, mirrors));
 }
 
 /** The entries of the stand-in's wheels.json: PyPI-style URLs, hashes of this machine's files. */

@@ -9,13 +9,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
-import { fetcherDir, pypiData, sdistProject, seedTestData, writeTestData } from './data.js';
+import { fetcherDir, pypiData, sdistProject, seedTestData, wheelFilesOf, writeTestData } from './data.js';
 import {
   type NixVariant,
+  debianPipWheel,
   hostPath,
   nix,
   nixBuild,
@@ -34,11 +35,16 @@ const workDir = mkdtempSync(join(scratchDir, 'mach-nix-library-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** `mach-nix lock` for flask + requests, as a user would run it: the lock of the lockFile tests. */
-function flaskLock(python: string, glibc: string): { file: string; resolution: Resolution } {
+function flaskLock(variant: NixVariant, python: string, glibc: string): { file: string; resolution: Resolution } {
+  return lockOf(`flask-${variant}`, 'flask\nrequests', python, glibc);
+}
+
+/** `mach-nix lock` of a requirements text (wheels only) for a Python version and glibc. */
+function lockOf(name: string, text: string, python: string, glibc: string): { file: string; resolution: Resolution } {
   writeTestData();
-  const requirements = join(workDir, 'requirements.txt');
-  writeFileSync(requirements, 'flask\nrequests');
-  const file = join(workDir, 'flask.lock.json');
+  const requirements = join(workDir, `${name}.requirements.txt`);
+  writeFileSync(requirements, text);
+  const file = join(workDir, `${name}.lock.json`);
   const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
     'lock', '-r', requirements, '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
     '--deps-db', pypiData, '--files-db', fetcherDir,
@@ -53,20 +59,18 @@ function flaskLock(python: string, glibc: string): { file: string; resolution: R
  * a packaging 21.3 wheel (older than 23.2, like the 23.1 of the pinned 2023 data): build tools
  * that the resolution takes must not become the tools every other package is built with.
  */
-function buildToolsLock(python: string): { file: string; resolution: Resolution; packagingWheel: string } {
+function buildToolsLock(python: string, glibc: string): { file: string; resolution: Resolution; packagingWheel: string } {
   writeTestData();
   const requirements = join(workDir, 'tools-requirements.txt');
   writeFileSync(requirements, 'greeting-sdist\nwheel\npackaging');
   const file = join(workDir, 'tools.lock.json');
   const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
-    'lock', '-r', requirements, '--python', python, '--platform', 'x86_64-linux', '--glibc', '2.36',
+    'lock', '-r', requirements, '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
     '--deps-db', pypiData, '--files-db', fetcherDir,
     '--providers', '{"_default": "wheel,sdist"}', '--provider-defaults', '{}', '-o', file,
   ], { encoding: 'utf8' });
   assert.equal(lock.status, 0, lock.stderr);
-  const pip = readdirSync('/usr/share/python-wheels').find((f) => f.startsWith('pip-'));
-  assert.ok(pip, 'Debian\'s pip wheel');
-  const made = spawnSync('python3', [join(fixtures, 'old-packaging-wheel.py'), join('/usr/share/python-wheels', pip), workDir], { encoding: 'utf8' });
+  const made = spawnSync('python3', [join(fixtures, 'old-packaging-wheel.py'), debianPipWheel(), workDir], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
   const wheel = made.stdout.trim();
   const resolution = JSON.parse(readFileSync(file, 'utf8')) as Resolution;
@@ -83,8 +87,12 @@ function buildToolsLock(python: string): { file: string; resolution: Resolution;
   return { file, resolution, packagingWheel: wheel };
 }
 
-/** `let pkgs = …; m = …;` for expressions under test. */
-function prelude(extra = ''): string {
+/**
+ * `let pkgs = …; m = …;` for expressions under test. Python 3.11 by default: the mirror's binary
+ * wheels (MarkupSafe, charset-normalizer, …) are cp311 only, so Flask needs 3.11 whatever the
+ * machine's python3 is (3.13 in the chroot; see the python3 test below).
+ */
+function prelude(extra = 'pythonVersion = "3.11";'): string {
   return `let pkgs = import ${standInDir} { ${extra} }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; }; in`;
 }
 
@@ -102,10 +110,11 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
     describe(variant, { concurrency: 1 }, () => {
       let lock: { file: string; resolution: Resolution };
       let python = '';
+      let glibc = '';
       before(async () => {
         await seedStore(variant);
-        python = await nixEval<string>(variant, `(import ${standInDir} { }).python3.version`);
-        lock = flaskLock(python, '2.36');
+        [python, glibc] = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { pythonVersion = "3.11"; }; in [ p.python3.version p.glibc.version ]`);
+        lock = flaskLock(variant, python, glibc);
         const wheels = Object.values(lock.resolution.packages).map((p) => (p!.source.type === 'wheel' ? p!.source.filename : ''));
         await seedTestData(variant, wheels.filter(Boolean));
       });
@@ -129,8 +138,12 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
 
       test('the stand-in has every nixpkgs attribute nix/README.md says the library uses', async () => {
         const table = readFileSync(join(repoDir, 'nix/README.md'), 'utf8').split('## The part of nixpkgs it uses')[1]!.split('\n## ')[0]!;
+        // `<pkgs>.x` and `<python>.x` are checked as the stand-in's python3.pkgs.x and python3.x
+        const prefixes: Record<string, string> = { '<pkgs>.': 'python3.pkgs.', '<python>.': 'python3.', '': '' };
         const paths = [...table.matchAll(/^\| ([^|]+) \|/gm)]
-          .flatMap((row) => [...row[1]!.matchAll(/`([a-zA-Z][\w.]*(?:\{[\w, ]+\})?)`/g)].map((m) => m[1]!))
+          .flatMap((row) => [...row[1]!.matchAll(/`(<pkgs>\.|<python>\.|)((?:[a-zA-Z][\w.]*)?(?:\{[\w, ]+\})?)`/g)]
+            .filter((m) => /^[a-zA-Z{]/.test(m[2]!))
+            .map((m) => prefixes[m[1]!]! + m[2]!))
           .flatMap((path) => {
             const braces = /^(.*)\{(.+)\}$/.exec(path);
             return braces ? braces[2]!.split(',').map((part) => braces[1]! + part.trim()) : [path];
@@ -150,7 +163,7 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
 
       test('errors are thrown with their reason', async () => {
         const stale = await failingEval(variant, `${prelude()} (m.mkPython { requirements = "flask"; lockFile = ${lock.file}; }).drvPath`);
-        assert.match(stale, /mach-nix: .*flask\.lock\.json is stale/);
+        assert.match(stale, /mach-nix: .*flask-[\w.-]+\.lock\.json is stale/);
         assert.match(stale, /mach-nix lock -r <requirements file> --python 3\.11\.\d+ --platform x86_64-linux/);
         const unsatisfiable = await failingEval(variant, `${prelude()} (m.mkPython { lockFile = ${join(fixtures, 'resolutions/failure.json')}; }).drvPath`);
         assert.match(unsatisfiable, /Because you require flask<1 \(no candidate of flask matches it\)/);
@@ -232,6 +245,21 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.equal(check.stdout.trim(), 'hello from a setup.py project');
       });
 
+      test('a project given as a .zip archive: its metadata and its build unpack it with unzip', async () => {
+        // runCommand and stdenv have no unzip of their own (nixpkgs' stdenvNoCC and common path)
+        const zip = join(workDir, 'greeting-setuppy-0.2.zip');
+        const made = spawnSync('python3', ['-c', [
+          'import os, sys, zipfile',
+          'src, out = sys.argv[1:3]',
+          'with zipfile.ZipFile(out, "w") as z:',
+          '    for name in sorted(os.listdir(src)): z.write(os.path.join(src, name), "greeting-setuppy-0.2/" + name)',
+        ].join('\n'), join(fixtures, 'projects/greeting-setuppy'), zip], { encoding: 'utf8' });
+        assert.equal(made.status, 0, made.stderr);
+        const { out } = await nixBuild(variant, { expr: `${prelude()} m.mkPython [ ${zip} ]` });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_setuppy; print(greeting_setuppy.MESSAGE)']);
+        assert.equal(check.stdout.trim(), 'hello from a setup.py project');
+      });
+
       test('a package built from its sdist, with the sdist provider', async () => {
         const expr = `(${prelude()} m.mkPython { requirements = "greeting-sdist"; providers._default = "wheel,sdist"; _providerDefaults = { }; })`;
         const provider = await nixEval<string>(variant, `${expr}.python.pkgs.greeting-sdist.passthru.provider`);
@@ -242,7 +270,7 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
       });
 
       test('build tools in the resolution (wheel, packaging 21.3) are for run time; nixpkgs\' build every package', async () => {
-        const tools = buildToolsLock(python);
+        const tools = buildToolsLock(python, glibc);
         const wheels = Object.values(tools.resolution.packages).map((p) => (p!.source.type === 'wheel' && p!.name !== 'packaging' ? p!.source.filename : ''));
         await seedTestData(variant, wheels.filter(Boolean));
         await run(variant, 'nix-store', ['--add-fixed', 'sha256', tools.packagingWheel]);
@@ -256,7 +284,7 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.equal(check.stdout.trim(), `21.3 ${tools.resolution.packages.wheel!.version} hello from an sdist`);
         // the set's build hooks are nixpkgs' own, not the resolved tools
         const hooks = await nixEval<string[]>(variant, `let e = ${expr}; in map (h: h.propagated) [ e.python.pkgs.wheelUnpackHook e.python.pkgs.pythonRuntimeDepsCheckHook ]`);
-        const nixpkgsTools = await nixEval<string[]>(variant, `let pkgs = import ${standInDir} { }; in [ "\${pkgs.python3.pkgs.wheel}" "\${pkgs.python3.pkgs.packaging}" ]`);
+        const nixpkgsTools = await nixEval<string[]>(variant, `let pkgs = import ${standInDir} { pythonVersion = "3.11"; }; in [ "\${pkgs.python3.pkgs.wheel}" "\${pkgs.python3.pkgs.packaging}" ]`);
         assert.deepEqual(hooks, nixpkgsTools);
       });
 
@@ -331,6 +359,16 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         await run('host-2.8', 'umoci', ['unpack', '--image', `${oci}:latest`, bundle]);
         const entry = await run('host-2.8', 'chroot', [join(bundle, 'rootfs'), config.config.Cmd[0]!, '-c', 'import flask, requests; print("runs")']);
         assert.equal(entry.stdout.trim(), 'runs');
+        // compiled modules of binary wheels load inside the image: the shared libraries they
+        // need (libpthread.so.0, …) come with it, found through autoPatchelfHook and the
+        // manylinux libraries as in nixpkgs. What the stand-in cannot show: nixpkgs patches each
+        // binary's RUNPATH to glibc and the other libraries in /nix/store (patchelf); here
+        // they are the host's files at the host's paths, found by the loader's default path,
+        // and a library outside the manylinux set is not caught at build time.
+        const compiled = await run('host-2.8', 'chroot', [join(bundle, 'rootfs'), config.config.Cmd[0]!, '-c',
+          'import markupsafe._speedups as s, charset_normalizer.md as m; print(s.__file__.endswith(".so"), m.__file__.endswith(".so"))'], { allowFailure: true });
+        assert.equal(compiled.status, 0, compiled.stderr);
+        assert.equal(compiled.stdout.trim(), 'True True');
         rmSync(bundle, { recursive: true, force: true });
       });
 
@@ -342,13 +380,14 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.equal(shell.stdout.trim(), 'requests');
       });
 
-      test('the flake: lib for four systems, its outputs, and nix flake check with nixpkgs overridden', async () => {
+      test('the flake: lib for its three systems, its outputs, and nix flake check with nixpkgs overridden', async () => {
         const overrides = ['--override-input', 'nixpkgs', standInFlake(), '--override-input', 'pypi-deps-db', `path:${pypiData}`];
         const flake = `git+file://${repoDir}`;
         const names = async (attribute: string, apply = 'builtins.attrNames') =>
           JSON.parse((await nix(variant, ['eval', '--json', `${flake}#${attribute}`, ...overrides, '--apply', apply])).stdout) as unknown;
         const api = ['buildPythonApplication', 'buildPythonPackage', 'fetchPypiSdist', 'fetchPypiWheel', 'mkDockerImage', 'mkNixpkgs', 'mkOverlay', 'mkPython', 'mkPythonOverrides', 'mkPythonShell'];
-        const systems = ['aarch64-darwin', 'aarch64-linux', 'x86_64-darwin', 'x86_64-linux'];
+        // no x86_64-darwin: the pinned nixpkgs dropped it (its legacyPackages.x86_64-darwin throws)
+        const systems = ['aarch64-darwin', 'aarch64-linux', 'x86_64-linux'];
         assert.deepEqual(await names('lib', 'builtins.mapAttrs (_: builtins.attrNames)'), Object.fromEntries(systems.map((s) => [s, api])));
         assert.deepEqual(await names('packages', 'builtins.mapAttrs (_: builtins.attrNames)'), Object.fromEntries(systems.map((s) => [s, ['default', 'mach-nix']])));
         assert.deepEqual(await names('apps.x86_64-linux'), ['default', 'mach-nix']);
@@ -356,6 +395,8 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.deepEqual(await names('templates'), ['default']);
         assert.deepEqual(await names('overlays'), ['default']);
         assert.deepEqual(await names('checks.x86_64-linux'), ['cli', 'lib']);
+        // pure evaluation: mkNixpkgs keeps the platform (a re-import without `system` would fail)
+        assert.equal(await names('lib.aarch64-linux.mkNixpkgs', 'f: (f { requirements = "x"; }).stdenv.hostPlatform.system'), 'aarch64-linux');
         const check = await nix(variant, ['flake', 'check', `git+file://${repoDir}`, ...overrides], { allowFailure: true });
         assert.equal(check.status, 0, check.stderr);
         // the lib check calls every function, so a broken one fails it
@@ -373,14 +414,14 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         writeFileSync(join(dir, 'requirements.txt'), 'flask\nrequests\n');
         cpSync(join(fixtures, 'projects/greeting-pyproject'), join(dir, 'my-project'), { recursive: true });
         const lockRun = spawnSync(join(repoDir, 'bin/mach-nix'), [
-          'lock', '-r', join(dir, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', '2.36',
+          'lock', '-r', join(dir, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
           '--deps-db', pypiData, '--files-db', fetcherDir, '-o', join(dir, 'mach-nix.lock.json'),
         ], { encoding: 'utf8' });
         assert.equal(lockRun.status, 0, lockRun.stderr);
         assert.ok(blocks.length >= 3);
         for (const block of blocks.slice(1)) {
           writeFileSync(join(dir, 'example.nix'), `m: ${block}`);
-          const drvPath = await nixEval<string>(variant, `(import ${join(dir, 'example.nix')} (import ${repoDir}/nix { pkgs = import ${standInDir} { }; pypiData = ${pypiData}; })).drvPath`);
+          const drvPath = await nixEval<string>(variant, `(import ${join(dir, 'example.nix')} (import ${repoDir}/nix { pkgs = import ${standInDir} { pythonVersion = "3.11"; }; pypiData = ${pypiData}; })).drvPath`);
           assert.match(drvPath, /^\/nix\/store\/.*\.drv$/, block);
         }
       });
@@ -388,14 +429,37 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
       test('the template builds against this flake', async () => {
         const dir = mkdtempSync(join(workDir, 'template-'));
         cpSync(join(repoDir, 'templates/default'), dir, { recursive: true });
+        // The flake's nixpkgs is the stand-in as the machine has it: python3 3.11 (bookworm) or
+        // 3.13 (chroot). For 3.13 the template's requests cannot come from this data (its
+        // charset-normalizer is a cp311 wheel only), so the template then asks for pure wheels.
+        const python3 = await nixEval<string>(variant, `(import ${standInDir} { }).python3.pythonVersion`);
+        const [requirement, module] = python3 === '3.11' ? ['requests', 'requests'] : ['idna', 'idna'];
+        writeFileSync(join(dir, 'requirements.txt'), `${requirement}\n`);
         const overrides = [
           '--override-input', 'mach-nix', `git+file://${repoDir}`,
           '--override-input', 'mach-nix/nixpkgs', standInFlake(),
           '--override-input', 'mach-nix/pypi-deps-db', `path:${pypiData}`,
         ];
+        const machine = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { }; in [ p.python3.version p.glibc.version ]`);
+        await seedTestData(variant, wheelFilesOf(lockOf(`template-${variant}`, requirement, ...machine).file));
         const { out } = await nixBuild(variant, { installable: `path:${dir}#default` }, { extraArgs: overrides, cwd: dir });
-        const check = await run(variant, `${out}/bin/python`, ['-c', 'import requests; print(requests.__version__)']);
-        assert.equal(check.stdout.trim(), lock.resolution.packages.requests!.version);
+        const check = await run(variant, `${out}/bin/python`, ['-c', `import sys, ${module}; print("%d.%d" % sys.version_info[:2], ${module}.__version__)`]);
+        const expected = requirement === 'requests' ? lock.resolution.packages.requests!.version : '3.20';
+        assert.equal(check.stdout.trim(), `${python3} ${expected}`);
+      });
+
+      test("an environment for the machine's python3 (3.13 in the chroot) from pure-Python wheels", async () => {
+        const requirements = 'idna\nurllib3\ncertifi\nsix';
+        const machine = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { }; in [ p.python3.version p.glibc.version ]`);
+        await seedTestData(variant, wheelFilesOf(lockOf(`pure-${variant}`, requirements, ...machine).file));
+        const expr = `${prelude('')} m.mkPython { requirements = "${requirements.replace(/\n/g, '\\n')}"; providers._default = "wheel"; _providerDefaults = { }; }`;
+        const { out } = await nixBuild(variant, { expr });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import sys, idna, urllib3, certifi, six; print("%d.%d" % sys.version_info[:2]); print(urllib3.__file__)']);
+        const python3 = await nixEval<string>(variant, `(import ${standInDir} { }).python3.pythonVersion`);
+        assert.equal(python3, variant === 'chroot-2.26' ? '3.13' : '3.11');
+        const [version, file] = check.stdout.trim().split('\n');
+        assert.equal(version, python3);
+        assert.ok(file!.startsWith(`${out}/lib/python${python3}/site-packages/urllib3/`), file);
       });
     });
   }

@@ -8,9 +8,12 @@
 #   setup-chroot.sh teardown     unmount whatever an interrupted run left behind
 #
 # The chroot keeps its own /nix/store (in $ROOT/nix). Paths the tests share with the host are
-# bind-mounted at the same paths, so the same stand-in parameters work in both: the host's
-# CPython 3.11 (/usr/bin/python3.11 + stdlib, matching the cp311 wheels of the local mirror)
-# and node (binary, headers, bundled npm/node-gyp), the wheels, the npm cache, the project, /tmp.
+# bind-mounted at the same paths: the host's CPython 3.11 (/usr/bin/python3.11 + stdlib,
+# matching the cp311 wheels of the local mirror) and node (binary, headers, bundled
+# npm/node-gyp), the wheels, the npm cache, the project, /tmp. Trixie's own CPython 3.13 is
+# /usr/bin/python3 here, as 3.13 is nixpkgs' python3 at the pin. The stand-in learns which
+# interpreters a machine has from tests/nix/nixpkgs/machine.json (bookworm's: 3.11); `run`
+# mounts this chroot's description (python3 = 3.13, python311 = the host's, glibc 2.41) over it.
 # Root only (debootstrap, chroot, mount).
 set -euo pipefail
 
@@ -20,11 +23,18 @@ SELF=$(realpath "${BASH_SOURCE[0]}")
 PROJECT=$(cd "$(dirname "$SELF")/../.." && pwd)
 NPM_CACHE=${npm_config_cache:-${HOME:-/root}/.npm}
 # trixie packages: Nix itself, what builds need (a C/C++ toolchain for node-gyp, basic tools),
-# and skopeo (1.18 reads gzipped docker-archives; bookworm's 1.9 does not)
-PACKAGES=(nix-bin g++ make bash coreutils findutils gzip tar xz-utils bzip2 ca-certificates skopeo)
+# CPython 3.13 (python3), and skopeo (1.18 reads gzipped docker-archives; bookworm's 1.9 does not)
+PACKAGES=(nix-bin g++ make patch bash coreutils findutils gzip tar xz-utils bzip2 unzip ca-certificates skopeo python3 python3.13)
+# what the stand-in is told about this chroot (see tests/nix/nixpkgs/default.nix)
+MACHINE_JSON=$ROOT/etc/mach-nix/stand-in-machine.json
+STAND_IN_MACHINE=$PROJECT/tests/nix/nixpkgs/machine.json
 
 # Host paths bind-mounted at the same path (files and folders); missing ones are skipped.
 shared_paths() {
+  # the project's git directory too, where it lies outside (a git worktree's is in the main checkout)
+  local git_dir
+  git_dir=$(git -C "$PROJECT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+  [[ -z $git_dir || $git_dir == "$PROJECT"/* ]] || printf '%s\n' "$git_dir"
   printf '%s\n' "$PROJECT" /tmp /opt/pypi /opt/pypi-more /opt/wheels /usr/share/python-wheels \
     "$NPM_CACHE" /usr/bin/python3.11 /usr/lib/python3.11 /etc/python3.11 /usr/include/python3.11 \
     /usr/include/x86_64-linux-gnu/python3.11 \
@@ -59,12 +69,14 @@ mount_all() {
     if [[ -d $p ]]; then mkdir -p "$t"; else mkdir -p "$(dirname "$t")"; [[ -e $t ]] || : >"$t"; fi
     mount_one "$t" --bind "$p"
   done < <(shared_paths)
+  mount_one "$ROOT$STAND_IN_MACHINE" --bind "$MACHINE_JSON"
 }
 
 # Host libraries needed by python3.11 and its lib-dynload modules that trixie does not have
 # (ldd run inside the chroot reports them "not found").
+# (run in the private mount namespace of `run`, so the host never sees the mounts)
 host_libs() {
-  chroot "$ROOT" sh -c 'ldd /usr/bin/python3.11 /usr/lib/python3.11/lib-dynload/*.so 2>/dev/null' |
+  bash "$SELF" run sh -c 'ldd /usr/bin/python3.11 /usr/lib/python3.11/lib-dynload/*.so 2>/dev/null' |
     awk '/not found/ { print $1 }' | sort -u |
     while IFS= read -r soname; do
       ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ { print $NF; exit }'
@@ -89,18 +101,21 @@ setup() {
     teardown; trap - EXIT
     echo "${PACKAGES[*]}" >"$marker"
   fi
-  # the same interpreter names as on the host: python3 -> the host's 3.11; npm/npx from its node
-  # (links into bind-mounted paths dangle outside `run`, so test with -L)
-  [[ -L $ROOT/usr/bin/python3 || -e $ROOT/usr/bin/python3 ]] || ln -s python3.11 "$ROOT/usr/bin/python3"
+  # npm/npx from the host's node (links into bind-mounted paths dangle outside `run`: test with -L)
   [[ -L $ROOT/usr/bin/npm ]] || ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ROOT/usr/bin/npm"
   [[ -L $ROOT/usr/bin/npx ]] || ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ROOT/usr/bin/npx"
+  mkdir -p "$(dirname "$MACHINE_JSON")"
+  local glibc
+  glibc=$(chroot "$ROOT" getconf GNU_LIBC_VERSION | awk '{ print $2 }')
+  printf '{ "python3": "3.13", "interpreters": { "3.11": "/usr/bin/python3.11", "3.13": "/usr/bin/python3.13" }, "glibc": "%s", "packages": "%s" }\n' \
+    "$glibc" "${PACKAGES[*]}" >"$MACHINE_JSON"
   # copied (a bind mount would need a placeholder file that gets in dpkg's way) to the same
   # path as on the host, a default library path, so images built in the chroot find them too
   local lib
-  for lib in $(mount_all; host_libs); do cp -L "$lib" "$ROOT$lib"; done
+  for lib in $(host_libs); do cp -L "$lib" "$ROOT$lib"; done
   chroot "$ROOT" ldconfig
   # smoke test with every mount in place
-  bash "$SELF" run sh -c 'nix --version && python3 -c "import ssl, sqlite3, ctypes, decimal, lzma, bz2" && node --version' |
+  bash "$SELF" run sh -c 'nix --version && for p in python3.11 python3.13; do $p -c "import ssl, sqlite3, ctypes, decimal, lzma, bz2, sys; print(sys.version.split()[0])"; done && node --version' |
     tr '\n' ' '
   echo "(chroot $ROOT ready)"
 }

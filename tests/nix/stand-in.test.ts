@@ -1,7 +1,7 @@
 /**
  * The nixpkgs stand-in (tests/nix/nixpkgs) meets the checklist of nixpkgs-contract.md, under
  * the host's Nix 2.8 and under Nix 2.26 (trixie chroot): batched evaluation checks, error
- * messages, the flake for all four systems, and real builds (Python environments, wheel and
+ * messages, the flake for its systems, and real builds (Python environments, wheel and
  * pyproject packages, a layered image that runs, nix develop / nix-shell, buildNpmPackage).
  */
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { before, describe, test } from 'node:test';
 import {
   type NixVariant,
   chrootDir,
+  debianPipWheel,
   hostPath,
   nix,
   nixBuild,
@@ -127,12 +128,20 @@ const errorMessages: Array<[string, string, RegExp]> = [
   ['buildLayeredImage with maxLayers = 1', '(p.dockerTools.buildLayeredImage { name = "x"; maxLayers = 1; }).drvPath', /maxLayers argument of dockerTools\.buildLayeredImage function must be greater than 1/],
 ];
 
-const systems = ['x86_64-linux', 'aarch64-linux', 'x86_64-darwin', 'aarch64-darwin'];
+/** the stand-in flake's systems that evaluate (x86_64-darwin throws, as nixpkgs' at the pin) */
+const systems = ['x86_64-linux', 'aarch64-linux', 'aarch64-darwin'];
 
 describe('nixpkgs stand-in', { concurrency: true }, () => {
   for (const variant of nixVersions()) {
     describe(variant, { concurrency: 2 }, () => {
-      before(() => seedStore(variant));
+      /** the stand-in's python3 on this variant's machine (3.11 on bookworm, 3.13 in the chroot) */
+      let py3 = { version: '', pythonVersion: '', site: '' };
+      const re = (text: string) => text.replace(/[.]/g, '\\.');
+      before(async () => {
+        await seedStore(variant);
+        const [version, pythonVersion, site] = await nixEval<string[]>(variant, `let p = (import ${standInDir} { }).python3; in [ p.version p.pythonVersion p.sitePackages ]`);
+        py3 = { version: version!, pythonVersion: pythonVersion!, site: site! };
+      });
 
       test('meets the evaluation checklist (one batched evaluation)', async (t) => {
         const six = (await seedStore(variant)).find((w) => w.pname === 'six');
@@ -147,7 +156,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
       });
 
       test('reports the failures nixpkgs reports', async (t) => {
-        const prelude = `let p = import ${standInDir} { system = "x86_64-linux"; }; ps = p.python3.pkgs; in`;
+        const prelude = `let p = import ${standInDir} { system = "x86_64-linux"; pythonVersion = "3.11"; }; ps = p.python3.pkgs; in`;
         const results = await Promise.all(
           errorMessages.map(([, expr]) =>
             nix(variant, ['eval', '--impure', '--json', '--expr', `${prelude} ${expr}`], { allowFailure: true }),
@@ -162,7 +171,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         }
       });
 
-      test('evaluates as a flake for all four systems', async () => {
+      test('evaluates as a flake for its systems; x86_64-darwin throws, as in nixpkgs at the pin', async () => {
         const got = await nixEval<Array<[string, string, boolean, boolean]>>(
           variant,
           `let f = builtins.getFlake ${nixString(standInFlake())}; in map (s: let p = f.legacyPackages.\${s}; in
@@ -170,7 +179,20 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
               (builtins.isString (p.python3.withPackages (ps: [ ps.pip ])).drvPath) (f.lib ? makeOverridable) ])
             [ ${systems.map((s) => `"${s}"`).join(' ')} ]`,
         );
-        assert.deepEqual(got, systems.map((s) => ['3.11', s, true, true]));
+        assert.deepEqual(got.map(([, system, drv, lib]) => [system, drv, lib]), systems.map((s) => [s, true, true]));
+        const darwin = await nix(variant, ['eval', '--json', `${standInFlake()}#legacyPackages.x86_64-darwin.stdenv.hostPlatform.system`], { allowFailure: true });
+        assert.notEqual(darwin.status, 0);
+        assert.match(darwin.stderr, /Nixpkgs 26\.11 has dropped support for x86_64-darwin/);
+      });
+
+      test('pure evaluation: `import path` without system fails; extend and appendOverlays keep the platform', async () => {
+        const flake = `${standInFlake()}#legacyPackages.aarch64-linux`;
+        const extended = await nix(variant, ['eval', '--json', flake, '--apply',
+          'p: let q = p.extend (final: _: { marker = final.stdenv.hostPlatform.system; }); r = q.appendOverlays [ (_: prev: { marker2 = prev.marker; }) ]; in [ q.marker r.marker2 r.stdenv.hostPlatform.system (p.appendOverlays [ ]).stdenv.hostPlatform.system ]']);
+        assert.deepEqual(JSON.parse(extended.stdout), ['aarch64-linux', 'aarch64-linux', 'aarch64-linux', 'aarch64-linux']);
+        const reimport = await nix(variant, ['eval', '--json', flake, '--apply', 'p: (import p.path { }).stdenv.hostPlatform.system'], { allowFailure: true });
+        assert.notEqual(reimport.status, 0, reimport.stdout);
+        assert.match(reimport.stderr, /currentSystem/);
       });
 
       test('python3.withPackages [pip setuptools wheel] is a real, isolated environment', async () => {
@@ -188,14 +210,16 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         assert.notEqual(yaml.status, 0);
         assert.match(yaml.stderr, /No module named 'yaml'/);
         const pipVersion = await runBuilt(variant, `${out}/bin/pip`, ['--version']);
-        assert.match(pipVersion.stdout, new RegExp(`from ${out}/lib/python3\\.11/site-packages/pip`));
+        assert.match(pipVersion.stdout, new RegExp(`from ${out}/${re(py3.site)}/pip .*\\(python ${re(py3.pythonVersion)}\\)`));
       });
 
       test('format = "wheel" installs a seeded wheel by the stripped store name of src', async () => {
         const { out } = await nixBuild(variant, { expr: buildsAttr('sixFromWheel') });
-        assert.ok(existsSync(hostPath(variant, `${out}/lib/python3.11/site-packages/six.py`)));
+        assert.ok(existsSync(hostPath(variant, `${out}/${py3.site}/six.py`)));
         const bad = await failingBuild(variant, buildsAttr('badWheelName'));
-        assert.match(bad.stderr, /six\.whl is not a valid wheel filename/);
+        // the installer's refusal of a file name that is not a wheel's (pip 23: "six.whl is not a valid wheel
+        // filename"; pip 26, from the mirror: "Invalid wheel filename (wrong number of parts): 'six'")
+        assert.match(bad.stderr, /six\.whl is not a valid wheel filename|Invalid wheel filename \(wrong number of parts\): 'six'/);
       });
 
       test('pyproject = true builds a local package with its build-system; bin/ and dist work', async () => {
@@ -207,7 +231,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         assert.match(dist.stdout, /hello_nix-0\.1\.0-py3-none-any\.whl/);
         const { out: env } = await nixBuild(variant, { expr: buildsAttr('helloEnv') });
         const inEnv = await runBuilt(variant, `${env}/bin/python`, ['-c', 'import hello_nix, six; print(six.__file__)']);
-        assert.ok(inEnv.stdout.startsWith(`${env}/lib/python3.11/site-packages/`), inEnv.stdout);
+        assert.ok(inEnv.stdout.startsWith(`${env}/${py3.site}/`), inEnv.stdout);
       });
 
       test('format = "setuptools" builds with setup.py bdist_wheel and has a dist output', async () => {
@@ -220,8 +244,30 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
 
       test('condaUnpackHook and condaInstallHook install a conda .tar.bz2', async () => {
         const { out } = await nixBuild(variant, { expr: buildsAttr('condaPackage') });
-        const { stdout } = await runBuilt(variant, 'ls', [`${out}/lib/python3.11/site-packages`]);
+        const { stdout } = await runBuilt(variant, 'ls', [`${out}/${py3.site}`]);
         assert.equal(stdout, 'conda_demo\n');
+      });
+
+      test('builders see their inputs and stdenv\'s common path only: runCommand has no unzip and no compiler', async () => {
+        const seen = async (args: string) => {
+          const { out } = await nixBuild(variant, { expr: buildsAttr(`toolsSeen { ${args} }`) });
+          return (await runBuilt(variant, 'cat', [out])).stdout.trim().split('\n');
+        };
+        const common = ['sed yes', 'tar yes', 'make yes', 'patch yes', 'xz yes'];
+        assert.deepEqual(await seen(''), ['unzip no', 'cc no', 'python3 no', ...common]);
+        assert.deepEqual(await seen(`inputs = [ (import ${standInDir} { }).unzip ];`), ['unzip yes', 'cc no', 'python3 no', ...common]);
+        assert.deepEqual(await seen(`builder = (import ${standInDir} { }).runCommandCC;`), ['unzip no', 'cc yes', 'python3 no', ...common]);
+      });
+
+      test('autoPatchelfHook: a binary\'s libraries must be among the inputs (or ignored); found ones are recorded', async () => {
+        const missing = await failingBuild(variant, buildsAttr('patchelfed { }'));
+        assert.match(missing.stderr, /could not satisfy dependency libc\.so\.6 wanted by \/nix\/store\/\S+-patchelfed\/bin\/main/);
+        await nixBuild(variant, { expr: buildsAttr('patchelfed { ignore = [ "libc.so.*" ]; }') });
+        const { out } = await nixBuild(variant, { expr: buildsAttr('patchelfed { libs = (import ' + standInDir + ' { }).pythonManylinuxPackages.manylinux2014; }') });
+        const runpath = await runBuilt(variant, 'cat', [`${out}/nix-support/auto-patchelf-runpath`]);
+        assert.match(runpath.stdout, /^\/nix\/store\/[a-z0-9]{32}-manylinux-host-libs\/lib\n$/);
+        const refs = await run(variant, 'nix-store', ['--query', '--references', out]);
+        assert.match(refs.stdout, /-manylinux-host-libs\n/);
       });
 
       test('pythonImportsCheck runs even with doCheck = false', async () => {
@@ -233,13 +279,13 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         const r = await failingBuild(variant, buildsAttr('missingRuntimeDep'));
         assert.match(r.stderr, /- six not installed/);
         const { out } = await nixBuild(variant, { expr: buildsAttr('removedRuntimeDep') });
-        const metadata = await runBuilt(variant, 'cat', [`${out}/lib/python3.11/site-packages/hello_nix-0.1.0.dist-info/METADATA`]);
+        const metadata = await runBuilt(variant, 'cat', [`${out}/${py3.site}/hello_nix-0.1.0.dist-info/METADATA`]);
         assert.match(metadata.stdout, /^Name: hello-nix$/m);
         assert.doesNotMatch(metadata.stdout, /^Requires-Dist/m);
       });
 
       test('the hooks take packaging from the set: packaging older than 23.2 fails the runtime-deps check', async () => {
-        const r = await failingBuild(variant, buildsAttr('runtimeDepsCheckWithOldPackaging'));
+        const r = await failingBuild(variant, buildsAttr('runtimeDepsCheckWithOldPackaging', `debianPipWheel = ${debianPipWheel()};`));
         assert.match(r.stderr, /from packaging\.metadata import Metadata, parse_email\n.*ModuleNotFoundError: No module named 'packaging\.metadata'/);
       });
 
@@ -250,15 +296,21 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
 
       test('a python environment fails on colliding files unless ignoreCollisions', async () => {
         const r = await failingBuild(variant, buildsAttr('collidingEnv { }'));
-        assert.match(r.stderr, /collision between \/nix\/store\/\S+-provides-same-a-1\.0\/lib\/python3\.11\/site-packages\/same\.py and/);
+        assert.match(r.stderr, new RegExp(`collision between /nix/store/\\S+-provides-same-a-1\\.0/${re(py3.site)}/same\\.py and`));
         const { out } = await nixBuild(variant, { expr: buildsAttr('collidingEnv { ignoreCollisions = true; }') });
         const { stdout } = await runBuilt(variant, `${out}/bin/python`, ['-c', 'import same; print(same.x)']);
         assert.equal(stdout, 'a\n');
       });
 
-      test('python 3.13 and 3.14 are for evaluation: building them says so', async () => {
-        const r = await failingBuild(variant, `(import ${standInDir} { pythonVersion = "3.13"; }).python3`);
-        assert.match(r.stderr, /python 3\.13 of the nixpkgs stand-in is for evaluation only/);
+      test("python3 is the machine's: 3.13 in the chroot (nixpkgs' at the pin), 3.11 on bookworm; 3.11 builds in both", async () => {
+        assert.equal(py3.pythonVersion, variant === 'chroot-2.26' ? '3.13' : '3.11');
+        // a version the machine has no binary of is for evaluation only
+        const r = await failingBuild(variant, `(import ${standInDir} { pythonVersion = "3.14"; }).python3`);
+        assert.match(r.stderr, /python 3\.14 of the nixpkgs stand-in is for evaluation only/);
+        // python311 (the host's CPython, which the mirror's cp311 wheels are for) builds too
+        const { out } = await nixBuild(variant, { expr: `(import ${standInDir} { }).python311.withPackages (ps: [ ps.pip ])` });
+        const v = await runBuilt(variant, `${out}/bin/python`, ['-c', 'import sys, pip; print("%d.%d" % sys.version_info[:2], pip.__file__)']);
+        assert.equal(v.stdout, `3.11 ${out}/lib/python3.11/site-packages/pip/__init__.py\n`);
       });
 
       test('buildLayeredImage gives a gzipped docker-archive that skopeo reads and that runs', async () => {
@@ -284,7 +336,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         const entry = spawnOutput('chroot', [`${work}/bundle/rootfs`, '/bin/hello']);
         assert.match(entry, /^hello from the image\nhello-nix 0\.1\.0 \(six 1\.17\.0\)\n$/);
         const python = spawnOutput('chroot', [`${work}/bundle/rootfs`, '/bin/python3', '-c', 'import hello_nix, sys; print(sys.prefix)']);
-        assert.match(python, /^\/nix\/store\/[a-z0-9]{32}-python3-3\.11\.2-env\n$/);
+        assert.match(python, new RegExp(`^/nix/store/[a-z0-9]{32}-python3-${re(py3.version)}-env\n$`));
         rmSync(work, { recursive: true, force: true });
       });
 
@@ -293,7 +345,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
           'develop', '--no-write-lock-file', '--override-input', 'nixpkgs', standInFlake(),
           `path:${join(fixtures, 'dev-shell')}`, '-c', 'python', '-c', 'import pip, sys; print("python", sys.prefix)',
         ]);
-        assert.match(r.stdout, /^hook of inputsFrom\nown shellHook: FOO=bar BASE=unset\npython \/nix\/store\/[a-z0-9]{32}-python3-3\.11\.2-env$/m);
+        assert.match(r.stdout, new RegExp(`^hook of inputsFrom\nown shellHook: FOO=bar BASE=unset\npython /nix/store/[a-z0-9]{32}-python3-${re(py3.version)}-env$`, 'm'));
       });
 
       test('nix-shell on a mkShell runs its shellHooks and puts the packages on PATH', async () => {
@@ -302,7 +354,7 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         assert.match(r.stdout, /^hook of inputsFrom\nown shellHook: FOO=bar\n\d+\.\d+/m);
         // a python environment's .env is for nix-shell (building it fails on purpose)
         const env = await run(variant, 'nix-shell', [...shell, '-A', 'env.env', '--run', 'python -c "import setuptools, sys; print(sys.prefix)"']);
-        assert.match(env.stdout, /^\/nix\/store\/[a-z0-9]{32}-python3-3\.11\.2-env$/m);
+        assert.match(env.stdout, new RegExp(`^/nix/store/[a-z0-9]{32}-python3-${re(py3.version)}-env$`, 'm'));
         const build = await failingBuild(variant, buildsAttr('env.env'));
         assert.match(build.stderr, /intended for interactive nix-shell sessions, not for building/);
       });

@@ -1,6 +1,7 @@
 {
   description = "minipkgs: a nixpkgs stand-in with the same attribute shape, for offline tests";
-  # No inputs: everything comes from this folder and the host's tools.
+  # No inputs: everything comes from this folder and the host's tools. legacyPackages has
+  # x86_64-darwin too, as nixpkgs' flake at the pin does, but it throws (see default.nix).
   outputs = { self }:
     let
       lib = import ./lib.nix;

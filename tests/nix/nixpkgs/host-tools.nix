@@ -1,7 +1,8 @@
 # Host programs as store paths ($out/bin/<prog> -> /usr/bin/<prog>): this machine has no
 # nixpkgs to build them from. Impure by design — the derivations do not change when the host
-# programs do; `nix-support/host-paths` lets dockerTools put the host files into images.
-{ lib, system }:
+# programs do, only when the machine's description (machine.json, which lists the chroot's
+# Debian packages) does; `nix-support/host-paths` lets dockerTools put the host files into images.
+{ lib, system, machine }:
 let
   hostTool = { name, programs, extraLinks ? [ ], mainProgram ? null }:
     derivation {
@@ -10,18 +11,24 @@ let
       args = [ "-e" ./build-support/host-tool.sh ];
       programs = toString programs;
       extraLinks = toString extraLinks;
+      machine = builtins.toJSON machine;
     } // {
       pname = name;
       version = "host";
       meta = lib.optionalAttrs (mainProgram != null) { inherit mainProgram; };
     };
 
+  # GNU coreutils' programs (those the host lacks are left out by host-tool.sh)
   coreutilsPrograms = [
-    "basename" "cat" "chgrp" "chmod" "chown" "comm" "cp" "cut" "date" "dd" "df" "dirname" "du"
-    "echo" "env" "expr" "false" "head" "id" "install" "join" "ln" "ls" "md5sum" "mkdir" "mktemp"
-    "mv" "nproc" "od" "paste" "printf" "pwd" "readlink" "realpath" "rm" "rmdir" "seq" "sha256sum"
-    "sleep" "sort" "split" "stat" "tail" "tee" "test" "touch" "tr" "true" "uname" "uniq" "wc"
-    "whoami" "yes"
+    "[" "arch" "b2sum" "base32" "base64" "basename" "basenc" "cat" "chcon" "chgrp" "chmod" "chown"
+    "chroot" "cksum" "comm" "cp" "csplit" "cut" "date" "dd" "df" "dir" "dircolors" "dirname" "du"
+    "echo" "env" "expand" "expr" "factor" "false" "fmt" "fold" "groups" "head" "hostid" "id"
+    "install" "join" "link" "ln" "logname" "ls" "md5sum" "mkdir" "mkfifo" "mknod" "mktemp" "mv"
+    "nice" "nl" "nohup" "nproc" "numfmt" "od" "paste" "pathchk" "pinky" "pr" "printenv" "printf"
+    "ptx" "pwd" "readlink" "realpath" "rm" "rmdir" "runcon" "seq" "sha1sum" "sha224sum"
+    "sha256sum" "sha384sum" "sha512sum" "shred" "shuf" "sleep" "sort" "split" "stat" "stdbuf"
+    "stty" "sum" "sync" "tac" "tail" "tee" "test" "timeout" "touch" "tr" "true" "truncate" "tsort"
+    "tty" "uname" "unexpand" "uniq" "unlink" "users" "vdir" "wc" "who" "whoami" "yes"
   ];
 in
 rec {
@@ -40,6 +47,7 @@ rec {
   xz = hostTool { name = "xz-host"; programs = [ "xz" "unxz" "xzcat" ]; };
   lbzip2 = bzip2;
   unzip = hostTool { name = "unzip-host"; programs = [ "unzip" ]; };
+  zstd = hostTool { name = "zstd-host"; programs = [ "zstd" "unzstd" "zstdcat" ]; };
   gnused = hostTool { name = "gnused-host"; programs = [ "sed" ]; };
   gnugrep = hostTool { name = "gnugrep-host"; programs = [ "grep" ]; };
   gawk = hostTool { name = "gawk-host"; programs = [ "awk" "gawk" ]; };

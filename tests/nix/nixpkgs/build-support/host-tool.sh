@@ -8,7 +8,7 @@ mkdir -p "$out/bin" "$out/nix-support"
 : >"$TMPDIR/targets"
 for spec in $programs; do
   name=${spec%%=*}
-  if [[ $spec == *=* ]]; then target=${spec#*=}; else target=$(command -v "$name" || true); fi
+  if [[ $spec == *=* ]]; then target=${spec#*=}; else target=$(type -P "$name" || true); fi   # a file, not a builtin
   [[ -n $target && -e $target ]] || continue
   target=$(readlink -f "$target")   # /bin is a link to usr/bin here; images keep usr/bin
   ln -s "$target" "$out/bin/$name"

@@ -57,9 +57,9 @@ let
     '');
 
   compressors = {
-    gz = { ext = ".gz"; command = "gzip -n"; };
-    zstd = { ext = ".zst"; command = "zstd -q -T1"; };
-    none = { ext = ""; command = "cat"; };
+    gz = { ext = ".gz"; command = "gzip -n"; inputs = [ ]; };
+    zstd = { ext = ".zst"; command = "zstd -q -T1"; inputs = [ pkgs.zstd ]; };
+    none = { ext = ""; command = "cat"; inputs = [ ]; };
   };
 
   buildLayeredImage = lib.makeOverridable ({ name, compressor ? "gz", ... }@args:
@@ -69,6 +69,7 @@ let
     in
     runCommand "${baseNameOf name}.tar${compress.ext}" {
       inherit (stream) imageName;
+      nativeBuildInputs = compress.inputs;
       passthru = { inherit (stream) imageTag; inherit stream; };
     } "${stream} | ${compress.command} > $out");
 in

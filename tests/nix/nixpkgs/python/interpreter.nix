@@ -1,7 +1,7 @@
 # One CPython of the stand-in: a derivation named like nixpkgs' (`python3-3.13.5`) with its
-# passthru (versions, paths, `pkgs`, `withPackages`, `buildEnv`, `override`). Only the version
-# equal to the host interpreter's builds; the others are for evaluation.
-{ lib, pkgs, system, hostPython, wheels }:
+# passthru (versions, paths, `pkgs`, `withPackages`, `buildEnv`, `override`). It is built from
+# the machine's binary of that version (`interpreters`); without one it is for evaluation only.
+{ lib, pkgs, system, interpreters, wheels }:
 let
   # interpreter = mkInterpreter { sourceVersion; packageOverrides?; self?; pythonAttr?; }
   mkInterpreter = args:
@@ -20,6 +20,7 @@ let
       version = "${major}.${minor}.${sourceVersion.patch}${sourceVersion.suffix}";
       executable = "python${pythonVersion}";
       sitePackages = "lib/${executable}/site-packages";
+      hostPython = interpreters.${pythonVersion} or "";
 
       drv = derivation {
         name = "python3-${version}";
@@ -32,7 +33,7 @@ let
       };
 
       passthru = {
-        inherit executable pythonVersion sitePackages sourceVersion pythonAttr;
+        inherit executable pythonVersion sitePackages sourceVersion pythonAttr hostPython;
         implementation = "cpython";
         libPrefix = executable;
         interpreter = "${self}/bin/${executable}";
@@ -43,6 +44,9 @@ let
         pythonOlder = lib.versionOlder pythonVersion;
         pythonABITags = [ "abi3" "none" "cp${major}${minor}" ];
         hasDistutilsCxxPatch = true;
+        # nixpkgs (cpython/default.nix) makes each pythonOn* by overriding the interpreter of that
+        # platform with the same inputs, packageOverrides among them; with no cross-compilation
+        # here that is this interpreter, whose pkgs already have the packageOverrides
         pythonOnBuildForBuild = self; pythonOnBuildForHost = self; pythonOnBuildForTarget = self;
         pythonOnHostForHost = self; pythonOnTargetForTarget = self;
         tests = { };
@@ -68,7 +72,7 @@ let
       meta = { platforms = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ]; mainProgram = "python3"; };
     };
 
-  # Patch levels: 3.11 is Debian bookworm's CPython (the default hostPython), the others are
+  # Patch levels: 3.11 is Debian bookworm's CPython (the host's python3.11), the others are
   # what nixpkgs ships around the pin. A full `pythonVersion` ("3.11.2") takes precedence.
   patchLevels = { "3.11" = "2"; "3.12" = "12"; "3.13" = "11"; "3.14" = "2"; };
   sourceVersionOf = v:

@@ -4,9 +4,13 @@
 # out and gives the standard $out/lib/pythonX.Y/site-packages (empty here).
 set -eo pipefail
 export PATH=/usr/bin:/bin
+if [[ -z $hostPython || ! -x $hostPython ]]; then
+  echo "python $pythonVersion of the nixpkgs stand-in is for evaluation only: this machine has no CPython $pythonVersion (tests/nix/nixpkgs/machine.json)" >&2
+  exit 1
+fi
 actual=$("$hostPython" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 if [[ $actual != "$pythonVersion" ]]; then
-  echo "python $pythonVersion of the nixpkgs stand-in is for evaluation only: $hostPython is $actual" >&2
+  echo "python $pythonVersion of the nixpkgs stand-in: $hostPython is $actual" >&2
   exit 1
 fi
 real=$(readlink -f "$hostPython")

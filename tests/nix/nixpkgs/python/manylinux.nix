@@ -1,5 +1,6 @@
-# pythonManylinuxPackages: lists, as in nixpkgs. Binary wheels here run against the host's
-# libraries (autoPatchelfHook is a no-op), so each list holds one package exposing them, with
+# pythonManylinuxPackages: lists, as in nixpkgs (pkgs/development/interpreters/python/manylinux):
+# the libraries the manylinux policies allow a wheel to need. Here each list holds one package
+# linking the host's copies in lib/, for autoPatchelfHook to find (and record) them, with
 # nix-support/host-paths so images get them too.
 { hostTool }:
 let

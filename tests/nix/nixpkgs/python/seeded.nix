@@ -1,6 +1,6 @@
 # The stand-in's build tools as members of python3.pkgs, from the real wheels seeded into the
-# store and listed in `wheels` (tests/nix/harness.ts seedStore: Debian's pip, setuptools and
-# wheel, the local mirror's build, packaging, pyproject-hooks and flit-core). nixpkgs builds
+# store and listed in `wheels` (tests/nix/harness.ts seedStore: the local mirror's newest pip,
+# setuptools, wheel, build, packaging, pyproject-hooks and flit-core). nixpkgs builds
 # them from their sources; here they are `format = "wheel"` packages, built by the same hooks
 # as every other package (so packageOverrides of them change every build, as in nixpkgs).
 #

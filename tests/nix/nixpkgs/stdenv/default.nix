@@ -1,7 +1,9 @@
 # A small stdenv: a store path holding `setup` (the phases, sourced by builders, nix develop
 # and nix-shell) and `mkDerivation`, which turns nixpkgs-style attributes into a bash-builder
-# derivation. `cc` is an initial input of `stdenv` and absent from `stdenvNoCC`.
-{ lib, system, cc }:
+# derivation. Builders see on PATH only their inputs and `initialPath` (nixpkgs'
+# pkgs/stdenv/common-path.nix: coreutils, findutils, diffutils, sed, grep, awk, tar, gzip, bzip2,
+# make, bash, patch, xz); `cc` is an initial input of `stdenv` and absent from `stdenvNoCC`.
+{ lib, system, cc, initialPath }:
 let
   inherit (lib) flatten optionals;
 
@@ -34,9 +36,10 @@ let
         args = [ "-c" ''
           set -e
           /usr/bin/mkdir -p $out
-          /usr/bin/sed "s|@initialInputs@|$initialInputs|" ${./setup.sh} > $out/setup
+          /usr/bin/sed -e "s|@initialInputs@|$initialInputs|" -e "s|@initialPath@|$initialPath|" ${./setup.sh} > $out/setup
         '' ];
         initialInputs = toString initialInputs;
+        initialPath = lib.concatMapStringsSep ":" (p: "${p}/bin") initialPath;
       };
 
       mkDerivation = fnOrAttrs:

@@ -5,6 +5,7 @@
 # form; see README.md for what is left out.
 
 initialInputs="@initialInputs@"
+initialPath="@initialPath@"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-315532800}  # as nixpkgs: 1980, valid in zips
 export NIX_BUILD_CORES=${NIX_BUILD_CORES:-1}
 shell=/bin/bash
@@ -75,7 +76,7 @@ _setupInputs() {
     for h in ${envHooks[@]+"${envHooks[@]}"}; do _eval "$h" "$p"; done
   done
   [[ ${PATH:-} == /path-not-set ]] && PATH=  # what Nix gives builders
-  export PATH="${path:+$path:}/usr/bin:/bin${PATH:+:$PATH}"
+  export PATH="${path:+$path:}$initialPath${PATH:+:$PATH}"
 }
 
 # --- helpers used by phases and hooks ------------------------------------------------------
@@ -113,7 +114,7 @@ substituteAll() {
 }
 
 # Rewrite `#!/usr/bin/env prog` and `#!/some/dir/prog` to the store path of `prog` on PATH
-# (host programs stay as they are: /usr/bin is on every builder's PATH).
+# (a program not found in the store stays as it is).
 patchShebangs() {
   local f first interp args found
   while IFS= read -r -d '' f; do
