@@ -42,6 +42,10 @@ export interface Resolution {
    */
   localSources: LocalSource[];
   notes: string[];
+  /**
+   * The resolve request answered (schemas/resolve-request.schema.json), whose hash is inputHash: a lock that no longer answers a call can say which part differs. Absent in older locks, and in what the command line's resolve prints.
+   */
+  request?: {};
 }
 export interface Target {
   python: string;

@@ -105,3 +105,42 @@ export function normalizeProviderKeys(providers: ResolveRequest['providers']): R
   }
   return Object.fromEntries(names.map((name) => [key(name), providers[name]!]));
 }
+
+/** What each part of the request is called where a user sets it (mkPython's arguments). */
+const PART_NAMES: Record<keyof ResolveRequest, string> = {
+  requirements: 'the requirements',
+  python: 'the Python version',
+  platform: 'the platform',
+  glibc: 'the glibc version',
+  macos: 'the macOS deployment target',
+  providers: 'providers',
+  providerDefaults: '_providerDefaults',
+  condaChannels: "condaChannelsExtra's channels",
+  cudaVersion: 'cudaVersion',
+  dataTimestamp: "the dependency data's UNIX_TIMESTAMP",
+};
+
+/**
+ * The parts of `request` that differ from the request a lock recorded, each said as "<part>: <in
+ * the lock> in the lock, <here> here" (for the requirements, the first line that differs).
+ * nix/resolution.nix words a stale lock the same way. Empty when they are equal.
+ */
+export function requestDifferences(recorded: Readonly<Record<string, unknown>>, request: ResolveRequest): string[] {
+  const differences: string[] = [];
+  for (const part of Object.keys(PART_NAMES).sort() as (keyof ResolveRequest)[]) {
+    const before = recorded[part] ?? null;
+    const now = request[part];
+    if (canonicalJson(before) === canonicalJson(now)) continue;
+    if (part === 'requirements' && typeof before === 'string') {
+      const lockLines = before.split('\n');
+      const callLines = request.requirements.split('\n');
+      let line = 0;
+      while (lockLines[line] === callLines[line]) line++;
+      const show = (text: string | undefined) => (text === undefined ? 'no line' : canonicalJson(text));
+      differences.push(`${PART_NAMES[part]}: line ${line + 1} is ${show(lockLines[line])} in the lock, ${show(callLines[line])} here`);
+    } else {
+      differences.push(`${PART_NAMES[part]}: ${canonicalJson(before)} in the lock, ${canonicalJson(now)} here`);
+    }
+  }
+  return differences;
+}
