@@ -15,8 +15,10 @@ import { Version } from '../pep440.js';
 import { CandidateSet } from '../resolver/candidate-set.js';
 import type { Describer } from '../resolver/report.js';
 import type { CandidateDependencies as SolverCandidateDependencies, SolverDependency, SolverProvider } from '../resolver/solver.js';
-import type { DependencySource } from '../db/source.js';
+import { type DependencySource, parsePythonKey } from '../db/source.js';
 import { compareCodePoints } from '../code-points.js';
+import { canonicalizeName } from '../pep503.js';
+import { didYouMean, suggestions, typoBound } from '../suggest.js';
 import {
   type Candidate,
   type CandidateContext,
@@ -304,12 +306,41 @@ export class PythonProvider implements SolverProvider, Describer {
     }
     if (entry.rejected.length > 0) return `no version of ${key} can be used here: ${summarizeRejections(entry.rejected)}`;
     if (entry.dataKeys.length === 0) {
-      return `${key} is not in the dependency data${this.dataDate()}: it may be newer than the data, or misspelled`;
+      const near = this.similarNames(key);
+      return near.length > 0
+        ? `${key} is not in the dependency data${this.dataDate()}: ${didYouMean(near)}`
+        : `${key} is not in the dependency data${this.dataDate()}: it may be newer than the data, or misspelled`;
     }
+    const pythonGap = this.sdistPythonGap(key, entry.dataKeys, selected);
+    if (pythonGap !== null) return pythonGap;
     const others = this.providersWith(key, entry.dataKeys).filter((p) => !selected.includes(p));
     const from = `${selected.length === 1 ? 'provider' : 'providers'} ${selected.join(', ')}`;
     if (others.length === 0) return `the dependency data${this.dataDate()} has nothing of ${key} for the ${from}`;
     return `${key} is not available from the ${from}${this.dataDate()}, but from ${others.join(', ')}: add ${others.length === 1 ? 'it' : 'them'} to providers.${key} to use ${others.length === 1 ? 'it' : 'them'}`;
+  }
+
+  /**
+   * When the sdist provider has nothing because the data has no sdist metadata for the target's
+   * Python (nor an older one of its major version): which Pythons it has metadata for.
+   */
+  private sdistPythonGap(key: string, dataKeys: readonly string[], selected: readonly ProviderName[]): string | null {
+    if (!selected.includes('sdist') || !dataKeys.some((k) => this.options.source.has(k).sdist)) return null;
+    const { python } = this.options.target;
+    const { source } = this.options;
+    if (dataKeys.some((k) => source.sdistReleases(k, python).length > 0)) return null;
+    const served = source.info().pythonKeys.filter((pythonKey) => {
+      const other = parsePythonKey(pythonKey);
+      return other !== null && dataKeys.some((k) => source.sdistReleases(k, other).some((release) => release.pythonKey === pythonKey));
+    });
+    if (served.length === 0) return null;
+    const versions = served.map((k) => `${k[0]}.${k.slice(1)}`);
+    return `the dependency data${this.dataDate()} has sdist metadata of ${key} for Python ${versions.join(', ')} only, none for Python ${python.major}.${python.minor} or an older ${python.major}.x: resolve for one of those (--python) or take ${key} from another provider`;
+  }
+
+  /** Names of the data a misspelled `key` may have meant. */
+  private similarNames(key: string): string[] {
+    const bound = typoBound(key);
+    return suggestions(key, this.options.source.keysOfLength(key.length - bound, key.length + bound).map(canonicalizeName));
   }
 
   /** Providers whose data knows a project at all. */
