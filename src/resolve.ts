@@ -119,6 +119,7 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
   const packages = provider.selectedPackages(selected);
   if (hashMode !== null) checkHashed(packages, roots, hashMode);
   buildGraph(resolution, packages, notes);
+  for (const [key, why] of provider.whyOf(selected, roots)) resolution.packages[key]!.why = why;
   const fellBack = binaryFallbacks(resolution, options.source);
   if (fellBack.length > 0) {
     const python = target.spec.python.split('.').slice(0, 2).join('.');

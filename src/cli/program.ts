@@ -10,13 +10,17 @@ import { registerDbCommands } from './db.js';
 import { registerRequirementsCommand } from './requirements.js';
 import { registerLockCommand } from './lock.js';
 import { registerResolveCommand } from './resolve.js';
+import { registerGraphCommand } from './graph.js';
+import { registerWhyCommand } from './why.js';
 
 const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
 
-const commandModules: RegisterCommands[] = [registerDbCommands, registerLockCommand, registerRequirementsCommand, registerResolveCommand];
+const commandModules: RegisterCommands[] = [
+  registerDbCommands, registerGraphCommand, registerLockCommand, registerRequirementsCommand, registerResolveCommand, registerWhyCommand,
+];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('mach-nix')

@@ -32,7 +32,9 @@ import {
 import { type CandidateDependencies, type Dependency, InvalidMetadata, UNKNOWN_DEPENDENCIES } from './dependencies.js';
 import type { ProviderName, ProviderSettings } from './settings.js';
 import type { DirectUrl, PinnedHashes, Roots } from './roots.js';
-import type { Source } from '../generated/resolution.js';
+import type { PackageWhy, Source } from '../generated/resolution.js';
+
+type RequiredBy = PackageWhy['requiredBy'][number];
 import type { Target } from '../target.js';
 
 export interface PythonProviderOptions {
@@ -185,6 +187,72 @@ export class PythonProvider implements SolverProvider, Describer {
       const unknown = (candidate.source.kind === 'nixpkgs' && !candidate.source.dependenciesKnown) || candidate.source.kind === 'url';
       return { key, candidate, source: sourceOf(candidate), extras: own, runtime: unknown ? null : runtime, build: unknown ? null : build };
     });
+  }
+
+  /**
+   * What the solver knew about each selected project (`mach-nix why`): the requirements on it in
+   * the solution, its providers with their candidates, and why each candidate preferred to the
+   * chosen one was not taken — a requirement that excludes it, unusable metadata, or else a
+   * conflict the solver backtracked from.
+   */
+  whyOf(selected: ReadonlyMap<string, number>, roots: Pick<Roots, 'requirements' | 'constraints'>): Map<string, PackageWhy> {
+    const on = new Map<string, { entry: RequiredBy; dependency: Dependency }[]>();
+    const add = (dependency: Dependency, entry: RequiredBy) => {
+      const list = on.get(dependency.key) ?? [];
+      if (!list.some((known) => known.entry.package === entry.package && known.entry.requirement === entry.requirement && known.entry.kind === entry.kind)) {
+        list.push({ entry, dependency });
+      }
+      on.set(dependency.key, list);
+    };
+    for (const dependency of roots.requirements) {
+      add(dependency, { package: null, version: null, requirement: dependency.text, kind: 'runtime' });
+    }
+    for (const dependency of roots.constraints) add(dependency, { package: null, version: null, requirement: dependency.text, kind: 'constraint' });
+    const extras = new Map<string, string[]>();
+    for (const pkg of selected.keys()) {
+      const [key, extra] = splitPackage(pkg);
+      if (extra !== null) extras.set(key, [...(extras.get(key) ?? []), extra]);
+    }
+    const keys = [...selected.keys()].filter((pkg) => !pkg.includes('[') && !pkg.startsWith('__')).sort();
+    for (const key of keys) {
+      const candidate = this.candidates(key)[selected.get(key)!]!;
+      const metadata = candidate.dependencies();
+      const by = (dependency: Dependency, kind: RequiredBy['kind']): RequiredBy =>
+        ({ package: key, version: candidate.versionText, requirement: dependency.text, kind });
+      for (const dependency of [...metadata.runtime, ...(extras.get(key) ?? []).flatMap((extra) => metadata.extra(extra))]) {
+        if (dependency.key !== key) add(dependency, by(dependency, 'runtime'));
+      }
+      for (const dependency of metadata.build) if (dependency.key !== key) add(dependency, by(dependency, 'build'));
+    }
+
+    const result = new Map<string, PackageWhy>();
+    for (const key of keys) {
+      const requirements = (on.get(key) ?? []).sort((a, b) => compareCodePoints(a.entry.package ?? '', b.entry.package ?? '') || compareCodePoints(a.entry.requirement, b.entry.requirement));
+      const entry = this.packageCandidates(key);
+      const chosen = selected.get(key)!;
+      const providers = [...new Set([...this.options.settings.forPackage(key), ...entry.candidates.map((c) => c.provider)])].map((provider) => {
+        const rejected = entry.rejected.filter((r) => r.provider === provider);
+        return { provider, candidates: entry.candidates.filter((c) => c.provider === provider).length, rejected: rejected.length > 0 ? summarizeRejections(rejected) : null };
+      });
+      const skipped: PackageWhy['skipped'] = [];
+      entry.candidates.slice(0, chosen).forEach((candidate, index) => {
+        const excluding = requirements.find(({ dependency }) => !this.allowed(dependency).has(index));
+        const metadata = excluding === undefined ? this.candidateDependencies(key, index) : null;
+        const reason =
+          excluding !== undefined ? `excluded by ${excluding.entry.requirement} (${excluding.entry.package === null ? (excluding.entry.kind === 'constraint' ? 'your constraints' : 'your requirements') : `${excluding.entry.package} ${excluding.entry.version}`})`
+          : metadata !== null && 'unavailable' in metadata ? `unusable: ${metadata.unavailable}`
+          : 'in conflict with the rest of the resolution (the solver backtracked from it)';
+        const last = skipped.at(-1);
+        if (last !== undefined && last.provider === candidate.provider && last.reason === reason) {
+          last.count++;
+          if (last.versions.length < 5) last.versions.push(candidate.versionText);
+        } else {
+          skipped.push({ provider: candidate.provider, versions: [candidate.versionText], count: 1, reason });
+        }
+      });
+      result.set(key, { requiredBy: requirements.map(({ entry: e }) => e), providers, skipped });
+    }
+    return result;
   }
 
   candidateCount(pkg: string): number {
