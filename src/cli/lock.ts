@@ -14,7 +14,7 @@ import { writeDocument } from '../lock/document.js';
 import { makeRequest, requestDifferences, requestHash } from '../lock/request.js';
 import { requirementsText } from '../lock/requirements-text.js';
 import { parseTarget } from '../target.js';
-import type { Io, RegisterCommands } from './io.js';
+import { type Io, type RegisterCommands, warn } from './io.js';
 import { type DataFlags, type ProviderFlags, type TargetFlags, addDataOptions, addProviderOptions, addTargetOptions, collect, condaChannelsFromFlags, openData, providersJson, targetFromFlags } from './options.js';
 
 interface LockFlags extends TargetFlags, DataFlags, ProviderFlags {
@@ -106,7 +106,7 @@ function refuseUnfetchable(resolution: Resolution, io: Io): void {
     if ((source.type === 'wheel' || source.type === 'sdist') && (source.url === null || source.hash === null)) missing.push(`${p!.name} ${p!.version}`);
     if (source.type === 'conda' && source.hash === null) missing.push(`${p!.name} ${p!.version}`);
     if (source.type === 'url' && source.hash === null) {
-      io.stderr(`warning: ${p!.name} comes from ${source.url} without a hash (--hash=sha256:… or #sha256=…): only an impure build (--impure) can fetch it\n`);
+      warn(io, `${p!.name} comes from ${source.url} without a hash (--hash=sha256:… or #sha256=…): only an impure build (--impure) can fetch it`);
     }
   }
   if (missing.length === 0) return;

@@ -30,17 +30,23 @@ function kindOf(file: string): FileKind {
   return 'requirements';
 }
 
-export function requirementsText(spec: InputSpec, target: Target): RequirementsText {
-  const files = spec.files ?? [];
-  const strings = spec.requirements ?? [];
-  if (files.length === 0 && strings.length === 0) throw new UsageError('nothing to lock: give requirement strings or -r FILE');
-  const inputs = readInputs(spec);
-  refuseLocalProjects(inputs);
+/** pyproject.toml's `requires-python` against the Python resolved for (the text cannot carry it). */
+export function checkRequiresPython(inputs: Inputs, python: string): void {
   for (const { specifier, source } of inputs.requiresPython) {
-    if (!specifier.contains(target.python.full, { prereleases: true })) {
-      throw new InputFileError(source, `requires-python ${JSON.stringify(specifier.toString())} excludes the target Python ${target.python.full}: lock for a Python it allows (--python)`);
+    if (!specifier.contains(python, { prereleases: true })) {
+      throw new InputFileError(source, `requires-python ${JSON.stringify(specifier.toString())} excludes the target Python ${python}: lock for a Python it allows (--python)`);
     }
   }
+}
+
+/** The text for the inputs; `target` null when the Python is known only later (env, gen). */
+export function requirementsText(spec: InputSpec, target: Target | null): RequirementsText {
+  const files = spec.files ?? [];
+  const strings = spec.requirements ?? [];
+  if (files.length === 0 && strings.length === 0) throw new UsageError('no requirements: give requirement strings or -r FILE');
+  const inputs = readInputs(spec);
+  refuseLocalProjects(inputs);
+  if (target !== null) checkRequiresPython(inputs, target.python.full);
   const kinds = files.map(kindOf);
   if (kinds.includes('environment') && files.length + strings.length > 1) {
     throw new UsageError('an environment.yml is the whole of mkPython\'s requirements: give it alone, without other files or requirement strings');
