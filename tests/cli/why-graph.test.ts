@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import { graphOf, toDot, toMermaid } from '../../src/cli/graph.js';
 import { run } from '../../src/cli/program.js';
 import type { Resolution } from '../../src/generated/resolution.js';
-import { conformanceDir } from '../helpers/paths.js';
+import { conformanceDir, repoDir } from '../helpers/paths.js';
 
 const corpus = join(conformanceDir, 'resolver/localpypi-2026');
 const dir = mkdtempSync(join(tmpdir(), 'mach-nix-why-'));
@@ -86,6 +86,21 @@ describe('mach-nix graph', () => {
     assert.equal(json.nodes.length, 12);
     assert.ok(json.edges.some((e) => e.from === 'requests' && e.to === 'urllib3' && e.kind === 'runtime'));
     assert.equal((await machNix('graph', '--format', 'svg')).code, 2);
+  });
+
+  it("draws the README's graph: the Mermaid source of the README's lock", async () => {
+    const readme = readFileSync(join(repoDir, 'README.md'), 'utf8');
+    const command = /\$ mach-nix (lock -r examples\/flask-app\/requirements\.txt .*?) -o \/tmp\/mach-nix-readme\.lock\.json\n/.exec(readme)![1]!;
+    const lockArgs = command.match(/'[^']*'|\S+/g)!.map((word) => word.replace(/^'(.*)'$/, '$1'));
+    const before = process.cwd();
+    process.chdir(repoDir);
+    try {
+      assert.equal((await machNix(...lockArgs, '-o', join(dir, 'readme.json'))).code, 0);
+    } finally {
+      process.chdir(before);
+    }
+    const drawn = (await machNix('graph', '--lock', join(dir, 'readme.json'), '--format', 'mermaid')).stdout;
+    assert.equal(/```mermaid\n([\s\S]*?)```/.exec(readme)![1], drawn);
   });
 
   it('escapes names and draws build and cycle edges apart', () => {
