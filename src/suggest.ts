@@ -31,12 +31,37 @@ export function boundedDistance(a: string, b: string, bound: number): number {
   return Math.min(previous[b.length]!, bound + 1);
 }
 
+/** Character counts (code units, folded into 64 buckets): the cheap filter before the distance. */
+function histogram(text: string): Int16Array {
+  const counts = new Int16Array(64);
+  for (let i = 0; i < text.length; i++) counts[text.charCodeAt(i) & 63]!++;
+  return counts;
+}
+
+const scratch = new Int16Array(64);
+
+/**
+ * Whether a candidate's character counts differ from the word's by more than `bound` edits can
+ * make: an insertion or deletion changes them by 1, a substitution by 2, a swap by 0.
+ */
+function countsTooFar(counts: Int16Array, candidate: string, bound: number): boolean {
+  scratch.set(counts);
+  for (let i = 0; i < candidate.length; i++) scratch[candidate.charCodeAt(i) & 63]!--;
+  let difference = 0;
+  for (let i = 0; i < 64; i++) {
+    difference += Math.abs(scratch[i]!);
+    if (difference > 2 * bound) return true;
+  }
+  return false;
+}
+
 /** The nearest candidates within the typo bound of `word` (never `word` itself), at most `limit`, sorted. */
 export function suggestions(word: string, candidates: Iterable<string>, limit = 3): string[] {
   const bound = typoBound(word);
+  const counts = histogram(word);
   const found: { candidate: string; distance: number }[] = [];
   for (const candidate of new Set(candidates)) {
-    if (candidate === word) continue;
+    if (candidate === word || countsTooFar(counts, candidate, bound)) continue;
     const distance = boundedDistance(word, candidate, bound);
     if (distance <= bound) found.push({ candidate, distance });
   }

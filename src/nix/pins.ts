@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MachNixError, UsageError } from '../errors.js';
-import { FLAKE_FLAGS, type NixRun, runNix } from './run-nix.js';
+import { FLAKE_FLAGS, NixCommandError, type NixRun, runNix } from './run-nix.js';
 import { nixString } from './strings.js';
 
 export type InputName = 'mach-nix' | 'nixpkgs' | 'pypi-deps-db';
@@ -161,8 +161,8 @@ export function lockFlake(dir: string, own: OwnSource | null, run: NixRun = {}):
   try {
     runNix('nix', [...FLAKE_FLAGS, 'flake', 'lock', `path:${resolve(dir)}`], run);
   } catch (error) {
-    if (error instanceof MachNixError) {
-      throw new MachNixError(`locking the inputs (mach-nix, nixpkgs, pypi-deps-db) failed: ${error.message}`, error.details);
+    if (error instanceof NixCommandError) {
+      throw new NixCommandError(`locking the inputs (mach-nix, nixpkgs, pypi-deps-db) failed: ${error.message}`, error.details);
     }
     throw error;
   }
