@@ -114,6 +114,14 @@ describe('mach-nix env and gen', { concurrency: true }, () => {
         const stale = await run(variant, 'nix-shell', [dir, '--run', 'true'], options(variant, { cwd: workDir, allowFailure: true }));
         assert.notEqual(stale.status, 0);
         assert.match(stale.stderr, /mach-nix\.lock\.json is stale: the requirements: line 3 is "" in the lock, "six" here/);
+        // a lock of an older mach-nix, without its request, is still read: stale, without the part
+        const lockFile = join(dir, 'mach-nix.lock.json');
+        const saved = readFileSync(lockFile, 'utf8');
+        const { request: _request, ...older } = JSON.parse(saved) as Resolution;
+        writeFileSync(lockFile, JSON.stringify(older));
+        const olderStale = await run(variant, 'nix-shell', [dir, '--run', 'true'], options(variant, { cwd: workDir, allowFailure: true }));
+        assert.match(olderStale.stderr, /mach-nix\.lock\.json is stale: it answers other requirements, providers, Python, platform or data than this call gives/);
+        writeFileSync(lockFile, saved);
 
         // run again: the lock follows requirements.txt, an edited env.nix is kept
         const envNix = join(dir, 'env.nix');
