@@ -26,13 +26,20 @@
     {
       lib = forAllSystems (system: builtins.listToAttrs (map (name: { inherit name; value = machNix.${system}.${name}; }) api));
 
+      # The CLI knows which mach-nix it is (`mach-nix env` and `gen` pin it): this flake's commit
+      # of its upstream repository, and the content's NAR hash.
       packages = forAllSystems (system: rec {
-        mach-nix = machNix.${system}.cli;
+        mach-nix = machNix.${system}.cliWithSource {
+          url = "github:mach-nix/mach-nix";
+          rev = self.rev or null;
+          inherit (self) narHash;
+          lastModified = self.lastModified or null;
+        };
         default = mach-nix;
       });
 
       apps = forAllSystems (system: rec {
-        mach-nix = { type = "app"; program = "${machNix.${system}.cli}/bin/mach-nix"; };
+        mach-nix = { type = "app"; program = "${self.packages.${system}.mach-nix}/bin/mach-nix"; };
         default = mach-nix;
       });
 

@@ -29,4 +29,24 @@ in
     env.npm_config_build_from_source = "true";
     meta.mainProgram = "mach-nix";
   };
+
+  # The CLI as users run it (the flake's packages.mach-nix): the same program, told which mach-nix
+  # it is — `source` is the flake's URL, self.rev, self.narHash and self.lastModified, and its
+  # flake.lock — so that `mach-nix env` and `gen` pin it. A wrapper, so that `cli`, which the
+  # resolution derivations run, does not change with every commit.
+  cliWithSource = source:
+    pkgs.runCommand "mach-nix-${manifest.version}" {
+      source = builtins.toJSON (source // { flakeLock = builtins.fromJSON (builtins.readFile ../flake.lock); });
+      passAsFile = [ "source" ];
+      meta.mainProgram = "mach-nix";
+    } ''
+      mkdir -p $out/bin $out/share/mach-nix
+      cp "$sourcePath" $out/share/mach-nix/source.json
+      cat > $out/bin/mach-nix <<EOF
+      #!${pkgs.runtimeShell}
+      export MACH_NIX_SOURCE=$out/share/mach-nix/source.json
+      exec ${self.cli}/bin/mach-nix "\$@"
+      EOF
+      chmod +x $out/bin/mach-nix
+    '';
 }

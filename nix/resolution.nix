@@ -4,7 +4,7 @@
 # the resolver's explanation.
 self:
 let
-  inherit (builtins) fromJSON readFile toJSON concatStringsSep attrNames pathExists replaceStrings head match;
+  inherit (builtins) fromJSON readFile toJSON concatStringsSep attrNames pathExists replaceStrings head match filter isString split length elemAt;
   inherit (self.util) fail concatMap;
   pkgs = self.pkgs;
   trim = text: head (match "[[:space:]]*([^[:space:]]*)[[:space:]]*" text);
@@ -34,6 +34,39 @@ let
         ${concatStringsSep "\n  " (map localSourceProblem document.localSources)}
       Pass them with packagesExtra instead, e.g. packagesExtra = [ ./my-project ];''
     else document;
+
+  # What each part of the request is called where a user sets it; src/lock/request.ts words
+  # `mach-nix lock --check` the same way.
+  partNames = {
+    requirements = "the requirements";
+    python = "the Python version";
+    platform = "the platform";
+    glibc = "the glibc version";
+    macos = "the macOS deployment target";
+    providers = "providers";
+    providerDefaults = "_providerDefaults";
+    condaChannels = "condaChannelsExtra's channels";
+    cudaVersion = "cudaVersion";
+    dataTimestamp = "the dependency data's UNIX_TIMESTAMP";
+  };
+  lines = text: filter isString (split "\n" text);
+  # The parts of the request that differ from the one the lock recorded (locks before the
+  # request was recorded have none: null).
+  differences = recorded: request:
+    let
+      differing = filter (part: toJSON (recorded.${part} or null) != toJSON request.${part}) (attrNames partNames);
+      lineAt = list: i: if i < length list then toJSON (elemAt list i) else "no line";
+      firstDifference = a: b: i: if i < length a && i < length b && elemAt a i == elemAt b i then firstDifference a b (i + 1) else i;
+      describe = part:
+        if part == "requirements" && isString (recorded.requirements or null) then
+          let
+            before = lines recorded.requirements;
+            now = lines request.requirements;
+            at = firstDifference before now 0;
+          in "${partNames.${part}}: line ${toString (at + 1)} is ${lineAt before at} in the lock, ${lineAt now at} here"
+        else "${partNames.${part}}: ${toJSON (recorded.${part} or null)} in the lock, ${toJSON request.${part}} here";
+    in
+    map describe differing;
 in
 {
   resolution = {
@@ -64,10 +97,12 @@ in
       let
         lock = check (fromJSON (readFile lockFile));
         wanted = self.request.hash request;
+        changed = if lock ? request then differences lock.request request else [ ];
       in
       if lock.inputHash == wanted then lock
       else fail ''
-        ${toString lockFile} is stale: it answers other requirements, providers, Python, platform or data than this call gives.
+        ${toString lockFile} is stale: ${if changed != [ ] then "${concatStringsSep "; " changed}."
+          else "it answers other requirements, providers, Python, platform or data than this call gives."}
         Refresh it: build the environment's `lock` attribute without lockFile and copy it, e.g.
           nix build <your env>.lock -o mach-nix.lock.json  (then copy the file instead of the link)
         or run: mach-nix lock -r <requirements file> --python ${request.python} --platform ${request.platform}${if request.glibc == null then "" else " --glibc ${request.glibc}"} --providers '${toJSON request.providers}'${if request.providerDefaults == null then "" else " --provider-defaults '${toJSON request.providerDefaults}'"} --deps-db <index of the pinned pypi-deps-db> -o ${baseNameOf (toString lockFile)}'';

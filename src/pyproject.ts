@@ -15,10 +15,11 @@ import { readFileSync } from 'node:fs';
 import { TomlError, parse as parseToml } from 'smol-toml';
 import * as v from 'valibot';
 import { mapping } from './validation.js';
-import { InputFileError, ParseError, type SourceLocation } from './errors.js';
+import { InputFileError, InvalidRequirement, ParseError, type SourceLocation } from './errors.js';
 import { SpecifierSet, Version } from './pep440.js';
 import { canonicalizeName, isValidName } from './pep503.js';
 import { type Requirement, parseRequirement } from './pep508.js';
+import { explainRequirementError } from './requirement-mistakes.js';
 
 export interface BuildSystem {
   requires: Requirement[];
@@ -158,7 +159,7 @@ function located<T>(parse: () => T, location: SourceLocation): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof ParseError) throw error.at(location);
+    if (error instanceof ParseError) throw (error instanceof InvalidRequirement ? explainRequirementError(error) : error).at(location);
     throw error;
   }
 }

@@ -38,6 +38,7 @@ import { type CondaLineParts, parseCondaLine, pytzAnyVersion } from './loose-req
 import { InputFileError, InvalidMarker, InvalidRequirement, InvalidWheelFilename, type SourceLocation } from './errors.js';
 import { canonicalizeName, isValidName } from './pep503.js';
 import { Marker, Requirement, parseRequirement } from './pep508.js';
+import { explainRequirementError } from './requirement-mistakes.js';
 import { parseWheelFilename } from './wheel-tags.js';
 
 /** A PEP 508 requirement, `name @ url` included. */
@@ -661,7 +662,7 @@ function requirementLine(
   if (looksLikeLocation(text)) return pathLine(text, hashes, source, baseDir);
   const conda = parseCondaLine(text);
   if (conda) return { kind: 'conda', ...conda, hashes, source };
-  throw pep508Error.at(source);
+  throw explainRequirementError(pep508Error).at(source);
 }
 
 /** Whether requirement text PEP 508 refused names a file or URL rather than a project. */

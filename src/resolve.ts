@@ -14,6 +14,7 @@ import { explainFailure } from './resolver/report.js';
 import { SolveFailure, Solver, type SolverStatistics } from './resolver/solver.js';
 import type { Resolution } from './generated/resolution.js';
 import type { Target } from './target.js';
+import { didYouMean, suggestions } from './suggest.js';
 import { toolVersion } from './version.js';
 
 export interface ResolveOptions {
@@ -118,6 +119,7 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
   const packages = provider.selectedPackages(selected);
   if (hashMode !== null) checkHashed(packages, roots, hashMode);
   buildGraph(resolution, packages, notes);
+  for (const [key, why] of provider.whyOf(selected, roots)) resolution.packages[key]!.why = why;
   const fellBack = binaryFallbacks(resolution, options.source);
   if (fellBack.length > 0) {
     const python = target.spec.python.split('.').slice(0, 2).join('.');
@@ -200,10 +202,28 @@ function checkHashed(packages: readonly SelectedPackage[], roots: Roots, mode: s
   }
 }
 
+/** The words of providers settings that are not conda channels. */
+const PROVIDER_WORDS = ['wheel', 'sdist', 'nixpkgs', 'conda'];
+
 function checkCondaChannels(settings: ProviderSettings, source: DependencySource): void {
   const known = new Set(source.info().condaChannels);
   const unknown = settings.all.filter((p) => p.startsWith('conda/') && !known.has(p.slice('conda/'.length)));
+  // Any word that is not a provider names a conda channel: a misspelled provider ("wheels") is
+  // one the user did not mean.
+  for (const provider of unknown) {
+    const word = provider.slice('conda/'.length);
+    const near = suggestions(word, PROVIDER_WORDS);
+    if (near.length > 0) {
+      throw new UsageError(`providers: ${JSON.stringify(word)} is not a provider, and no conda channel of that name is known: ${didYouMean(near)} (the providers are ${PROVIDER_WORDS.join(', ')} and conda channels)`);
+    }
+  }
   if (unknown.length > 0) {
+    const near = unknown.flatMap((p) => suggestions(p.slice('conda/'.length), known));
+    if (near.length > 0) {
+      throw new UsageError(
+        `conda channels ${unknown.map((p) => p.slice('conda/'.length)).join(', ')} are unknown: ${didYouMean([...new Set(near)])} (or make them available with condaChannelsExtra, or --conda)`,
+      );
+    }
     throw new UsageError(
       `conda channels ${unknown.map((p) => p.slice('conda/'.length)).join(', ')} are unknown: make them available with condaChannelsExtra (or --conda)`,
     );

@@ -100,6 +100,27 @@ describe('providers', () => {
     assertGolden('resolve/other-providers', explanation(() => run('foo', { providers: { _default: 'nixpkgs' } })));
     assertGolden('resolve/not-in-data', explanation(() => run('nosuchthing')));
   });
+
+  it('suggests the names of the data near a misspelled one', () => {
+    assert.match(explanation(() => run('fo0')), /\(fo0 is not in the dependency data: did you mean foo\?\)/);
+  });
+
+  it('takes a misspelled provider for what it is, not for a conda channel', () => {
+    assert.throws(() => run('foo', { providers: { _default: 'wheels' } }), (error: unknown) =>
+      error instanceof UsageError && error.message === 'providers: "wheels" is not a provider, and no conda channel of that name is known: did you mean wheel? (the providers are wheel, sdist, nixpkgs, conda and conda channels)');
+  });
+});
+
+describe('a target Python the sdist data has no metadata for', () => {
+  const run = setup({ old: { sdists: { '1.0': { pythonKeys: ['36', '37'] } } } });
+
+  it('names the Pythons the data has metadata for', () => {
+    assert.match(
+      explanation(() => run('old', { providers: { _default: 'sdist' }, target: { ...linux, python: '3.5.10' } })),
+      /the dependency data has sdist metadata of old for Python 3\.6, 3\.7 only, none for Python 3\.5 or an older 3\.x: resolve for one of those \(--python\) or take old from another provider/,
+    );
+    assert.equal(run('old', { providers: { _default: 'sdist' }, target: { ...linux, python: '3.8.1' } }).packages.old!.version, '1.0');
+  });
 });
 
 describe('dependencies', () => {

@@ -1,56 +1,117 @@
 /**
  * `mach-nix lock`: writes the lock file mkPython reads with `lockFile` (no import-from-derivation
- * then). The request is the one mkPython makes from the same arguments — the requirements file's
- * exact content, the interpreter's full version, the platform — so its hash matches.
+ * then), or with `--check` says whether an existing one still answers. The request is the one
+ * mkPython makes from the same arguments — the requirements text it gets, the interpreter's full
+ * version, the platform — so its hash matches.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { InputFileError, UsageError } from '../errors.js';
+import { InputFileError, MachNixError } from '../errors.js';
+import type { Resolution } from '../generated/resolution.js';
+import type { ResolveRequest } from '../generated/resolve-request.js';
 import { answer } from '../lock/answer.js';
 import { writeDocument } from '../lock/document.js';
-import { makeRequest } from '../lock/request.js';
-import type { RegisterCommands } from './io.js';
-import { type DataFlags, type ProviderFlags, type TargetFlags, addDataOptions, addProviderOptions, addTargetOptions, condaChannelsFromFlags, openData, providersJson, targetFromFlags } from './options.js';
+import { makeRequest, requestDifferences, requestHash } from '../lock/request.js';
+import { requirementsText } from '../lock/requirements-text.js';
+import { parseTarget } from '../target.js';
+import { type Io, type RegisterCommands, warn } from './io.js';
+import { type DataFlags, type ProviderFlags, type TargetFlags, addDataOptions, addProviderOptions, addTargetOptions, collect, condaChannelsFromFlags, openData, providersJson, targetFromFlags } from './options.js';
 
 interface LockFlags extends TargetFlags, DataFlags, ProviderFlags {
-  requirement?: string;
+  requirement: string[];
+  extra: string[];
+  group: string[];
   output: string;
+  check?: boolean;
 }
+
+/** A lock that is stale (`--check`): exit 1, like every input error. */
+class StaleLock extends MachNixError {}
 
 export const registerLockCommand: RegisterCommands = (program, io) => {
   const command = new Command('lock')
     .description("write the lock file mkPython reads with lockFile = ./mach-nix.lock.json (no import-from-derivation); give mkPython's arguments")
-    .option('-r, --requirement <file>', 'the requirements.txt or environment.yml that mkPython gets as `requirements`');
+    .argument('[requirement...]', 'requirement strings, e.g. "requests>=2" (mkPython gets them one per line)')
+    .option('-r, --requirement <file>', 'a requirements.txt or environment.yml (mkPython gets its content as `requirements`), or a pyproject.toml (its dependencies, one per line); repeatable', collect, [])
+    .option('--extra <name>', 'an extra of the pyproject.toml project to include (repeatable)', collect, [])
+    .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml to include (repeatable)', collect, []);
   addTargetOptions(command);
   addDataOptions(command);
   addProviderOptions(command);
-  command.option('-o, --output <file>', 'where to write it', 'mach-nix.lock.json').action((flags: LockFlags) => {
-    if (flags.requirement === undefined) throw new UsageError('-r FILE is required: the requirements mkPython gets');
-    const target = targetFromFlags(flags);
-    let requirements: string;
-    try {
-      requirements = readFileSync(flags.requirement, 'utf8');
-    } catch (error) {
-      throw new InputFileError({ file: flags.requirement }, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    const source = openData(flags);
-    try {
-      const request = makeRequest({
-        requirements,
-        ...target,
-        providers: providersJson(flags.providers, '--providers') ?? {},
-        providerDefaults: providersJson(flags.providerDefaults, '--provider-defaults') ?? null,
-        condaChannels: condaChannelsFromFlags(flags),
-        cudaVersion: flags.cuda ?? null,
-        dataTimestamp: source.info().depsTimestamp,
-      });
-      const outcome = answer(request, source);
-      if (!outcome.ok) throw outcome.error;
-      writeDocument(flags.output, outcome.resolution);
-      io.stdout(`wrote ${flags.output}: ${Object.keys(outcome.resolution.packages).length} packages, input hash ${outcome.resolution.inputHash}\n`);
-    } finally {
-      source.close();
-    }
-  });
+  command
+    .option('-o, --output <file>', 'where to write it (with --check: the lock to check)', 'mach-nix.lock.json')
+    .option('--check', 'write nothing; exit 0 when the lock answers these arguments, 1 naming what differs when it is stale')
+    .action((strings: string[], flags: LockFlags) => {
+      const target = targetFromFlags(flags);
+      const { text, verbatim } = requirementsText({ files: flags.requirement, requirements: strings, extras: flags.extra, groups: flags.group }, parseTarget(target));
+      const source = openData(flags);
+      try {
+        const request = makeRequest({
+          requirements: text,
+          ...target,
+          providers: providersJson(flags.providers, '--providers') ?? {},
+          providerDefaults: providersJson(flags.providerDefaults, '--provider-defaults') ?? null,
+          condaChannels: condaChannelsFromFlags(flags),
+          cudaVersion: flags.cuda ?? null,
+          dataTimestamp: source.info().depsTimestamp,
+        });
+        if (flags.check) {
+          checkLock(flags.output, request, io);
+          return;
+        }
+        const outcome = answer(request, source);
+        if (!outcome.ok) throw outcome.error;
+        refuseUnfetchable(outcome.resolution, io);
+        writeDocument(flags.output, outcome.resolution);
+        io.stdout(`wrote ${flags.output}: ${Object.keys(outcome.resolution.packages).length} packages, input hash ${outcome.resolution.inputHash}\n`);
+        if (!verbatim) {
+          io.stdout(`it answers mkPython { requirements = (builtins.fromJSON (builtins.readFile ./${flags.output.split('/').at(-1)})).request.requirements; … } (the requirements one per line)\n`);
+        }
+      } finally {
+        source.close();
+      }
+    });
   program.addCommand(command);
 };
+
+/** `--check`: the lock's recorded request against the one these arguments make. */
+function checkLock(file: string, request: ResolveRequest, io: Io): void {
+  if (!existsSync(file)) throw new StaleLock(`${file} does not exist: run the same command without --check to write it`);
+  let lock: Partial<Resolution> & { error?: unknown };
+  try {
+    lock = JSON.parse(readFileSync(file, 'utf8')) as typeof lock;
+  } catch (error) {
+    throw new InputFileError({ file }, `not a lock file: ${(error as Error).message}`);
+  }
+  if (lock.inputHash === requestHash(request) && lock.error === undefined) {
+    io.stdout(`${file} is up to date\n`);
+    return;
+  }
+  const changed = lock.request === undefined ? [] : requestDifferences(lock.request as Record<string, unknown>, request);
+  throw new StaleLock(
+    `${file} is stale: ${changed.length > 0 ? changed.join('; ') : 'it answers another request (it does not record which: a lock of an older mach-nix)'}; run the same command without --check to rewrite it`,
+  );
+}
+
+/**
+ * Every file of a lock must be fetchable by URL and hash in the build. Data without file records
+ * (a pypi-deps-db folder without its nix-pypi-fetcher-2, `--files-db`) gives none: said now, when
+ * the lock would be written, not when a build fails. A `name @ url` without a hash is fetchable,
+ * impurely: a warning.
+ */
+function refuseUnfetchable(resolution: Resolution, io: Io): void {
+  const missing: string[] = [];
+  for (const p of Object.values(resolution.packages)) {
+    const { source } = p!;
+    if ((source.type === 'wheel' || source.type === 'sdist') && (source.url === null || source.hash === null)) missing.push(`${p!.name} ${p!.version}`);
+    if (source.type === 'conda' && source.hash === null) missing.push(`${p!.name} ${p!.version}`);
+    if (source.type === 'url' && source.hash === null) {
+      warn(io, `${p!.name} comes from ${source.url} without a hash (--hash=sha256:… or #sha256=…): only an impure build (--impure) can fetch it`);
+    }
+  }
+  if (missing.length === 0) return;
+  throw new MachNixError(
+    `no URL or hash is known for the files of ${missing.length} package${missing.length === 1 ? '' : 's'} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}), so a build could not fetch them; ` +
+      'the dependency data has no file records: give the nix-pypi-fetcher-2 folder with --files-db DIR, or an index built with `mach-nix db build --files DIR`. Nothing was written',
+  );
+}

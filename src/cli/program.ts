@@ -1,34 +1,57 @@
 /**
  * The `mach-nix` command line: subcommands, and the one rule for failures — a user's mistake is
- * one line on stderr and exit 1 (2 for wrong usage), never a stack trace.
+ * one line on stderr and exit 1 (2 for wrong usage), never a stack trace; `error:` in red on a
+ * terminal.
  */
 import { Command, CommanderError } from 'commander';
-import type { Io, RegisterCommands } from './io.js';
+import { type Io, type RegisterCommands, paint } from './io.js';
 import { MachNixError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerDbCommands } from './db.js';
 import { registerRequirementsCommand } from './requirements.js';
 import { registerLockCommand } from './lock.js';
 import { registerResolveCommand } from './resolve.js';
+import { registerEnvCommand } from './env.js';
+import { registerGenCommand } from './gen.js';
+import { registerGraphCommand } from './graph.js';
+import { registerWhyCommand } from './why.js';
 
 const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  colour: process.stderr.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+  tty: process.stderr.isTTY === true,
 };
 
-const commandModules: RegisterCommands[] = [registerDbCommands, registerLockCommand, registerRequirementsCommand, registerResolveCommand];
+const EXIT_CODES = `
+Exit codes:
+  0   success
+  1   the requirements cannot be resolved, or an input is wrong (the message names the file and line)
+  2   wrong usage: an unknown command or option, a missing or malformed argument
+  70  an internal error, a bug in mach-nix (MACH_NIX_DEBUG=1 prints the stack)
+
+Colour and progress bars only on a terminal; NO_COLOR=1 turns colour off.`;
+
+const commandModules: RegisterCommands[] = [
+  registerDbCommands, registerEnvCommand, registerGenCommand, registerGraphCommand, registerLockCommand, registerRequirementsCommand, registerResolveCommand, registerWhyCommand,
+];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('mach-nix')
     .description('Reproducible Nix builds of Python environments from requirements.txt, pyproject.toml or environment.yml')
     .version(toolVersion(), '-V, --version');
   program.configureHelp({ sortSubcommands: true });
+  program.addHelpText('after', EXIT_CODES);
   for (const register of commandModules) register(program, io);
   // Commands added with addCommand() do not inherit settings: apply them to the whole tree.
   const configure = (command: Command) => {
     command
       .showHelpAfterError('(run with --help for usage)')
-      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+      .configureOutput({
+        writeOut: io.stdout,
+        writeErr: io.stderr,
+        outputError: (text, write) => write(text.replace(/^error:/, paint(io, 'error'))),
+      })
       .exitOverride();
     command.commands.forEach(configure);
   };
@@ -48,7 +71,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof MachNixError) {
-      io.stderr(`error: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      io.stderr(`${paint(io, 'error')} ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       if (error.details !== null) io.stderr(`${error.details}\n`);
       return error.exitCode;
     }

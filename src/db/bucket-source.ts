@@ -35,6 +35,8 @@ export class BucketSource implements DependencySource {
   private nixpkgs: Map<string, NixpkgsEntry[]> | null = null;
   private dataInfo: DataInfo | null = null;
   private aliases: Map<string, string[]> | null = null;
+  /** Every key of the data, sorted (read with the aliases). */
+  private everyKey: string[] | null = null;
 
   constructor(private readonly inputs: DataInputs) {
     checkDepsTree(inputs.depsDir);
@@ -136,7 +138,9 @@ export class BucketSource implements DependencySource {
   private aliasIndex(): Map<string, string[]> {
     if (this.aliases) return this.aliases;
     const aliases = new Map<string, string[]>();
+    const every = new Set<string>();
     const add = (key: string) => {
+      every.add(key);
       const canonical = canonicalizeName(key);
       if (canonical === key) return;
       const list = aliases.get(canonical) ?? [];
@@ -155,7 +159,13 @@ export class BucketSource implements DependencySource {
     for (const byKey of this.condaIndex().values()) for (const key of byKey.keys()) add(key);
     for (const key of this.nixpkgsIndex().keys()) add(key);
     this.aliases = aliases;
+    this.everyKey = [...every].sort(compareCodePoints);
     return aliases;
+  }
+
+  keysOfLength(min: number, max: number): string[] {
+    this.aliasIndex();
+    return this.everyKey!.filter((key) => key.length >= min && key.length <= max);
   }
 
   keys(name: string): string[] {

@@ -82,6 +82,12 @@ class ExtendedSource implements DependencySource {
     return keysOf(canonical, [...this.base.keys(name).filter((k) => k !== canonical), ...(this.aliases.get(canonical) ?? [])], this.has(canonical));
   }
 
+  keysOfLength(min: number, max: number): string[] {
+    const own = [...(this.nixpkgs?.keys() ?? []), ...[...this.conda.values()].flatMap((byKey) => [...byKey.keys()])];
+    const keys = new Set([...this.base.keysOfLength(min, max), ...own.filter((key) => key.length >= min && key.length <= max)]);
+    return [...keys].sort(compareCodePoints);
+  }
+
   close(): void {
     this.base.close();
   }

@@ -141,6 +141,11 @@ export interface DependencySource {
    * form equals the name's (`Zope_Interface` → `zope.interface`), sorted. Empty when no data knows it.
    */
   keys(name: string): string[];
+  /**
+   * Every key the data knows (bucketed data, nixpkgs, conda) whose length is between `min` and
+   * `max` characters, sorted: the names a misspelled one is compared with ("did you mean …?").
+   */
+  keysOfLength(min: number, max: number): string[];
   close(): void;
 }
 

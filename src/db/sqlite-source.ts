@@ -62,6 +62,7 @@ export class SqliteSource implements DependencySource {
     aliases: Statement<[string], { key: string }>;
     hasNixpkgs: Statement<[string], { found: number }>;
     condaChannels: Statement<[string], { channel: string }>;
+    keysOfLength: Statement<[number, number, number, number, number, number], string>;
   };
 
   constructor(file: string) {
@@ -108,6 +109,12 @@ export class SqliteSource implements DependencySource {
         aliases: this.db.prepare<[string], { key: string }>('SELECT key FROM alias WHERE canonical = ? ORDER BY key'),
         hasNixpkgs: this.db.prepare<[string], { found: number }>('SELECT EXISTS (SELECT 1 FROM nixpkgs_attribute WHERE key = ?) AS found'),
         condaChannels: this.db.prepare<[string], { channel: string }>('SELECT DISTINCT channel FROM conda_record WHERE key = ? ORDER BY channel'),
+        // one scan of each table, only when a name is unknown; pluck: strings, not row objects
+        keysOfLength: this.db.prepare<[number, number, number, number, number, number], string>(
+          `SELECT key FROM name WHERE length(key) BETWEEN ? AND ?
+           UNION SELECT key FROM nixpkgs_attribute WHERE length(key) BETWEEN ? AND ?
+           UNION SELECT key FROM conda_record WHERE length(key) BETWEEN ? AND ? ORDER BY key`,
+        ).pluck(),
       };
     } catch (error) {
       if (error instanceof DataError) throw error;
@@ -221,6 +228,10 @@ export class SqliteSource implements DependencySource {
   keys(name: string): string[] {
     const canonical = canonicalizeName(name);
     return keysOf(canonical, this.statements.aliases.all(canonical).map((row) => row.key), this.has(canonical));
+  }
+
+  keysOfLength(min: number, max: number): string[] {
+    return this.statements.keysOfLength.all(min, max, min, max, min, max);
   }
 
   close(): void {

@@ -42,6 +42,10 @@ export interface Resolution {
    */
   localSources: LocalSource[];
   notes: string[];
+  /**
+   * The resolve request answered (schemas/resolve-request.schema.json), whose hash is inputHash: a lock that no longer answers a call can say which part differs. Absent in older locks, and in what the command line's resolve prints.
+   */
+  request?: {};
 }
 export interface Target {
   python: string;
@@ -81,6 +85,7 @@ export interface Package {
    */
   cycleDependencies: string[];
   notes: string[];
+  why?: PackageWhy;
 }
 export interface WheelSource {
   type: 'wheel';
@@ -121,6 +126,43 @@ export interface UrlSource {
    * SRI hash from the requirement's `--hash` or the URL's `#sha256=` fragment; null: the file can only be fetched impurely.
    */
   hash: string | null;
+}
+/**
+ * What the solver knew about this choice (mach-nix why); absent in older locks.
+ */
+export interface PackageWhy {
+  /**
+   * Every requirement on it in the resolution: the user's (package null) and the resolved packages'. Places are not recorded, so that the resolution does not depend on the order of the requirements.
+   */
+  requiredBy: {
+    /**
+     * null: the user's requirement.
+     */
+    package: string | null;
+    version: string | null;
+    /**
+     * As written, without its marker.
+     */
+    requirement: string;
+    kind: 'runtime' | 'build' | 'constraint';
+  }[];
+  /**
+   * The providers for it, in the order of preference, with how many candidates each had and why versions were not candidates.
+   */
+  providers: {
+    provider: string;
+    candidates: number;
+    rejected: string | null;
+  }[];
+  /**
+   * The candidates preferred to the chosen one and why each was not taken, grouped: newest first, at most five versions named per group.
+   */
+  skipped: {
+    provider: string;
+    versions: string[];
+    count: number;
+    reason: string;
+  }[];
 }
 export interface LocalSource {
   kind: 'editable' | 'path';

@@ -32,7 +32,9 @@ export function answer(request: ResolveRequest, source: DependencySource): Answe
       cudaVersion: request.cudaVersion,
       inputHash,
     });
-    return { ok: true, resolution };
+    // The request itself goes into the document too: a lock that becomes stale can then say which
+    // part of the request changed (nix/resolution.nix, `mach-nix lock --check`).
+    return { ok: true, resolution: { ...resolution, request } };
   } catch (error) {
     if (!(error instanceof MachNixError) || error instanceof DataError) throw error;
     const failure: ResolutionFailure = {

@@ -1,10 +1,13 @@
 /**
  * Writing a resolution document (a lock file, or the answer of the import-from-derivation): checked
  * against `schemas/resolution.schema.json` first, then written atomically — a reader never sees half
- * a document, and a failed write leaves an existing file as it was.
+ * a document, and a failed write leaves an existing file as it was. And reading one back.
  */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { ResolutionDocument } from '../generated/resolution.js';
+import { InputFileError } from '../errors.js';
+import type { Resolution, ResolutionDocument } from '../generated/resolution.js';
 import { checkResolution } from '../schemas.js';
 
 /** The document's text: the schema checked, two-space indented, one newline at the end. */
@@ -15,4 +18,22 @@ export function documentText(document: ResolutionDocument): string {
 
 export function writeDocument(path: string, document: ResolutionDocument): void {
   writeFileAtomic.sync(path, documentText(document));
+}
+
+/**
+ * A resolution read back: a lock file, the `--json` output of `mach-nix resolve`, or a folder
+ * holding `mach-nix.lock.json` (`mach-nix env`'s). A failure document is refused with its error.
+ */
+export function readResolution(path: string): Resolution {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'mach-nix.lock.json') : path;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputFileError({ file }, code === 'ENOENT' ? 'no such file: write it with mach-nix lock (or name another with --lock)' : `not a lock file: ${(error as Error).message}`);
+  }
+  const document = checkResolution(raw, { file });
+  if ('error' in document) throw new InputFileError({ file }, `records a failed resolution: ${document.error.message.split('\n')[0]}`);
+  return document;
 }

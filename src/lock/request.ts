@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { InputFileError } from '../errors.js';
+import { InputFileError, UsageError } from '../errors.js';
 import type { ResolveRequest } from '../generated/resolve-request.js';
 import { checkResolveRequest } from '../schemas.js';
 
@@ -55,8 +55,12 @@ export interface RequestParts {
   readonly glibc: string | null;
   /** Darwin: `darwinMinVersion`; null on Linux or when the platform has none. */
   readonly macos: string | null;
-  /** mkPython's `providers` and `_providerDefaults` as written (the hash covers them as written). */
+  /**
+   * mkPython's `providers` as written: their keys are normalised here as mkPython normalises them
+   * (`normalizeProviderKeys`), so that the hash is Nix's.
+   */
   readonly providers: ResolveRequest['providers'];
+  /** `_providerDefaults` as written (mkPython hashes it as written). */
   readonly providerDefaults: ResolveRequest['providerDefaults'];
   /** `attrNames condaChannelsExtra`: any order in, sorted out, as Nix's attrNames gives them. */
   readonly condaChannels: readonly string[];
@@ -73,11 +77,70 @@ export function makeRequest(parts: RequestParts): ResolveRequest {
     platform: parts.platform,
     glibc: parts.glibc,
     macos: parts.macos,
-    providers: parts.providers,
+    providers: normalizeProviderKeys(parts.providers),
     providerDefaults: parts.providerDefaults,
     condaChannels: [...new Set(parts.condaChannels)].sort(),
     cudaVersion: parts.cudaVersion,
     dataTimestamp: parts.dataTimestamp,
   };
   return checkResolveRequest(request, { file: 'the request' });
+}
+
+/** ASCII-only lower case, as Nix's `toLower` of nix/util.nix (`replaceStrings` of A–Z). */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/**
+ * The keys of `providers` as mkPython puts them into its request (nix/mk-python.nix,
+ * `normalizeProviders`): a package name PEP 503-normalised (runs of `-_.` → `-`, ASCII lower case),
+ * a key starting with `_` (`_default`) as written; two spellings of one name are refused as there.
+ */
+export function normalizeProviderKeys(providers: ResolveRequest['providers']): ResolveRequest['providers'] {
+  const key = (name: string) => (name.startsWith('_') ? name : asciiLower(name.split(/[-_.]+/).join('-')));
+  const names = Object.keys(providers).sort();
+  const clashes = names.filter((name) => names.some((other) => other !== name && key(other) === key(name)));
+  if (clashes.length > 0) {
+    throw new UsageError(`providers names one package twice: ${clashes.join(', ')} (names are compared PEP 503-normalised)`);
+  }
+  return Object.fromEntries(names.map((name) => [key(name), providers[name]!]));
+}
+
+/** What each part of the request is called where a user sets it (mkPython's arguments). */
+const PART_NAMES: Record<keyof ResolveRequest, string> = {
+  requirements: 'the requirements',
+  python: 'the Python version',
+  platform: 'the platform',
+  glibc: 'the glibc version',
+  macos: 'the macOS deployment target',
+  providers: 'providers',
+  providerDefaults: '_providerDefaults',
+  condaChannels: "condaChannelsExtra's channels",
+  cudaVersion: 'cudaVersion',
+  dataTimestamp: "the dependency data's UNIX_TIMESTAMP",
+};
+
+/**
+ * The parts of `request` that differ from the request a lock recorded, each said as "<part>: <in
+ * the lock> in the lock, <here> here" (for the requirements, the first line that differs).
+ * nix/resolution.nix words a stale lock the same way. Empty when they are equal.
+ */
+export function requestDifferences(recorded: Readonly<Record<string, unknown>>, request: ResolveRequest): string[] {
+  const differences: string[] = [];
+  for (const part of Object.keys(PART_NAMES).sort() as (keyof ResolveRequest)[]) {
+    const before = recorded[part] ?? null;
+    const now = request[part];
+    if (canonicalJson(before) === canonicalJson(now)) continue;
+    if (part === 'requirements' && typeof before === 'string') {
+      const lockLines = before.split('\n');
+      const callLines = request.requirements.split('\n');
+      let line = 0;
+      while (lockLines[line] === callLines[line]) line++;
+      const show = (text: string | undefined) => (text === undefined ? 'no line' : canonicalJson(text));
+      differences.push(`${PART_NAMES[part]}: line ${line + 1} is ${show(lockLines[line])} in the lock, ${show(callLines[line])} here`);
+    } else {
+      differences.push(`${PART_NAMES[part]}: ${canonicalJson(before)} in the lock, ${canonicalJson(now)} here`);
+    }
+  }
+  return differences;
 }

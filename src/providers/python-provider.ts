@@ -15,8 +15,10 @@ import { Version } from '../pep440.js';
 import { CandidateSet } from '../resolver/candidate-set.js';
 import type { Describer } from '../resolver/report.js';
 import type { CandidateDependencies as SolverCandidateDependencies, SolverDependency, SolverProvider } from '../resolver/solver.js';
-import type { DependencySource } from '../db/source.js';
+import { type DependencySource, parsePythonKey } from '../db/source.js';
 import { compareCodePoints } from '../code-points.js';
+import { canonicalizeName } from '../pep503.js';
+import { didYouMean, suggestions, typoBound } from '../suggest.js';
 import {
   type Candidate,
   type CandidateContext,
@@ -30,7 +32,9 @@ import {
 import { type CandidateDependencies, type Dependency, InvalidMetadata, UNKNOWN_DEPENDENCIES } from './dependencies.js';
 import type { ProviderName, ProviderSettings } from './settings.js';
 import type { DirectUrl, PinnedHashes, Roots } from './roots.js';
-import type { Source } from '../generated/resolution.js';
+import type { PackageWhy, Source } from '../generated/resolution.js';
+
+type RequiredBy = PackageWhy['requiredBy'][number];
 import type { Target } from '../target.js';
 
 export interface PythonProviderOptions {
@@ -185,6 +189,72 @@ export class PythonProvider implements SolverProvider, Describer {
     });
   }
 
+  /**
+   * What the solver knew about each selected project (`mach-nix why`): the requirements on it in
+   * the solution, its providers with their candidates, and why each candidate preferred to the
+   * chosen one was not taken — a requirement that excludes it, unusable metadata, or else a
+   * conflict the solver backtracked from.
+   */
+  whyOf(selected: ReadonlyMap<string, number>, roots: Pick<Roots, 'requirements' | 'constraints'>): Map<string, PackageWhy> {
+    const on = new Map<string, { entry: RequiredBy; dependency: Dependency }[]>();
+    const add = (dependency: Dependency, entry: RequiredBy) => {
+      const list = on.get(dependency.key) ?? [];
+      if (!list.some((known) => known.entry.package === entry.package && known.entry.requirement === entry.requirement && known.entry.kind === entry.kind)) {
+        list.push({ entry, dependency });
+      }
+      on.set(dependency.key, list);
+    };
+    for (const dependency of roots.requirements) {
+      add(dependency, { package: null, version: null, requirement: dependency.text, kind: 'runtime' });
+    }
+    for (const dependency of roots.constraints) add(dependency, { package: null, version: null, requirement: dependency.text, kind: 'constraint' });
+    const extras = new Map<string, string[]>();
+    for (const pkg of selected.keys()) {
+      const [key, extra] = splitPackage(pkg);
+      if (extra !== null) extras.set(key, [...(extras.get(key) ?? []), extra]);
+    }
+    const keys = [...selected.keys()].filter((pkg) => !pkg.includes('[') && !pkg.startsWith('__')).sort();
+    for (const key of keys) {
+      const candidate = this.candidates(key)[selected.get(key)!]!;
+      const metadata = candidate.dependencies();
+      const by = (dependency: Dependency, kind: RequiredBy['kind']): RequiredBy =>
+        ({ package: key, version: candidate.versionText, requirement: dependency.text, kind });
+      for (const dependency of [...metadata.runtime, ...(extras.get(key) ?? []).flatMap((extra) => metadata.extra(extra))]) {
+        if (dependency.key !== key) add(dependency, by(dependency, 'runtime'));
+      }
+      for (const dependency of metadata.build) if (dependency.key !== key) add(dependency, by(dependency, 'build'));
+    }
+
+    const result = new Map<string, PackageWhy>();
+    for (const key of keys) {
+      const requirements = (on.get(key) ?? []).sort((a, b) => compareCodePoints(a.entry.package ?? '', b.entry.package ?? '') || compareCodePoints(a.entry.requirement, b.entry.requirement));
+      const entry = this.packageCandidates(key);
+      const chosen = selected.get(key)!;
+      const providers = [...new Set([...this.options.settings.forPackage(key), ...entry.candidates.map((c) => c.provider)])].map((provider) => {
+        const rejected = entry.rejected.filter((r) => r.provider === provider);
+        return { provider, candidates: entry.candidates.filter((c) => c.provider === provider).length, rejected: rejected.length > 0 ? summarizeRejections(rejected) : null };
+      });
+      const skipped: PackageWhy['skipped'] = [];
+      entry.candidates.slice(0, chosen).forEach((candidate, index) => {
+        const excluding = requirements.find(({ dependency }) => !this.allowed(dependency).has(index));
+        const metadata = excluding === undefined ? this.candidateDependencies(key, index) : null;
+        const reason =
+          excluding !== undefined ? `excluded by ${excluding.entry.requirement} (${excluding.entry.package === null ? (excluding.entry.kind === 'constraint' ? 'your constraints' : 'your requirements') : `${excluding.entry.package} ${excluding.entry.version}`})`
+          : metadata !== null && 'unavailable' in metadata ? `unusable: ${metadata.unavailable}`
+          : 'in conflict with the rest of the resolution (the solver backtracked from it)';
+        const last = skipped.at(-1);
+        if (last !== undefined && last.provider === candidate.provider && last.reason === reason) {
+          last.count++;
+          if (last.versions.length < 5) last.versions.push(candidate.versionText);
+        } else {
+          skipped.push({ provider: candidate.provider, versions: [candidate.versionText], count: 1, reason });
+        }
+      });
+      result.set(key, { requiredBy: requirements.map(({ entry: e }) => e), providers, skipped });
+    }
+    return result;
+  }
+
   candidateCount(pkg: string): number {
     return this.candidates(pkg).length;
   }
@@ -304,12 +374,41 @@ export class PythonProvider implements SolverProvider, Describer {
     }
     if (entry.rejected.length > 0) return `no version of ${key} can be used here: ${summarizeRejections(entry.rejected)}`;
     if (entry.dataKeys.length === 0) {
-      return `${key} is not in the dependency data${this.dataDate()}: it may be newer than the data, or misspelled`;
+      const near = this.similarNames(key);
+      return near.length > 0
+        ? `${key} is not in the dependency data${this.dataDate()}: ${didYouMean(near)}`
+        : `${key} is not in the dependency data${this.dataDate()}: it may be newer than the data, or misspelled`;
     }
+    const pythonGap = this.sdistPythonGap(key, entry.dataKeys, selected);
+    if (pythonGap !== null) return pythonGap;
     const others = this.providersWith(key, entry.dataKeys).filter((p) => !selected.includes(p));
     const from = `${selected.length === 1 ? 'provider' : 'providers'} ${selected.join(', ')}`;
     if (others.length === 0) return `the dependency data${this.dataDate()} has nothing of ${key} for the ${from}`;
     return `${key} is not available from the ${from}${this.dataDate()}, but from ${others.join(', ')}: add ${others.length === 1 ? 'it' : 'them'} to providers.${key} to use ${others.length === 1 ? 'it' : 'them'}`;
+  }
+
+  /**
+   * When the sdist provider has nothing because the data has no sdist metadata for the target's
+   * Python (nor an older one of its major version): which Pythons it has metadata for.
+   */
+  private sdistPythonGap(key: string, dataKeys: readonly string[], selected: readonly ProviderName[]): string | null {
+    if (!selected.includes('sdist') || !dataKeys.some((k) => this.options.source.has(k).sdist)) return null;
+    const { python } = this.options.target;
+    const { source } = this.options;
+    if (dataKeys.some((k) => source.sdistReleases(k, python).length > 0)) return null;
+    const served = source.info().pythonKeys.filter((pythonKey) => {
+      const other = parsePythonKey(pythonKey);
+      return other !== null && dataKeys.some((k) => source.sdistReleases(k, other).some((release) => release.pythonKey === pythonKey));
+    });
+    if (served.length === 0) return null;
+    const versions = served.map((k) => `${k[0]}.${k.slice(1)}`);
+    return `the dependency data${this.dataDate()} has sdist metadata of ${key} for Python ${versions.join(', ')} only, none for Python ${python.major}.${python.minor} or an older ${python.major}.x: resolve for one of those (--python) or take ${key} from another provider`;
+  }
+
+  /** Names of the data a misspelled `key` may have meant. */
+  private similarNames(key: string): string[] {
+    const bound = typoBound(key);
+    return suggestions(key, this.options.source.keysOfLength(key.length - bound, key.length + bound).map(canonicalizeName));
   }
 
   /** Providers whose data knows a project at all. */

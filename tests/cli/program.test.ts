@@ -20,6 +20,30 @@ describe('mach-nix CLI', () => {
     assert.match(help.stdout, /requirements/);
   });
 
+  it('documents its exit codes and NO_COLOR in --help', () => {
+    const help = cli(['--help']).stdout;
+    assert.match(help, /\nExit codes:\n {2}0 {3}success\n {2}1 {3}the requirements cannot be resolved, or an input is wrong .*\n {2}2 {3}wrong usage/);
+    assert.match(help, /NO_COLOR=1 turns colour off/);
+    for (const command of ['db build', 'env', 'gen', 'graph', 'lock', 'requirements', 'resolve', 'why']) {
+      const run = cli([...command.split(' '), '--help']);
+      assert.equal(run.status, 0, command);
+      assert.match(run.stdout, new RegExp(`^Usage: mach-nix ${command} `), command);
+      // every option has a description: commander prints an option without one as a bare flag line
+      const options = run.stdout.split('Options:\n')[1]!.split('\n').filter((line) => /^ {2}-/.test(line));
+      for (const line of options) assert.match(line, /^ {2}\S.*\S {2,}\S/, `${command}: ${line}`);
+    }
+  });
+
+  it('colours errors only on a terminal, and not with NO_COLOR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mach-nix-cli-'));
+    const onTerminal = (env: Record<string, string>) =>
+      spawnSync('script', ['-qec', `${join(repoDir, 'bin/mach-nix')} requirements -r nothing.txt`, '/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+    const coloured = onTerminal({});
+    assert.match(coloured.stdout, /^\x1b\[31merror:\x1b\[39m nothing\.txt: cannot read file/);
+    assert.match(onTerminal({ NO_COLOR: '1' }).stdout, /^error: nothing\.txt/);
+    assert.match(cli(['requirements', '-r', 'nothing.txt'], dir).stderr, /^error: nothing\.txt/, 'not a terminal: no colour');
+  });
+
   it('exits 2 on wrong usage', () => {
     const run = cli(['requirements', '--no-such-option']);
     assert.equal(run.status, 2);

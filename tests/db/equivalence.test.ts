@@ -54,6 +54,7 @@ function compareSources(bucket: DependencySource, sqlite: DependencySource, inpu
     queries++;
   };
   check('info', (source) => source.info());
+  for (const [min, max] of [[0, 100], [3, 5], [7, 7]] as const) check(`keysOfLength(${min}, ${max})`, (source) => source.keysOfLength(min, max));
   const names = namesAndVersions(inputs);
   for (const key of [...extraKeys, 'no-such-name']) names.set(key, names.get(key) ?? new Set(['1.0']));
   for (const [key, versions] of names) {
