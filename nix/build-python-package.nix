@@ -5,7 +5,8 @@
 self:
 let
   inherit (builtins) isAttrs isString removeAttrs fromJSON readFile match head concatStringsSep filter attrNames elem concatLists;
-  inherit (self.util) fail hasPrefix normalizeName optionals unique;
+  inherit (self.util) fail hasPrefix optionals unique;
+  inherit (self.pep503) normalizeName;
   pkgs = self.pkgs;
 
   # Arguments that are mach-nix's; everything else goes to nixpkgs' function.

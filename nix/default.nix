@@ -15,6 +15,7 @@
 }:
 let
   files = [
+    ./pep503.nix
     ./cli.nix
     ./underscore.nix
     ./request.nix

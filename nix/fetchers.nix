@@ -4,7 +4,7 @@ self:
 let
   inherit (builtins) fromJSON readFile hashString substring;
   inherit (self.util) fail;
-  key = self.util.normalizeName;
+  key = self.pep503.normalizeName;
   source =
     if self.resolution.fetcherSource != null then self.resolution.fetcherSource
     else fail "fetchPypiSdist / fetchPypiWheel need nix-pypi-fetcher-2: the pypi-deps-db tree names no PYPI_FETCHER_COMMIT; pass pypiFetcher when importing mach-nix";

@@ -13,7 +13,8 @@
 self:
 let
   inherit (builtins) attrNames elem filter isAttrs match hasAttr removeAttrs mapAttrs;
-  inherit (self.util) optional optionals fail hasSuffix normalizeName genAttrs;
+  inherit (self.util) optional optionals fail hasSuffix genAttrs;
+  inherit (self.pep503) normalizeName;
   pkgs = self.pkgs;
   platform = pkgs.stdenv.hostPlatform;
 
