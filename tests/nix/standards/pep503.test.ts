@@ -1,13 +1,13 @@
 /**
  * nix/pep503.nix, under both Nix variants, against src/pep503.ts and pypa/packaging's vectors:
  * the normalised names of the vectors' requirements and wheel files, and of generated names, are
- * canonicalizeName's; a name with a character outside ASCII is refused with a throw (the file's
- * documented subset).
+ * canonicalizeName's, the data keys of generated names legacyKey's; a name with a character
+ * outside ASCII is refused with a throw (the file's documented subset).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { canonicalizeName } from '../../../src/pep503.js';
+import { canonicalizeName, legacyKey } from '../../../src/pep503.js';
 import { nixVersions } from '../harness.js';
 import { type NixAnswer, disagreements, evaluateEach, thrownMessage } from './evaluate.js';
 import { vectors } from './vectors.js';
@@ -39,6 +39,14 @@ describe('nix/pep503.nix', { concurrency: true }, () => {
 
       const message = await thrownMessage(variant, 'm.pep503.normalizeName', 'Ünicode');
       assert.match(message, /mach-nix: the package name "Ünicode" has a character outside ASCII/);
+    });
+
+    test(`${variant}: legacyKey is src/pep503.ts's on ASCII names and refuses the others`, async () => {
+      const names = [...generatedNames, 'Zope.Interface', 'Foo_Bar-baz'];
+      const answers = await evaluateEach<string>(variant, 'm.pep503.legacyKey', names);
+      const expected = names.map((name): NixAnswer<string> => (isAscii(name) ? { value: legacyKey(name) } : { thrown: true }));
+      assert.deepEqual(disagreements(names, answers, expected), []);
+      assert.deepEqual(answers.slice(-2), [{ value: 'zope.interface' }, { value: 'foo-bar-baz' }]);
     });
   }
 });
