@@ -16,6 +16,7 @@
 let
   files = [
     ./pep503.nix
+    ./pep440.nix
     ./cli.nix
     ./underscore.nix
     ./request.nix
