@@ -4,9 +4,9 @@
 # setup.py-only projects — one import-from-derivation for the metadata, one for the resolution.
 self:
 let
-  inherit (builtins) isAttrs isString removeAttrs fromJSON readFile match head concatStringsSep filter attrNames elem concatLists;
+  inherit (builtins) isAttrs isString removeAttrs fromJSON readFile match concatStringsSep filter elem concatLists;
   inherit (self.util) fail hasPrefix optionals unique;
-  inherit (self.pep503) normalizeName;
+  inherit (self.pep508) requirementLines requirementName;
   pkgs = self.pkgs;
 
   # Arguments that are mach-nix's; everything else goes to nixpkgs' function.
@@ -47,9 +47,6 @@ let
 
   isZip = src: self.util.hasSuffix ".zip" (if isAttrs src && src ? name then src.name else toString src);
 
-  lines = text: filter (line: line != "" && match "[[:space:]]*(#.*)?" line == null) (builtins.split "\n" text);
-  requirementName = line: normalizeName (head (match "[[:space:]]*([A-Za-z0-9][A-Za-z0-9._-]*).*" line));
-
   build = function: given:
     let
       args = if isAttrs given && !(given ? outPath) then given else { src = given; };
@@ -67,9 +64,9 @@ let
 
       extras = args.extras or [ ];
       runtimeLines =
-        (if (args.requirements or "") != "" then lines args.requirements
+        (if (args.requirements or "") != "" then requirementLines args.requirements
          else (metadata.requirements or [ ]) ++ concatLists (map (extra: metadata.extras.${extra} or (fail "${pname} has no extra ${extra}")) extras))
-        ++ lines (args.requirementsExtra or "");
+        ++ requirementLines (args.requirementsExtra or "");
       buildLines = metadata.buildRequirements or [ ];
       runtimeText = concatStringsSep "\n" runtimeLines;
 

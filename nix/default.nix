@@ -17,6 +17,7 @@ let
   files = [
     ./pep503.nix
     ./pep440.nix
+    ./pep508.nix
     ./cli.nix
     ./underscore.nix
     ./request.nix
