@@ -18,6 +18,7 @@ let
     ./pep503.nix
     ./pep440.nix
     ./pep508.nix
+    ./wheel-tags.nix
     ./cli.nix
     ./underscore.nix
     ./request.nix
