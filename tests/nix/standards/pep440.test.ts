@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { type Version, tryParseVersion } from '../../../src/pep440.js';
 import { nixVersions } from '../harness.js';
 import { type NixAnswer, disagreements, evaluateEach, thrownMessage } from './evaluate.js';
-import { vectors } from './vectors.js';
+import { vectors } from '../../helpers/pep-vectors.js';
 
 /** What nix/pep440.nix's parse gives, with the normalised form beside it. */
 interface NixVersion {

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { canonicalizeName, legacyKey } from '../../../src/pep503.js';
 import { nixVersions } from '../harness.js';
 import { type NixAnswer, disagreements, evaluateEach, thrownMessage } from './evaluate.js';
-import { vectors } from './vectors.js';
+import { vectors } from '../../helpers/pep-vectors.js';
 
 const vectorNames = [
   ...vectors.requirements.flatMap((r) => (r.valid ? [{ input: r.name!, expected: r.canonical_name! }] : [])),

@@ -14,7 +14,7 @@ import { parseRequirement } from '../../../src/pep508.js';
 import { parseRequirementsText } from '../../../src/requirements-txt.js';
 import { nixVersions } from '../harness.js';
 import { type NixAnswer, answerOf, disagreements, evaluateEach, thrownMessage } from './evaluate.js';
-import { vectors } from './vectors.js';
+import { vectors } from '../../helpers/pep-vectors.js';
 
 /**
  * The name src/pep508.ts reads at the start of a line: the PEP 503 key of the longest start of

@@ -13,7 +13,7 @@ import { parseTarget } from '../../../src/target.js';
 import { parseWheelFilename, tagToString, wheelRank } from '../../../src/wheel-tags.js';
 import { nixVersions } from '../harness.js';
 import { type NixAnswer, answerOf, disagreements, evaluateEach, thrownMessage } from './evaluate.js';
-import { vectors } from './vectors.js';
+import { vectors } from '../../helpers/pep-vectors.js';
 
 interface NixWheel {
   name: string;

@@ -1,10 +1,10 @@
 /**
- * pypa/packaging's test vectors (`../shared/conformance/pep-vectors.json`), the sections the tests
- * of the Nix standards files use, typed as far as they read them.
+ * pypa/packaging's test vectors (`../shared/conformance/pep-vectors.json`): the sections the tests
+ * of the standards modules read, typed as far as they read them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceDir } from '../../helpers/paths.js';
+import { conformanceDir } from './paths.js';
 
 export interface VersionVector {
   input: string;
