@@ -71,10 +71,12 @@ rec {
     in
     builtins.concatStringsSep "" (builtins.genList (i: let c = builtins.substring i 1 unescaped; in if legal c then c else "_") (builtins.stringLength unescaped));
 
-  # `major.minor` of a version string ("2.42-67" -> "2.42").
+  # `major.minor` of a version string ("2.42-67" -> "2.42"), such as glibc's, which decides the
+  # manylinux wheels a request may take; a version without one is an error, not "no glibc".
   majorMinor = version:
     let parts = builtins.match "([0-9]+)\\.([0-9]+).*" version;
-    in if parts == null then null else "${builtins.elemAt parts 0}.${builtins.elemAt parts 1}";
+    in if parts == null then fail "the version ${builtins.toJSON version} does not start with major.minor"
+    else "${builtins.elemAt parts 0}.${builtins.elemAt parts 1}";
 
   # mach-nix's error prefix, so users can tell where a throw comes from.
   fail = message: throw "mach-nix: ${message}";
