@@ -3,9 +3,10 @@
 # needs (PEP 600, with the older names of PEP 513, 571 and 599). Which tags a target accepts, and
 # which wheel is best, are the resolver's.
 #
-# The subset: a file name with a character outside ASCII is refused with a throw. packaging allows
+# The subset, refused with a throw: a file name with a character outside ASCII (packaging allows
 # Unicode letters in the name and interpreter and lower-cases tags by Unicode's tables, which
-# builtins do not have; wheels on PyPI are named in ASCII.
+# builtins do not have; wheels on PyPI are named in ASCII), and a build number of more than 18
+# digits (Nix's integers have 64 bits).
 self:
 let
   inherit (builtins) filter isString split length elemAt match head toJSON fromJSON substring stringLength genList any elem concatStringsSep;
@@ -32,11 +33,14 @@ let
   # PEP 427's build tag: leading digits, then the rest of its first line (packaging's
   # `(\d+)(.*)` matched at the start, where `.` stops at a newline).
   buildTag = invalid: text:
-    let groups = match "([0-9]+)([^\n]*)(\n.*)?" text;
+    let
+      # all the digits (an earlier group takes the longer part, in any regex engine), the rest of the line
+      groups = match "([0-9]+)([^\n]*)(\n.*)?" text;
+      number = head (match "0*([1-9][0-9]*|0)" (head groups));
     in
     if groups == null then invalid "invalid build number ${toJSON text}: it must start with a digit"
-    else if stringLength (head groups) > 18 then invalid "build number ${head groups} is longer than the Nix library reads (18 digits)"
-    else [ (fromJSON (head (match "0*([1-9][0-9]*|0)" (head groups)))) (elemAt groups 1) ];
+    else if stringLength number > 18 then invalid "build number ${number} is longer than the Nix library reads (18 digits)"
+    else [ (fromJSON number) (elemAt groups 1) ];
 
   parseFilename = filename:
     let

@@ -95,6 +95,8 @@ describe('nix/wheel-tags.nix', { concurrency: true }, () => {
       assert.match(await thrownMessage(variant, 'm.wheelTags.parseFilename', 'six-1.0-py3-none-any.zip'),
         /mach-nix: invalid wheel file name "six-1.0-py3-none-any.zip": extension must be '.whl'/);
       assert.match(await thrownMessage(variant, 'm.wheelTags.parseFilename', 'naïve-1.0-py3-none-any.whl'), /outside ASCII/);
+      assert.match(await thrownMessage(variant, 'm.wheelTags.parseFilename', 'a-1.0-1234567890123456789-py3-none-any.whl'), /build number 1234567890123456789 is longer than the Nix library reads/);
+      assert.deepEqual(await evaluateEach(variant, '(file: (m.wheelTags.parseFilename file).build)', ['a-1.0-0000000000000000000123x-py3-none-any.whl']), [{ value: [123, 'x'] }]);
     });
 
     test(`${variant}: manylinuxGlibc is the oldest glibc src/wheel-tags.ts installs a wheel of the tag with`, async () => {
