@@ -4,8 +4,10 @@
 # setup.py-only projects — one import-from-derivation for the metadata, one for the resolution.
 self:
 let
-  inherit (builtins) isAttrs isString removeAttrs fromJSON readFile match head concatStringsSep filter attrNames elem concatLists;
-  inherit (self.util) fail hasPrefix normalizeName optionals unique;
+  inherit (builtins) isAttrs isString removeAttrs fromJSON readFile concatStringsSep filter elem concatLists;
+  inherit (self.util) fail hasPrefix optionals unique;
+  inherit (self.pep508) requirementLines requirementName;
+  inherit (self) pep440;
   pkgs = self.pkgs;
 
   # Arguments that are mach-nix's; everything else goes to nixpkgs' function.
@@ -38,16 +40,16 @@ let
     if metadata ? error then fail "reading the metadata of ${toString src} failed; give pname, version and requirements yourself. The error was:\n${metadata.error}"
     else metadata;
 
-  # PEP 440 in canonical form (mach-nix kept such versions), else a local version `0+<text>`.
+  # A PEP 440 version in its normalised form, else mach-nix's local version `0+<text>` where that
+  # is one. mach-nix kept only versions already normalised and turned the others (`1.0-1`) into
+  # `0+<text>` or refused them; but setuptools writes the normalised form into the metadata, which
+  # nixpkgs' metadata check compares with the derivation's version as packaging does.
   normalizeVersion = pname: version:
-    if match "([1-9][0-9]*!)?(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?(\\.post(0|[1-9][0-9]*))?(\\.dev(0|[1-9][0-9]*))?" version != null then version
-    else if match "[a-zA-Z0-9.]*" version != null then "0+${version}"
+    if pep440.isValid version then pep440.normalize version
+    else if pep440.isValid "0+${version}" then pep440.normalize "0+${version}"
     else fail "package ${pname} version '${version}' could not be turned into a valid PEP 440 (local) version string. Supply version attribute manually.";
 
   isZip = src: self.util.hasSuffix ".zip" (if isAttrs src && src ? name then src.name else toString src);
-
-  lines = text: filter (line: line != "" && match "[[:space:]]*(#.*)?" line == null) (builtins.split "\n" text);
-  requirementName = line: normalizeName (head (match "[[:space:]]*([A-Za-z0-9][A-Za-z0-9._-]*).*" line));
 
   build = function: given:
     let
@@ -66,9 +68,9 @@ let
 
       extras = args.extras or [ ];
       runtimeLines =
-        (if (args.requirements or "") != "" then lines args.requirements
+        (if (args.requirements or "") != "" then requirementLines args.requirements
          else (metadata.requirements or [ ]) ++ concatLists (map (extra: metadata.extras.${extra} or (fail "${pname} has no extra ${extra}")) extras))
-        ++ lines (args.requirementsExtra or "");
+        ++ requirementLines (args.requirementsExtra or "");
       buildLines = metadata.buildRequirements or [ ];
       runtimeText = concatStringsSep "\n" runtimeLines;
 

@@ -15,6 +15,10 @@
 }:
 let
   files = [
+    ./pep503.nix
+    ./pep440.nix
+    ./pep508.nix
+    ./wheel-tags.nix
     ./cli.nix
     ./underscore.nix
     ./request.nix

@@ -1,10 +1,11 @@
 # fetchPypiSdist / fetchPypiWheel as mach-nix had them (reference §5.2): the file's URL and hash
-# read from nix-pypi-fetcher-2's bucket of the package, then fetchurl.
+# read from nix-pypi-fetcher-2's bucket of the package, then fetchurl. Its entries, buckets and
+# URLs name a package by mach-nix's key (dots kept), as src/db/pypi-fetcher.ts reads them.
 self:
 let
   inherit (builtins) fromJSON readFile hashString substring;
   inherit (self.util) fail;
-  key = self.util.normalizeName;
+  key = self.pep503.legacyKey;
   source =
     if self.resolution.fetcherSource != null then self.resolution.fetcherSource
     else fail "fetchPypiSdist / fetchPypiWheel need nix-pypi-fetcher-2: the pypi-deps-db tree names no PYPI_FETCHER_COMMIT; pass pypiFetcher when importing mach-nix";

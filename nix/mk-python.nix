@@ -9,7 +9,8 @@
 self:
 let
   inherit (builtins) isList isString isPath isAttrs isFunction attrNames removeAttrs concatStringsSep filter elem hasAttr listToAttrs trace;
-  inherit (self.util) fail optionals optional normalizeName composeManyExtensions composeExtensions concatMap genAttrs;
+  inherit (self.util) fail optionals optional composeManyExtensions composeExtensions concatMap genAttrs;
+  inherit (self.pep503) normalizeName;
   pkgs = self.pkgs;
   platform = pkgs.stdenv.hostPlatform;
 

@@ -7,13 +7,14 @@
 # Left out, as nixpkgs would refuse or not list them: attributes that throw (the aliases of
 # pkgs/top-level/python-aliases.nix), functions and other non-derivations, packages marked
 # `meta.broken`, `meta.available = false` or with `meta.problems` (pkgs/stdenv/generic/
-# check-meta.nix), and `disabled` ones. Several attributes of one PyPI name and version (an
-# alias such as `Babel` for `babel`) give one entry: the attribute spelled as the PEP 503 name,
-# else every spelling (the resolver then picks by its own deterministic rule).
+# check-meta.nix), and `disabled` ones, and those whose name the Nix library cannot normalise
+# (outside ASCII, nix/pep503.nix: no requirement can name them). Several attributes of one PyPI
+# name and version (an alias such as `Babel` for `babel`) give one entry: the attribute spelled as
+# the PEP 503 name, else every spelling (the resolver then picks by its own deterministic rule).
 self:
 let
-  inherit (builtins) attrNames tryEval isAttrs toJSON listToAttrs filter elem;
-  inherit (self.util) normalizeName;
+  inherit (builtins) attrNames tryEval isAttrs toJSON listToAttrs filter;
+  inherit (self.pep503) normalizeName;
   nameMap = { pytorch = "torch"; };
   usable = package:
     isAttrs package && package ? version && (package.pythonModule or false) != false
@@ -34,16 +35,21 @@ in
 {
   nixpkgsIndex = pythonPackages:
     let
+      # { name = attribute; value = description; key = its PEP 503 name; }, or null
       described = map (attribute:
-        let result = tryEval (let d = describe pythonPackages.${attribute}; in builtins.deepSeq d d);
-        in { name = attribute; value = if result.success then result.value else null; })
+        let
+          result = tryEval (let
+            d = describe pythonPackages.${attribute};
+            entry = if d == null then null else { name = attribute; value = d; key = normalizeName d.pname; };
+          in builtins.deepSeq entry entry);
+        in if result.success then result.value else null)
         (attrNames pythonPackages);
-      entries = filter (entry: entry.value != null) described;
-      identity = entry: "${normalizeName entry.value.pname} ${entry.value.version}";
+      entries = filter (entry: entry != null) described;
+      identity = entry: "${entry.key} ${entry.value.version}";
       # the identities that have an attribute spelled as their PEP 503 name
       canonical = listToAttrs (map (entry: { name = identity entry; value = true; })
-        (filter (entry: entry.name == normalizeName entry.value.pname) entries));
-      kept = filter (entry: entry.name == normalizeName entry.value.pname || !(canonical ? ${identity entry})) entries;
+        (filter (entry: entry.name == entry.key) entries));
+      kept = filter (entry: entry.name == entry.key || !(canonical ? ${identity entry})) entries;
     in
-    toJSON (listToAttrs kept);
+    toJSON (listToAttrs (map (entry: { inherit (entry) name value; }) kept));
 }

@@ -12,8 +12,9 @@
 # builds' metadata against them) and a `provider` in its passthru.
 self:
 let
-  inherit (builtins) attrNames elem filter isAttrs match hasAttr removeAttrs mapAttrs;
-  inherit (self.util) optional optionals fail hasSuffix normalizeName genAttrs;
+  inherit (builtins) attrNames elem filter isAttrs;
+  inherit (self.util) optional fail hasSuffix genAttrs;
+  inherit (self.pep503) normalizeName;
   pkgs = self.pkgs;
   platform = pkgs.stdenv.hostPlatform;
 
@@ -25,9 +26,14 @@ let
       fail "${name}: the data has no URL and hash for ${source.filename or "its file"}, so it cannot be fetched reproducibly"
     else pkgs.fetchurl { inherit (source) url hash; };
 
-  # The manylinux libraries a binary wheel expects, for autoPatchelfHook to link against.
-  manylinuxLibraries = filename:
-    if match ".*manylinux1_.*" filename != null && match ".*manylinux(2010|2014|_2_).*" filename == null
+  # The manylinux libraries a binary wheel expects, for autoPatchelfHook to link against. In
+  # nixpkgs (python/manylinux/default.nix) manylinux1's list (PEP 513, glibc 2.5) is manylinux2014's
+  # with ncurses 5 and libcrypt added: a wheel whose manylinux tags all need glibc 2.5 at most
+  # (`manylinux1`, or PEP 600's `manylinux_2_5`) gets it; every other binary wheel manylinux2014's.
+  manylinuxLibraries = wheel:
+    let needs = filter (glibc: glibc != null) (map (tag: self.wheelTags.manylinuxGlibc tag.platform) wheel.tags);
+    in
+    if needs != [ ] && builtins.all (glibc: builtins.compareVersions glibc "2.5" <= 0) needs
     then pkgs.pythonManylinuxPackages.manylinux1
     else pkgs.pythonManylinuxPackages.manylinux2014;
 
@@ -93,7 +99,9 @@ let
   };
 
   wheel = pySelf: name: package: resolved:
-    let binary = platform.isLinux && !(hasSuffix "-any.whl" package.source.filename);
+    let
+      file = self.wheelTags.parseFilename package.source.filename;
+      binary = platform.isLinux && builtins.any (tag: tag.platform != "any") file.tags;
     in pySelf.buildPythonPackage ({
       pname = name;
       inherit (package) version;
@@ -104,7 +112,7 @@ let
       passthru = passthru package;
     } // optionalAttrsIf binary {
       nativeBuildInputs = [ pkgs.autoPatchelfHook ];
-      buildInputs = manylinuxLibraries package.source.filename;
+      buildInputs = manylinuxLibraries file;
       # Wheels bundle most of their libraries; what remains is the system's business.
       autoPatchelfIgnoreMissingDeps = [ "*" ];
     });

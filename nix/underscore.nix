@@ -10,7 +10,8 @@
 self:
 let
   inherit (builtins) isAttrs isList isString isFunction attrNames mapAttrs removeAttrs;
-  inherit (self.util) normalizeName fail mapAttrsToList concatMap;
+  inherit (self.util) fail mapAttrsToList concatMap;
+  inherit (self.pep503) normalizeName;
 
   isDirective = kind: value: isAttrs value && attrNames value == [ kind ];
 

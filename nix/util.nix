@@ -1,8 +1,9 @@
 # Small helpers written with builtins only, so the library does not depend on the version of
-# nixpkgs' lib (and runs on Nix 2.8: no builtin newer than that is used).
+# nixpkgs' lib (and runs on Nix 2.8: no builtin newer than that is used). The Python standards
+# (names, versions, requirements, wheel file names) have files of their own: pep503.nix, ….
 _self:
 let
-  inherit (builtins) foldl' filter concatLists attrNames listToAttrs replaceStrings split isString elem;
+  inherit (builtins) foldl' concatLists attrNames listToAttrs replaceStrings split isString elem;
   upper = [ "A" "B" "C" "D" "E" "F" "G" "H" "I" "J" "K" "L" "M" "N" "O" "P" "Q" "R" "S" "T" "U" "V" "W" "X" "Y" "Z" ];
   lower = [ "a" "b" "c" "d" "e" "f" "g" "h" "i" "j" "k" "l" "m" "n" "o" "p" "q" "r" "s" "t" "u" "v" "w" "x" "y" "z" ];
   # percent-escapes of printable ASCII (upper- and lower-case hex) and what they stand for
@@ -27,10 +28,12 @@ let
   ];
 in
 rec {
+  # ASCII letters only: Python lower-cases by Unicode's tables, which builtins do not have, so
+  # callers that must agree with Python check isAscii first.
   toLower = replaceStrings upper lower;
-
-  # PEP 503: runs of `-`, `_`, `.` become one `-`, lower case. The resolver names packages so.
-  normalizeName = name: toLower (builtins.concatStringsSep "-" (filter isString (split "[-_.]+" name)));
+  # Whether every byte of the text is ASCII (bytes of 0x80 and above are not in the class; the
+  # pattern is written with JSON escapes since Nix strings have none for them).
+  isAscii = text: builtins.match (builtins.fromJSON ''"[\u0001-\u007f]*"'') text != null;
 
   optional = condition: value: if condition then [ value ] else [ ];
   optionals = condition: list: if condition then list else [ ];
@@ -68,10 +71,12 @@ rec {
     in
     builtins.concatStringsSep "" (builtins.genList (i: let c = builtins.substring i 1 unescaped; in if legal c then c else "_") (builtins.stringLength unescaped));
 
-  # `major.minor` of a version string ("2.42-67" -> "2.42").
+  # `major.minor` of a version string ("2.42-67" -> "2.42"), such as glibc's, which decides the
+  # manylinux wheels a request may take; a version without one is an error, not "no glibc".
   majorMinor = version:
     let parts = builtins.match "([0-9]+)\\.([0-9]+).*" version;
-    in if parts == null then null else "${builtins.elemAt parts 0}.${builtins.elemAt parts 1}";
+    in if parts == null then fail "the version ${builtins.toJSON version} does not start with major.minor"
+    else "${builtins.elemAt parts 0}.${builtins.elemAt parts 1}";
 
   # mach-nix's error prefix, so users can tell where a throw comes from.
   fail = message: throw "mach-nix: ${message}";

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InvalidWheelFilename } from '../src/errors.js';
 import { type TargetSpec, parseTarget } from '../src/target.js';
@@ -11,20 +9,9 @@ import {
   tagToString,
   wheelRank,
 } from '../src/wheel-tags.js';
-import { conformanceDir } from './helpers/paths.js';
+import { vectors as pepVectors } from './helpers/pep-vectors.js';
 
-interface WheelVector {
-  filename: string;
-  valid: boolean;
-  name?: string;
-  version?: string;
-  build?: [number, string] | null;
-  tags?: string[];
-}
-
-const vectors = (JSON.parse(readFileSync(join(conformanceDir, 'pep-vectors.json'), 'utf8')) as {
-  wheel_filenames: WheelVector[];
-}).wheel_filenames;
+const vectors = pepVectors.wheel_filenames;
 
 const linux311: TargetSpec = { python: '3.11', platform: 'x86_64-linux', glibc: '2.17' };
 const tagsOf = (target: TargetSpec) => compatibleTags(parseTarget(target)).map(tagToString);

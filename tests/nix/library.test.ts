@@ -297,6 +297,9 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
         assert.match(wheel.out, new RegExp(`-${six.filename.replace(/\./g, '\\.')}$`));
         const url = await nixEval<string>(variant, `(${prelude()} m.fetchPypiWheel "six" "${six.version}" "${six.filename}").url`);
         assert.equal(url, `https://files.pythonhosted.org/packages/py2.py3/s/six/${six.filename}`);
+        // nix-pypi-fetcher-2 keys (and buckets) names by mach-nix's key, which keeps dots
+        const dotted = await nixEval<string>(variant, `(${prelude()} m.fetchPypiWheel "Jaraco.Classes" "3.4.0" "jaraco.classes-3.4.0-py3-none-any.whl").url`);
+        assert.equal(dotted, 'https://files.pythonhosted.org/packages/py3/j/jaraco.classes/jaraco.classes-3.4.0-py3-none-any.whl');
         assert.match(await failingEval(variant, `${prelude()} (m.fetchPypiSdist "no-such-project" "1.0").drvPath`), /mach-nix: nix-pypi-fetcher-2 knows no package no-such-project/);
         assert.match(await failingEval(variant, `${prelude()} (m.fetchPypiSdist "six" "1.17.0").drvPath`), /six 1\.17\.0 has no sdist in nix-pypi-fetcher-2/);
       });
