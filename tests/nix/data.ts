@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { conformanceDir } from '../helpers/paths.js';
 import { type NixVariant, repoDir, run } from './harness.js';
@@ -39,8 +39,8 @@ function addToBucket(dir: string, name: string, value: unknown): void {
  * fixed times and owners), and its metadata in the data: install_requires six, the file with
  * its hash in the fetcher tree.
  */
-function addSdistProject(): void {
-  mkdirSync(join(root, 'sdists'), { recursive: true });
+function addSdistProject(base: string): void {
+  mkdirSync(join(base, 'sdists'), { recursive: true });
   const source = join(repoDir, 'tests/nix/fixtures/projects/greeting-sdist');
   const script = [
     'import gzip, io, os, sys, tarfile',
@@ -53,23 +53,39 @@ function addSdistProject(): void {
     '        tar.addfile(info, open(os.path.join(src, name), "rb"))',
     'open(out, "wb").write(gzip.compress(data.getvalue(), mtime=0))',
   ].join('\n');
-  const made = spawnSync('python3', ['-c', script, source, sdistProject.file, `${sdistProject.name}-${sdistProject.version}`]);
+  const file = join(base, 'sdists', basename(sdistProject.file));
+  const made = spawnSync('python3', ['-c', script, source, file, `${sdistProject.name}-${sdistProject.version}`]);
   if (made.status !== 0) throw new Error(`making the sdist failed: ${made.stderr}`);
-  const sha256 = createHash('sha256').update(readFileSync(sdistProject.file)).digest('base64');
-  addToBucket(join(pypiData, 'sdist'), sdistProject.name, { [sdistProject.version]: { '310': { install_requires: ['six'] } } });
-  addToBucket(join(fetcherDir, 'pypi'), sdistProject.name, { [sdistProject.version]: { sdist: [sha256, basename(sdistProject.file)] } });
+  const sha256 = createHash('sha256').update(readFileSync(file)).digest('base64');
+  addToBucket(join(base, 'pypi-deps-db', 'sdist'), sdistProject.name, { [sdistProject.version]: { '310': { install_requires: ['six'] } } });
+  addToBucket(join(base, 'fetcher', 'nix-pypi-fetcher-2', 'pypi'), sdistProject.name, { [sdistProject.version]: { sdist: [sha256, basename(file)] } });
 }
 
-/** Writes the trees once (their content only depends on the corpus and the fixtures). */
+/**
+ * Writes the trees once (their content only depends on the corpus and the fixtures): built in a
+ * folder of this process and renamed into place, so test files running in parallel never see
+ * (or touch) a half-written tree — its mtime is a path input's lastModified, which gen pins.
+ */
 export function writeTestData(): void {
   if (existsSync(join(pypiData, 'PYPI_FETCHER_COMMIT'))) return;
-  mkdirSync(join(pypiData, 'sdist'), { recursive: true });
-  cpSync(join(corpus, 'deps', 'wheel'), join(pypiData, 'wheel'), { recursive: true });
-  mkdirSync(fetcherDir, { recursive: true });
-  cpSync(join(corpus, 'files', 'pypi'), join(fetcherDir, 'pypi'), { recursive: true });
-  addSdistProject();
-  writeFileSync(join(pypiData, 'UNIX_TIMESTAMP'), `${dataTimestamp}\n`);
-  writeFileSync(join(pypiData, 'PYPI_FETCHER_COMMIT'), `${fetcherCommit}\n`);
+  const staging = `${root}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  const data = join(staging, 'pypi-deps-db');
+  const fetcher = join(staging, 'fetcher', 'nix-pypi-fetcher-2');
+  mkdirSync(join(data, 'sdist'), { recursive: true });
+  cpSync(join(corpus, 'deps', 'wheel'), join(data, 'wheel'), { recursive: true });
+  mkdirSync(fetcher, { recursive: true });
+  cpSync(join(corpus, 'files', 'pypi'), join(fetcher, 'pypi'), { recursive: true });
+  addSdistProject(staging);
+  writeFileSync(join(data, 'UNIX_TIMESTAMP'), `${dataTimestamp}\n`);
+  writeFileSync(join(data, 'PYPI_FETCHER_COMMIT'), `${fetcherCommit}\n`);
+  try {
+    renameSync(staging, root);
+  } catch (error) {
+    // another process was first: its tree is the same
+    if (!['EEXIST', 'ENOTEMPTY'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 const seeded = new Set<string>();
@@ -83,7 +99,10 @@ export async function seedTestData(variant: NixVariant, wheelFiles: readonly str
   if (!seeded.has(variant)) {
     await run(variant, 'nix-store', ['--add-fixed', '--recursive', 'sha256', 'nix-pypi-fetcher-2'], { cwd: join(root, 'fetcher') });
     const { stdout } = await run(variant, 'nix', ['hash', 'path', '--type', 'sha256', '--sri', 'nix-pypi-fetcher-2'], { cwd: join(root, 'fetcher') });
-    writeFileSync(join(pypiData, 'PYPI_FETCHER_SHA256'), stdout);
+    // written only when it changes: the tree's mtime is a path input's lastModified (gen pins it),
+    // and test files running in parallel seed it too
+    const hashFile = join(pypiData, 'PYPI_FETCHER_SHA256');
+    if (!existsSync(hashFile) || readFileSync(hashFile, 'utf8') !== stdout) writeFileSync(hashFile, stdout);
     seeded.add(variant);
   }
   await run(variant, 'nix-store', ['--add-fixed', 'sha256', sdistProject.file]);
