@@ -61,8 +61,13 @@ export interface RequestParts {
   /** `attrNames condaChannelsExtra`: any order in, sorted out, as Nix's attrNames gives them. */
   readonly condaChannels: readonly string[];
   readonly cudaVersion: string | null;
-  /** The data's UNIX_TIMESTAMP. */
+  /** The data's UNIX_TIMESTAMP; null for a package index. */
   readonly dataTimestamp: number | null;
+  /**
+   * The package indexes read instead of the pinned data, credential-free; absent for the pinned
+   * data, whose requests (and lock hashes, Nix's among them) stay as they were.
+   */
+  readonly index?: { readonly indexUrls: readonly string[]; readonly findLinks: readonly string[] };
 }
 
 /** The request mkPython makes for the same arguments, checked against the schema. */
@@ -78,6 +83,7 @@ export function makeRequest(parts: RequestParts): ResolveRequest {
     condaChannels: [...new Set(parts.condaChannels)].sort(),
     cudaVersion: parts.cudaVersion,
     dataTimestamp: parts.dataTimestamp,
+    ...(parts.index === undefined ? {} : { index: { indexUrls: [...parts.index.indexUrls], findLinks: [...parts.index.findLinks] } }),
   };
   return checkResolveRequest(request, { file: 'the request' });
 }
