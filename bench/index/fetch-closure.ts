@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<void> {
     const key = [listing.name, ...extras].join('[');
     if (visited.has(key)) return;
     visited.add(key);
-    const file = benchmarkPlan.choose(listing);
+    const file = benchmarkPlan.choose(listing, { name });
     if (!file) throw new Error(`no usable wheel of ${listing.name}`);
     files.add(file.filename);
     for (const dependency of benchmarkPlan.dependencies(snapshot.metadata(file), file, extras)) walk(dependency);

@@ -42,6 +42,14 @@ export interface IndexClientOptions {
   readonly cacheDir: string | null;
   /** Answer from the cache alone; whatever it lacks is an `OfflineCacheMiss`. */
   readonly offline?: boolean;
+  /**
+   * Seconds a cached index page is used without asking the server again, when the server's
+   * `Cache-Control` does not say (`max-age`, `no-cache` decide when it does). 0, the default,
+   * revalidates every page on every run, as pip does.
+   */
+  readonly pageMaxAge?: number;
+  /** Revalidate every cached page, whatever its age (`--refresh`). */
+  readonly refresh?: boolean;
   readonly netrc?: Netrc;
   readonly http?: Omit<HttpOptions, 'credentialsFor' | 'log'>;
   /** Receives one credential-free line per request. */
@@ -92,6 +100,8 @@ export class IndexClient {
   private readonly transport: HttpTransport;
   private readonly cache: IndexCache | null;
   private readonly offline: boolean;
+  private readonly pageMaxAge: number;
+  private readonly refresh: boolean;
   private readonly netrc: Netrc;
   private readonly progress: ProgressReporter;
   private readonly indexes: Location[];
@@ -111,10 +121,14 @@ export class IndexClient {
       if (credentials) this.originCredentials.set(new URL(url).origin, credentials);
       return { url: kind === 'index' ? withTrailingSlash(url) : url, kind };
     };
-    this.indexes = options.indexUrls.map((url) => location(url, 'index'));
-    this.findLinks = (options.findLinks ?? []).map((url) => location(url, 'find-links'));
+    // A location named twice (by pip.conf and the command line, say) is read once, where first named.
+    const once = (locations: Location[]) => locations.filter((entry, i) => locations.findIndex((other) => other.url === entry.url) === i);
+    this.indexes = once(options.indexUrls.map((url) => location(url, 'index')));
+    this.findLinks = once((options.findLinks ?? []).map((url) => location(url, 'find-links')));
     this.cache = options.cacheDir === null ? null : new IndexCache(options.cacheDir);
     this.offline = options.offline ?? false;
+    this.pageMaxAge = options.pageMaxAge ?? 0;
+    this.refresh = options.refresh ?? false;
     this.netrc = options.netrc ?? Netrc.EMPTY;
     this.progress = options.progress ?? SILENT_PROGRESS;
     this.transport = new HttpTransport({
@@ -127,6 +141,18 @@ export class IndexClient {
   /** The indexes and find-links locations in use, credential-free, in order. */
   get locations(): readonly string[] {
     return [...this.indexes, ...this.findLinks].map((location) => location.url);
+  }
+
+  /** The same, apart: what a resolution records as its `index`. */
+  get indexLocations(): { readonly indexUrls: readonly string[]; readonly findLinks: readonly string[] } {
+    return { indexUrls: this.indexes.map((location) => location.url), findLinks: this.findLinks.map((location) => location.url) };
+  }
+
+  /** Whether a cached page may be used without asking the server. */
+  private isFresh(page: CachedPage): boolean {
+    if (this.refresh || page.fetchedAt === undefined) return false;
+    const maxAge = page.maxAge ?? this.pageMaxAge;
+    return Date.now() - page.fetchedAt < maxAge * 1000;
   }
 
   get stats(): ClientStats {
@@ -204,7 +230,7 @@ export class IndexClient {
     }
     const cached = this.cache ? await this.cache.readPage(url) : null;
     let page: CachedPage;
-    if (this.offline) {
+    if (this.offline || (cached && this.isFresh(cached))) {
       if (!cached) throw new OfflineCacheMiss(what, url);
       this.counters.pageCacheHits++;
       page = cached;
@@ -215,7 +241,9 @@ export class IndexClient {
       const response = await this.transport.get(url, headers);
       if (response.status === 304 && cached) {
         this.counters.pageCacheHits++;
-        page = cached;
+        // Fresh again from now on, for as long as this answer says.
+        page = { ...cached, ...freshness(response.headers) };
+        if (this.pageMaxAge > 0 || page.maxAge) await this.cache?.writePage(page);
       } else if (response.status === 200 || response.status === 404 || response.status === 410) {
         page = {
           url,
@@ -225,9 +253,11 @@ export class IndexClient {
           etag: response.headers.get('etag'),
           lastModified: response.headers.get('last-modified'),
           body: response.status === 200 ? response.body.toString('utf8') : '',
+          ...freshness(response.headers),
         };
-        // An unchanged "not here" needs no rewrite (404s carry no validators to answer 304 with).
-        if (!(page.status === 404 && cached?.status === 404)) await this.cache?.writePage(page);
+        // Without a freshness to record, an unchanged "not here" needs no rewrite (404s carry no
+        // validators to answer 304 with).
+        if (!(page.status === 404 && cached?.status === 404 && this.pageMaxAge === 0 && !page.maxAge)) await this.cache?.writePage(page);
       } else {
         throw new IndexRequestError(url, statusReason(response.status, what), response.status);
       }
@@ -350,6 +380,22 @@ export class IndexClient {
     }
     return hash;
   }
+}
+
+/**
+ * When a response was produced and how long it stays fresh, from `Date`-free headers: now minus
+ * `Age`, and `Cache-Control`'s `no-store`/`no-cache` (0) or `max-age` (RFC 9111 §5.2.2).
+ */
+function freshness(headers: Headers): { fetchedAt: number; maxAge: number | null } {
+  const age = Number(headers.get('age') ?? 0);
+  const directives = (headers.get('cache-control') ?? '').toLowerCase().split(',').map((part) => part.trim());
+  let maxAge: number | null = null;
+  for (const directive of directives) {
+    if (directive === 'no-cache' || directive === 'no-store') maxAge = 0;
+    const match = /^max-age=(\d+)$/.exec(directive);
+    if (match && maxAge !== 0) maxAge = Number(match[1]);
+  }
+  return { fetchedAt: Date.now() - (Number.isFinite(age) && age > 0 ? age * 1000 : 0), maxAge };
 }
 
 /** The first hash that does not match, or null when all that can be checked match. */
