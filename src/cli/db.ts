@@ -15,7 +15,7 @@ import { condaInputs } from '../db/conda.js';
 import { SqliteSource } from '../db/sqlite-source.js';
 import { buildIndex } from '../db/sqlite-writer.js';
 import type { BuildProgress, BuildStats } from '../db/sqlite-writer.js';
-import { type TreeContent, writeDataTree } from '../db/tree-writer.js';
+import { type TreeContent, recoverTree, writeDataTree } from '../db/tree-writer.js';
 import { resolutionTree } from '../index/data-tree.js';
 import { readInputs } from '../inputs.js';
 import { resolve } from '../resolve.js';
@@ -177,6 +177,7 @@ function updateCommand(io: Parameters<RegisterCommands>[1]): Command {
       const inputs = readInputs({ files: flags.requirement, requirements });
       if (inputs.requirements.length === 0) throw new UsageError('nothing to resolve: give requirements or -r FILE');
       if (!existsSync(dirname(flags.out)) || !statSync(dirname(flags.out)).isDirectory()) throw new UsageError(`--out ${flags.out}: no folder ${dirname(flags.out)}`);
+      if (!flags.out.endsWith('.sqlite')) recoverTree(flags.out);
       const session = openIndexSession(flags, inputs.options.given, target, io);
       const source = extendData(session.source, flags);
       const { resolution, content } = await session.solve(inputs.requirements, () => {

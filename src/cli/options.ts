@@ -47,6 +47,8 @@ export interface IndexFlags {
   index?: boolean;
   offline?: boolean;
   refresh?: boolean;
+  timeout?: string;
+  retries?: string;
   verbose?: boolean;
 }
 
@@ -82,6 +84,8 @@ export function addIndexOptions(command: Command): Command {
     .option('--trusted-host <host>', 'a host whose plain-http index may be used, as pip allows it (repeatable)', collect, [])
     .option('--offline', 'answer from the index cache alone: no request at all')
     .option('--refresh', `ask the index for every page again, even those fetched less than ${PAGE_MAX_AGE_SECONDS / 60} minutes ago`)
+    .option('--timeout <seconds>', 'seconds without an answer after which a request is tried again (default 30)')
+    .option('--retries <n>', 'how often a failed request is tried again, with growing pauses (default 3)')
     .option('--verbose', 'tell which index configuration is in effect and what was fetched (stderr)');
 }
 
@@ -178,8 +182,24 @@ export function openIndexSession(flags: IndexFlags, lines: readonly OptionLine[]
     target,
     offline: flags.offline ?? false,
     refresh: flags.refresh ?? false,
+    http: httpFlags(flags),
     progress: process.stderr.isTTY ? terminalProgress() : SILENT_PROGRESS,
   });
+}
+
+/** `--timeout` and `--retries`, checked. */
+export function httpFlags(flags: Pick<IndexFlags, 'timeout' | 'retries'>): { timeoutMs?: number; retries?: number } {
+  const number = (text: string | undefined, option: string, integer: boolean) => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+      throw new UsageError(`${option} must be a ${integer ? 'whole ' : ''}number ≥ 0, not ${JSON.stringify(text)}`);
+    }
+    return value;
+  };
+  const timeout = number(flags.timeout, '--timeout', false);
+  const retries = number(flags.retries, '--retries', true);
+  return { ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }), ...(retries === undefined ? {} : { retries }) };
 }
 
 /** `--verbose`: what the index session did, one line on stderr. */

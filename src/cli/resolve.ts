@@ -28,6 +28,7 @@ import {
   addTargetOptions,
   collect,
   extendData,
+  httpFlags,
   openData,
   openIndexSession,
   providersJson,
@@ -87,6 +88,7 @@ export const registerResolveCommand: RegisterCommands = (program, io) => {
             target: parseTarget(request),
             offline: flags.offline ?? false,
             refresh: flags.refresh ?? false,
+            http: httpFlags(flags),
           });
           const source = extendData(session.source, flags);
           outcome = await session.solve(inputs.requirements, () => answer(request, source));

@@ -139,8 +139,9 @@ function processAlive(pid: number): boolean {
 /**
  * Puts back a tree a killed run left beside `out` (between its two renames), and removes what
  * finished or dead runs left: old trees whose replacement is in place, half-written new ones.
+ * Done first thing by a command that will write `out`, so even a run that fails later restores it.
  */
-function recover(out: string): void {
+export function recoverTree(out: string): void {
   const parent = dirname(out);
   if (!existsSync(parent)) return;
   const prefix = basename(out);
@@ -180,7 +181,7 @@ export function treeTimestamp(out: string): number | null {
  * (a re-run that finds the same data changes nothing). Returns whether anything was written.
  */
 export function writeDataTree(out: string, content: TreeContent, timestamp: number): boolean {
-  recover(out);
+  recoverTree(out);
   checkReplaceable(out);
   const previous = readTree(out);
   const previousTimestamp = treeTimestamp(out);

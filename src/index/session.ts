@@ -29,6 +29,8 @@ export interface IndexSessionOptions {
   readonly cacheDir?: string | null;
   readonly offline?: boolean;
   readonly refresh?: boolean;
+  /** Milliseconds without progress before a request attempt fails, and attempts after the first. */
+  readonly http?: { readonly timeoutMs?: number; readonly retries?: number };
   readonly progress?: ProgressReporter;
   readonly log?: (line: string) => void;
 }
@@ -50,6 +52,7 @@ export class IndexSession {
       offline: options.offline ?? false,
       refresh: options.refresh ?? false,
       pageMaxAge: PAGE_MAX_AGE_SECONDS,
+      http: options.http,
       netrc: loadNetrc(env),
       progress: options.progress ?? SILENT_PROGRESS,
       log: options.log,
