@@ -3,6 +3,7 @@
  * pinned data, or package indexes), the provider settings — declared once, and turned into what
  * the core takes: a target spec, an open data source, provider settings as written.
  */
+import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { condaInputs } from '../db/conda.js';
@@ -209,7 +210,7 @@ export function reportIndexSession(session: IndexSession, flags: IndexFlags, io:
   io.stderr(
     `mach-nix: ${requests} requests (${(bytes / 1024).toFixed(0)} KiB, ${retries} retries), ${pageCacheHits} pages and ${metadataCacheHits} metadata from the cache, ` +
       `metadata by PEP 658 ${metadataFrom.pep658}, range requests ${metadataFrom.rangeRequests}, local wheels ${metadataFrom.localWheel}, sdists ${metadataFrom.sdist}; ` +
-      `${session.stats.runs} solver runs\n`,
+      `${session.stats.runs} solver runs; ${(performance.now() - session.startedAt).toFixed(0)} ms\n`,
   );
 }
 

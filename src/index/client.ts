@@ -19,13 +19,17 @@ import { type CoreMetadata, checkMetadataIdentity, dynamicDependencyReason, pars
 import { DynamicSdistMetadata, HashMismatch, IndexRequestError, OfflineCacheMiss, UnsupportedIndexResponse } from './errors.js';
 import { directoryLinks } from './find-links.js';
 import { type HttpOptions, type HttpStats, HttpTransport } from './http.js';
-import { readZipMemberFromPath, readZipMemberFromUrl } from './lazy-zip.js';
 import { Netrc } from './netrc.js';
 import { type IndexFile, type PageLink, type SkippedLink, collectProjectFiles } from './project-files.js';
 import { type ProgressReporter, SILENT_PROGRESS, type TaskKind } from './progress.js';
-import { readSdistPkgInfo } from './sdist.js';
-import { parseSimpleHtml, type ParsedPage } from './simple-html.js';
+import type { ParsedPage } from './simple-html.js';
 import { parseSimpleJson } from './simple-json.js';
+
+// The parsers of HTML pages, zips and sdists are loaded when first needed: together they are a
+// quarter of the CLI's start-up, and a warm run on a PEP 691 index needs none of them.
+const simpleHtml = () => import('./simple-html.js');
+const lazyZip = () => import('./lazy-zip.js');
+const sdist = () => import('./sdist.js');
 import { type Credentials, locationToUrl, splitCredentials, withTrailingSlash } from './urls.js';
 
 /** What pip sends (pip/_internal/index/collector.py): JSON preferred, PEP 503 HTML accepted. */
@@ -226,7 +230,7 @@ export class IndexClient {
         if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return missing('html');
         throw new DataError({ file: path }, `cannot read ${what}: ${(error as Error).message}`);
       }
-      return { source: { location: location.url, url, format: 'html', found: true }, links: this.checkVersion(parseSimpleHtml(html, url), url).links };
+      return { source: { location: location.url, url, format: 'html', found: true }, links: this.checkVersion((await simpleHtml()).parseSimpleHtml(html, url), url).links };
     }
     const cached = this.cache ? await this.cache.readPage(url) : null;
     let page: CachedPage;
@@ -268,7 +272,7 @@ export class IndexClient {
     if (!isJson && !contentType.startsWith('text/html') && !contentType.startsWith('application/vnd.pypi.simple.v1+html')) {
       throw new UnsupportedIndexResponse(url, `the ${what} has Content-Type ${JSON.stringify(page.contentType)}, neither PEP 503 HTML nor PEP 691 JSON`);
     }
-    const parsed = isJson ? parseSimpleJson(page.body, page.finalUrl) : parseSimpleHtml(page.body, page.finalUrl);
+    const parsed = isJson ? parseSimpleJson(page.body, page.finalUrl) : (await simpleHtml()).parseSimpleHtml(page.body, page.finalUrl);
     return { source: { location: location.url, url, format: isJson ? 'json' : 'html', found: true }, links: this.checkVersion(parsed, url).links };
   }
 
@@ -332,15 +336,15 @@ export class IndexClient {
     if (file.kind === 'wheel') {
       const pick = (names: readonly string[]) => pickMetadataMember(names, file.project);
       const member = local
-        ? await readZipMemberFromPath(fileURLToPath(file.url), pick)
-        : await readZipMemberFromUrl(this.transport, file.url, file.sha256, pick);
+        ? await (await lazyZip()).readZipMemberFromPath(fileURLToPath(file.url), pick)
+        : await (await lazyZip()).readZipMemberFromUrl(this.transport, file.url, file.sha256, pick);
       if (!member) throw new DataError({ file: file.url }, 'the wheel has no *.dist-info/METADATA');
       this.counters.metadataFrom[local ? 'localWheel' : 'rangeRequests']++;
       return finish(member.data, true);
     }
 
     const archive = await this.download(file);
-    const pkgInfo = await readSdistPkgInfo(archive, file.filename).catch((error: unknown) => {
+    const pkgInfo = await (await sdist()).readSdistPkgInfo(archive, file.filename).catch((error: unknown) => {
       throw new DataError({ file: file.url }, `cannot read the sdist: ${(error as Error).message}`);
     });
     if (!pkgInfo) throw new DataError({ file: file.url }, 'the sdist has no PKG-INFO at its top level');

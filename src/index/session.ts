@@ -4,6 +4,7 @@
  * prefetch plan for the target (`plan.ts`); `solve` runs a synchronous resolver over it until it
  * completes (`solveWithIndex`). What `mach-nix lock`, `resolve` and `db update` share.
  */
+import { performance } from 'node:perf_hooks';
 import type { DependencySource, IndexLocations } from '../db/source.js';
 import type { RequirementLine } from '../requirements-txt.js';
 import type { Target } from '../target.js';
@@ -40,6 +41,8 @@ export class IndexSession {
   readonly snapshot: IndexSnapshot;
   readonly source: DependencySource;
   readonly stats: SolveStats = { runs: 0 };
+  /** `performance.now()` when the session was made: `--verbose` tells how long the index work took. */
+  readonly startedAt = performance.now();
   private readonly plan;
 
   constructor(options: IndexSessionOptions) {
