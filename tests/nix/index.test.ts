@@ -3,7 +3,8 @@
  * `mach-nix lock` from a real package index (nginx on loopback over the machine's PyPI mirror,
  * tests/index/servers) and built by the library with the nixpkgs stand-in, import-from-derivation
  * disabled; a stale index lock refused with the command that refreshes it; and a `mach-nix db
- * update` tree used as the pinned data by mkPython without a lock (import-from-derivation).
+ * update` tree used as the pinned data by mkPython without a lock (import-from-derivation), also
+ * in the starter flake the way the README says.
  *
  * The lock's URLs are the loopback server's (`http://127.0.0.1:PORT/…`), which no build can reach
  * offline. Real fetchurl's output path depends only on the file name (the URL's basename) and the
@@ -15,12 +16,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { startTestIndexes, type TestIndexes } from '../index/servers/fixture-index.js';
-import { type NixVariant, hostPath, nix, nixBuild, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
+import { type NixVariant, hostPath, nix, nixBuild, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir, standInFlake } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-index-nix-'));
 const mirrors = ['/opt/pypi/files', '/opt/pypi-more/files'];
@@ -59,6 +60,24 @@ async function seedFiles(variant: NixVariant, resolution: Resolution): Promise<v
 }
 
 const requirements = 'flask\nrequests\n';
+
+/**
+ * The checkout's tracked files, as they are in the working tree, in a folder both Nix variants
+ * see: a `git+file` flake of a git worktree names the main repository's .git, which the chroot
+ * does not have.
+ */
+let copied: string | null = null;
+function checkoutCopy(): string {
+  if (copied !== null) return copied;
+  const listed = spawnSync('git', ['-C', repoDir, 'ls-files', '-z'], { encoding: 'utf8' });
+  assert.equal(listed.status, 0, listed.stderr);
+  const copy = join(workDir, 'mach-nix-checkout');
+  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+    if (existsSync(join(repoDir, file))) cpSync(join(repoDir, file), join(copy, file), { recursive: true });
+  }
+  copied = copy;
+  return copy;
+}
 
 describe('mach-nix Nix library with package indexes', { concurrency: true }, () => {
   for (const variant of nixVersions()) {
@@ -119,6 +138,30 @@ describe('mach-nix Nix library with package indexes', { concurrency: true }, () 
         const env = await nixBuild(variant, { expr: `${withTree} m.mkPython { requirements = builtins.readFile ${requirementsFile}; }` });
         const check = await run(variant, `${env.out}/bin/python`, ['-c', 'import flask, requests; print("ok")']);
         assert.equal(check.stdout.trim(), 'ok');
+      });
+
+      test("the README's way: the starter flake with a db update tree as its pinned data builds", async () => {
+        const readme = readFileSync(join(repoDir, 'README.md'), 'utf8');
+        const pin = /```nix flake\.nix\n([\s\S]*?)```/.exec(readme)?.[1];
+        assert.ok(pin, "README has the starter's flake.nix line that takes the tree");
+        const project = join(dir, 'project');
+        cpSync(join(repoDir, 'templates/default'), project, { recursive: true });
+        const template = readFileSync(join(project, 'flake.nix'), 'utf8');
+        const mLine = /^ *m = mach-nix\.lib\.\$\{system\};\n/m.exec(template);
+        assert.ok(mLine, "the starter's m");
+        writeFileSync(join(project, 'flake.nix'), template.replace(mLine[0], pin));
+        machNix(['db', 'update', '-r', join(project, 'requirements.txt'), '--python', lock.target.python, '--platform', 'x86_64-linux', '--glibc', lock.target.glibc!,
+          '--index-url', indexes.urls.pypi, '--extra-index-url', indexes.urls.pypiMore, '--out', join(project, 'pypi-data')]);
+        // mach-nix from this checkout, nixpkgs the stand-in; the data is the project's tree.
+        const overrides = ['--override-input', 'mach-nix', `path:${checkoutCopy()}`, '--override-input', 'mach-nix/nixpkgs', standInFlake()];
+        const { out } = await nixBuild(variant, { installable: `path:${project}#default` }, { extraArgs: overrides, cwd: project });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import requests; print(requests.__version__)']);
+        assert.equal(check.stdout.trim(), lock.packages.requests!.version);
+        // The resolution read the pinned tree: its date, and the index's own URLs.
+        const resolution = await nixBuild(variant, { installable: `path:${project}#default.lock` }, { extraArgs: overrides, cwd: project });
+        const document = JSON.parse(readFileSync(hostPath(variant, resolution.out), 'utf8')) as Resolution;
+        assert.equal(document.data.depsTimestamp, Number(readFileSync(join(project, 'pypi-data', 'UNIX_TIMESTAMP'), 'utf8')));
+        assert.equal((document.packages.requests!.source as { url: string }).url, (lock.packages.requests!.source as { url: string }).url);
       });
     });
   }
