@@ -44,9 +44,11 @@ export class IndexSession {
   /** `performance.now()` when the session was made: `--verbose` tells how long the index work took. */
   readonly startedAt = performance.now();
   private readonly plan;
+  private readonly progress: ProgressReporter;
 
   constructor(options: IndexSessionOptions) {
     const env = options.env ?? process.env;
+    this.progress = options.progress ?? SILENT_PROGRESS;
     this.client = new IndexClient({
       indexUrls: options.locations.indexUrls.map((entry) => entry.value),
       findLinks: options.locations.findLinks.map((entry) => entry.value),
@@ -57,7 +59,7 @@ export class IndexSession {
       pageMaxAge: PAGE_MAX_AGE_SECONDS,
       http: options.http,
       netrc: loadNetrc(env),
-      progress: options.progress ?? SILENT_PROGRESS,
+      progress: this.progress,
       log: options.log,
     });
     this.snapshot = new IndexSnapshot(this.client);
@@ -78,8 +80,12 @@ export class IndexSession {
    * Runs `resolve` (which must read the index only through `source`) until it completes, the
    * closure the plan predicts from `requirements` fetched before the first run.
    */
-  solve<T>(requirements: readonly RequirementLine[], resolve: () => T): Promise<T> {
-    return solveWithIndex(this.snapshot, resolve, { roots: projectRequests(requirements), plan: this.plan, stats: this.stats });
+  async solve<T>(requirements: readonly RequirementLine[], resolve: () => T): Promise<T> {
+    try {
+      return await solveWithIndex(this.snapshot, resolve, { roots: projectRequests(requirements), plan: this.plan, stats: this.stats });
+    } finally {
+      this.progress.stop();
+    }
   }
 }
 

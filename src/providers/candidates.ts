@@ -108,6 +108,11 @@ function checkMetadataPython(file: { readonly metadataRequiresPython?: string | 
   if (problem !== null) throw new InvalidMetadata(`${problem} (its metadata says so)`);
 }
 
+/** A yanked file's reason as one line: it is the index's free text. */
+function yankedReason(file: { readonly yanked?: string | null }): string | undefined {
+  return isYanked(file) ? file.yanked!.replace(/\s+/g, ' ').trim() : undefined;
+}
+
 function yankedNote(reason: string): string {
   return `yanked from its index${reason === '' ? '' : ` (${reason})`}: taken only because a requirement pins this version with ==`;
 }
@@ -143,7 +148,7 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
       rejected.push({ provider: 'wheel', version: versionText, reason: pythonProblems.find((p) => p !== null)! });
       continue;
     }
-    const yanked = isYanked(file) ? file.yanked! : undefined;
+    const yanked = yankedReason(file);
     // Looked up on first use: only the chosen candidates' downloads are ever read, and a query
     // per version was a third of a resolution for projects with hundreds of releases.
     const download = memo(() => dataKeys.flatMap((k) => context.source.files(k, versionText)).find((f) => f.filename === file.filename) ?? null);
@@ -183,7 +188,7 @@ export function sdistCandidates(key: string, dataKeys: readonly string[], contex
         continue;
       }
       seen.add(version.toString());
-      const yanked = isYanked(release) ? release.yanked! : undefined;
+      const yanked = yankedReason(release);
       // Looked up on first use, as for wheels.
       const download = memo(() => context.source.files(dataKey, release.version).find((f) => f.kind === 'sdist') ?? null);
       const notes = memo(() => {

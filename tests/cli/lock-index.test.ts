@@ -326,6 +326,22 @@ describe('lock against a package index', () => {
     assert.equal(readFileSync(output, 'utf8'), cold.text);
   });
 
+  test("resolve --request answers a request that names its index from that index, as the lock's hash says", async () => {
+    const locked = await lock('flask\n', ['--index-url', indexes.urls.modern]);
+    const dir = tempDir();
+    const request = makeRequest({
+      requirements: 'flask\n', python: '3.11.2', platform: 'x86_64-linux', glibc: '2.36', macos: null, providers: {},
+      providerDefaults: null, condaChannels: [], cudaVersion: null, dataTimestamp: null, index: { indexUrls: [indexes.urls.modern], findLinks: [] },
+    });
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    const answered = await machNix('resolve', '--request', join(dir, 'request.json'), '--out', join(dir, 'out.json'));
+    assert.equal(answered.code, 0, answered.stderr);
+    assert.equal(readFileSync(join(dir, 'out.json'), 'utf8'), locked.text);
+    const both = await machNix('resolve', '--request', join(dir, 'request.json'), '--deps-db', '/nonexistent');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /names package indexes \(its "index"\): it is answered from them, without --deps-db/);
+  });
+
   test('resolve takes the same options and prints the tree', async () => {
     const result = await machNix('resolve', 'flask', ...TARGET, '--index-url', indexes.urls.modern, '--providers', '{"_default": "wheel"}');
     assert.equal(result.code, 0, result.stderr);
