@@ -39,6 +39,8 @@ import type { IndexSnapshot } from './snapshot.js';
 const SDIST_PREFERENCE = ['.tar.gz', '.tgz', '.zip', '.tar'];
 
 interface ProjectFiles {
+  /** Whether any location has a page for the project, usable files or not. */
+  readonly found: boolean;
   readonly wheels: readonly WheelRelease[];
   readonly sdists: readonly SdistRelease[];
   /** version → its files as downloads: every wheel and the one sdist of `sdists`, by file name. */
@@ -161,6 +163,8 @@ export class IndexSource implements DependencySource {
     for (const list of downloads.values()) list.sort((a, b) => compareCodePoints(a.filename, b.filename));
 
     const entry: ProjectFiles = {
+      // Sources are the indexes first, then the find-links locations, which list every project.
+      found: listing.sources.slice(0, this.locations.indexUrls.length).some((source) => source.found) || listing.files.length > 0,
       wheels,
       sdists,
       downloads,
@@ -194,9 +198,10 @@ export class IndexSource implements DependencySource {
     return this.project(key).availability;
   }
 
+  /** The project's key when an index knows it (a page with no usable file is explained as such, not as a missing project). */
   keys(name: string): string[] {
     const canonical = canonicalizeName(name);
-    return this.project(canonical).availability.files ? [canonical] : [];
+    return this.project(canonical).found ? [canonical] : [];
   }
 
   close(): void {}

@@ -355,6 +355,13 @@ describe('lock against a package index', () => {
     const insecure = await lock('flask\n', ['--index-url', 'http://mirror.invalid/simple/']);
     assert.equal(insecure.code, 2);
     assert.match(insecure.stderr, /http:\/\/mirror\.invalid\/simple\/ \(from --index-url\) is plain http on another host: .* add --trusted-host mirror\.invalid/);
+    const unknown = await lock('no-such-project\n', ['--index-url', indexes.urls.modern]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, new RegExp(`no-such-project is not on the package index \\(${indexes.urls.modern}\\): it may be misspelled, or not published there`));
+    // A page that lists no file of the project: known to the index, nothing usable.
+    const foreign = await lock('markupsafe\n', ['--index-url', faulty.index('ok')]);
+    assert.equal(foreign.code, 1);
+    assert.match(foreign.stderr, /the package index \(http:\/\/127\.0\.0\.1:\d+\/ok\/simple\/\) has nothing of markupsafe for the providers wheel, sdist, nixpkgs/);
     const trusted = await lock('--trusted-host mirror.invalid\nflask\n', ['--index-url', 'http://mirror.invalid/simple/', '--retries', '0']);
     assert.equal(trusted.code, 1);
     assert.match(trusted.stderr, /^error: http:\/\/mirror\.invalid\/simple\/flask\/: connection failed: ENOTFOUND/);
