@@ -17,7 +17,8 @@
 import { posix as path } from 'node:path';
 import * as v from 'valibot';
 import { mapping } from './validation.js';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yaml } from './on-demand.js';
 import { InputFileError, InvalidSpecifier, type SourceLocation } from './errors.js';
 import { SpecifierSet } from './pep440.js';
 import { canonicalizeName } from './pep503.js';
@@ -71,6 +72,7 @@ type YamlPath = readonly (string | number)[];
 
 /** Parses the text of an environment.yml; `file` names it in errors. */
 export function parseEnvironmentYml(text: string, file: string): CondaEnvironment {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntaxError = document.errors[0];

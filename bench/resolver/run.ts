@@ -11,12 +11,12 @@
  * - in-process (`in-process.ts`, a fresh Node process per case): cold = opening the index plus the
  *   first `resolve()`, warm = the median of `--warm` further `resolve()` calls on the open index;
  * - whole command: the median wall-clock time of `--runs` runs of
- *   `node dist/cli/main.js resolve <requirements> … --deps-db <index> --json`;
+ *   `node dist/mach-nix.cjs resolve <requirements> … --deps-db <index> --json`;
  * - resolvelib (`resolvelib_run.py`, a fresh Python process per case): cold = the first
  *   `Resolver.resolve()` (reading the bucket files it needs), warm = the median of `--warm` more;
  * - every outcome is compared with the case's expectation, and each mismatch printed.
  *
- * Also timed: the bare start-up `node dist/cli/main.js --version` and, for reference, `node -e 0`.
+ * Also timed: the bare start-up `node dist/mach-nix.cjs --version` and, for reference, `node -e 0`.
  * A hand-written `## Notes` section of RESULTS.md (the reading of the numbers) survives a re-run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -46,7 +46,7 @@ const python = values.python ?? 'python3';
 const repoDir = resolvePath(dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = join(repoDir, 'bench/resolver');
 const dataDir = join(repoDir, 'bench/.data/resolver');
-const cli = join(repoDir, 'dist/cli/main.js');
+const cli = join(repoDir, 'dist/mach-nix.cjs');
 /** `../shared` beside the checkout, or `$MACH_NIX_SHARED` (as the tests find it). */
 const resolverDir = join(process.env.MACH_NIX_SHARED ?? resolvePath(repoDir, '../shared'), 'conformance/resolver');
 const casesDir = join(resolverDir, 'cases');
@@ -269,7 +269,7 @@ const lines = [
   '- all times in ms, wall clock:',
   `  - **ours cold**: a fresh Node process opens the index and makes the first \`resolve()\` call (modules loaded beforehand, untimed);`,
   `  - **ours warm**: median of ${warmCount} further \`resolve()\` calls on the open index (new provider and solver each call);`,
-  `  - **whole command**: median of ${commandRuns} runs of \`node dist/cli/main.js resolve <requirements> --python … --platform … --glibc … --deps-db <index> --providers … --provider-defaults … --json\`, process start to exit;`,
+  `  - **whole command**: median of ${commandRuns} runs of \`node dist/mach-nix.cjs resolve <requirements> --python … --platform … --glibc … --deps-db <index> --providers … --provider-defaults … --json\`, process start to exit;`,
   `  - **resolvelib cold / warm**: \`Resolver.resolve()\` alone in a fresh Python process: the first call (reading and parsing the bucket files it needs) and the median of ${warmCount} more (buckets parsed, candidates and metadata computed again); see \`resolvelib_provider.py\`;`,
   '  - **ratio**: resolvelib ÷ ours (above 1: ours is faster);',
   '  - **agree**: ours (in-process and whole command) and resolvelib each give the expected verdict and, where it resolves, the expected versions; ✗ names who does not (details are printed by the run).',
@@ -279,7 +279,7 @@ const lines = [
   '',
   `- real-PyPI cases <= ${REAL_PYPI_LIMIT_MS} ms in-process: ${met(realMet)} — slowest cold ${slowestRealCold ? `${ms(slowestRealCold.ours.coldMs)} (${slowestRealCold.name})` : '–'}, slowest warm ${slowestRealWarm ? `${ms(slowestRealWarm.ours.warmMs)} (${slowestRealWarm.name})` : '–'}`,
   `- every case <= ${CASE_LIMIT_MS / 1000} s: ${met(caseMet)} — slowest in-process cold ${slowestCold ? `${ms(slowestCold.ours.coldMs)} (${slowestCold.name})` : '–'}, slowest whole command ${slowestCommand ? `${ms(slowestCommand.commandMs)} (${slowestCommand.name})` : '–'}`,
-  `- start-up: \`node dist/cli/main.js --version\` ${ms(startupMs)} (median of ${startupRuns}); bare \`node -e 0\` ${ms(bareNodeMs)}`,
+  `- start-up: \`node dist/mach-nix.cjs --version\` ${ms(startupMs)} (median of ${startupRuns}); bare \`node -e 0\` ${ms(bareNodeMs)}`,
   `- resolvelib ÷ ours (warm), geometric mean: real-PyPI ${geometricMean(warmRatios(realPypi))}, localpypi ${geometricMean(warmRatios(localPypi))}, all cases ${geometricMean(warmRatios(results))}`,
   '',
   '## Real-PyPI cases (resolvelib\'s 2020 PyPI snapshots)',

@@ -5,7 +5,6 @@
  * document is always written — a failure becomes a failure document, so that Nix can throw the
  * explanation — and only problems with the data themselves end in a non-zero exit.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { DataError, InputFileError, MachNixError, UsageError } from '../errors.js';
@@ -19,6 +18,7 @@ import { readInputs, readRequirementsText } from '../inputs.js';
 import { type ProvidersInput, parseProvidersInput } from '../providers/settings.js';
 import { PLATFORMS } from '../providers/target.js';
 import { ResolutionImpossible, resolve } from '../resolve.js';
+import { crypto } from '../on-demand.js';
 import { checkResolution, checkResolveRequest } from '../schemas.js';
 import { toolVersion } from '../version.js';
 import type { Platform } from '../wheel-tags.js';
@@ -66,7 +66,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The lock's `inputHash`: sha256 of the request's canonical JSON, hex (what Nix's hashString gives). */
 export function requestHash(request: ResolveRequest): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(request)).digest('hex')}`;
+  return `sha256:${crypto().createHash('sha256').update(canonicalJson(request)).digest('hex')}`;
 }
 
 /** The JSON of a providers option, checked, as written (the lock's request hashes it as written). */

@@ -6,18 +6,18 @@
  * Error locations name the file as it was reached (`<dir>/sdist/3e.json`) and a key path in the
  * form `requests."2.0"."310".install_requires[2]`: identifier-like keys bare, others quoted.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type * as v from 'valibot';
 import { DataError } from '../errors.js';
+import { crypto } from '../on-demand.js';
 
 /** `00` … `ff`, the order in which buckets are processed. */
 export const BUCKETS: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** The bucket file holding a legacy key. */
 export function bucketOf(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 2);
+  return crypto().createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 2);
 }
 
 /** A path segment as written in error messages. */
