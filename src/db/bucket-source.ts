@@ -3,7 +3,11 @@
  * first time a name in it is asked for, and the most recently used buckets stay cached. For small
  * trees (tests, conformance corpora, `--deps-db DIR`); the SQLite index answers the same questions
  * without parsing megabytes of JSON per bucket.
+ *
+ * A question about a name reads only the buckets of that name's possible spellings, never the
+ * whole tree, so its cost does not grow with the number of names (bench/db/bucket-lookup.ts).
  */
+import { readFileSync } from 'node:fs';
 import { BUCKETS, LruCache, bucketOf, readJsonFile } from './buckets.js';
 import { condaRecord, indexConda } from './conda.js';
 import type { CondaPackage } from './conda.js';
@@ -15,7 +19,7 @@ import { readSdistBucket, readWheelBucket } from './pypi-deps-db.js';
 import type { SdistVersion, WheelFile } from './pypi-deps-db.js';
 import { distributionFile, readFetcherBucket } from './pypi-fetcher.js';
 import type { FetcherFile } from './pypi-fetcher.js';
-import { canonicalizeName } from '../pep503.js';
+import { canonicalizeName, legacyKey } from '../pep503.js';
 import { choosePythonKey, comparePythonKeys, keysOf } from './source.js';
 import { compareCodePoints } from '../code-points.js';
 import type {
@@ -36,6 +40,41 @@ import type {
  */
 const CACHED_BUCKETS = 32;
 
+/** The most dots a spelling of a name gets where the name itself has other separators (see `spellings`). */
+const MAX_SPELLING_DOTS = 3;
+
+/**
+ * The legacy keys the data may file a project under, given one spelling of its name: the name's
+ * own key, and its PEP 503 form with each separator written `-` or `.` (legacy keys keep dots:
+ * `zope.interface`, `backports.ssl-match-hostname`), at most MAX_SPELLING_DOTS of them dots —
+ * O(k³) spellings for k separators instead of 2^k. Left out are keys that separate words by runs
+ * (`a--b`, `a.-b`) or by more dots than that, unless the name is written so: the SQLite index,
+ * which lists every key, finds those too.
+ */
+export function spellings(name: string): string[] {
+  const words = canonicalizeName(name).split('-');
+  const found = new Set([legacyKey(name)]);
+  const spell = (from: number, dots: number, prefix: string) => {
+    if (from === words.length) {
+      found.add(prefix);
+      return;
+    }
+    spell(from + 1, dots, `${prefix}-${words[from]}`);
+    if (dots < MAX_SPELLING_DOTS) spell(from + 1, dots + 1, `${prefix}.${words[from]}`);
+  };
+  spell(1, 0, words[0]!);
+  return [...found];
+}
+
+/**
+ * Whether a bucket file's text may have `key` as a name, without parsing it: a JSON string equal to
+ * the key appears literally, unless the file writes ASCII characters as `\u00XX` escapes (which
+ * Python's json module never does; such a file is parsed).
+ */
+function mayHaveKey(text: string, key: string): boolean {
+  return text.includes(`"${key}"`) || /\\u00[2-7][0-9a-f]/i.test(text);
+}
+
 export class BucketSource implements DependencySource {
   private readonly sdist = new LruCache<string, Map<string, SdistVersion[]>>(CACHED_BUCKETS);
   private readonly wheel = new LruCache<string, Map<string, WheelFile[]>>(CACHED_BUCKETS);
@@ -43,7 +82,8 @@ export class BucketSource implements DependencySource {
   private conda: Map<string, Map<string, CondaPackage[]>> | null = null;
   private nixpkgs: Map<string, NixpkgsEntry[]> | null = null;
   private dataInfo: DataInfo | null = null;
-  private aliases: Map<string, string[]> | null = null;
+  /** Keys of the conda and nixpkgs data (held in memory whole) by their PEP 503 form, where it differs. */
+  private inMemoryAliases: Map<string, string[]> | null = null;
 
   constructor(private readonly inputs: DataInputs) {
     checkDepsTree(inputs.depsDir);
@@ -56,6 +96,23 @@ export class BucketSource implements DependencySource {
       return file === null ? new Map<string, T>() : read(file, readJsonFile(file));
     });
     return names.get(key);
+  }
+
+  /** Whether a bucket file of `kind` has the name `key`: parsed only if its text may have it. */
+  private bucketHas<T>(kind: BucketKind, key: string, cache: LruCache<string, Map<string, T>>, read: (file: string, json: unknown) => Map<string, T>): boolean {
+    const loaded = cache.peek(bucketOf(key));
+    if (loaded) return loaded.has(key);
+    const file = bucketFile(this.inputs, kind, bucketOf(key));
+    if (file === null) return false;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      // Unreadable: reading it for real reports it as a DataError.
+      return this.bucket(kind, key, cache, read) !== undefined;
+    }
+    return mayHaveKey(text, key) && this.bucket(kind, key, cache, read) !== undefined;
   }
 
   private sdistVersions(key: string): SdistVersion[] {
@@ -78,9 +135,25 @@ export class BucketSource implements DependencySource {
     return (this.nixpkgs ??= this.inputs.nixpkgsFile ? indexNixpkgs(this.inputs.nixpkgsFile) : new Map());
   }
 
-  /** Reads every sdist bucket once (for the python keys): expensive on a big tree, cached. */
+  /**
+   * The tree's metadata. `pythonKeys` needs every sdist bucket read, so it is computed when first
+   * asked for (a resolution never does), once.
+   */
   info(): DataInfo {
     if (this.dataInfo) return this.dataInfo;
+    let pythonKeys: string[] | null = null;
+    const allPythonKeys = () => (pythonKeys ??= this.allPythonKeys());
+    this.dataInfo = {
+      ...readDepsTreeMeta(this.inputs.depsDir),
+      condaChannels: [...new Set((this.inputs.conda ?? []).map((input) => input.channel))].sort(compareCodePoints),
+      get pythonKeys() {
+        return allPythonKeys();
+      },
+    };
+    return this.dataInfo;
+  }
+
+  private allPythonKeys(): string[] {
     const pythonKeys = new Set<string>();
     for (const bucket of BUCKETS) {
       const file = bucketFile(this.inputs, 'sdist', bucket);
@@ -89,13 +162,7 @@ export class BucketSource implements DependencySource {
         for (const { records } of versions) for (const key of records.keys()) pythonKeys.add(key);
       }
     }
-    const meta = readDepsTreeMeta(this.inputs.depsDir);
-    this.dataInfo = {
-      ...meta,
-      pythonKeys: [...pythonKeys].sort(comparePythonKeys),
-      condaChannels: [...new Set((this.inputs.conda ?? []).map((input) => input.channel))].sort(compareCodePoints),
-    };
-    return this.dataInfo;
+    return [...pythonKeys].sort(comparePythonKeys);
   }
 
   sdistReleases(key: string, python: PythonTarget): SdistRelease[] {
@@ -139,9 +206,9 @@ export class BucketSource implements DependencySource {
     };
   }
 
-  /** Reads every bucket once to find the keys whose PEP 503 form differs from them: cached. */
-  private aliasIndex(): Map<string, string[]> {
-    if (this.aliases) return this.aliases;
+  /** The conda and nixpkgs keys whose PEP 503 form differs from them (those data are in memory anyway). */
+  private inMemoryAliasIndex(): Map<string, string[]> {
+    if (this.inMemoryAliases) return this.inMemoryAliases;
     const aliases = new Map<string, string[]>();
     const add = (key: string) => {
       const canonical = canonicalizeName(key);
@@ -150,24 +217,25 @@ export class BucketSource implements DependencySource {
       if (!list.includes(key)) list.push(key);
       aliases.set(canonical, list);
     };
-    const kinds: [BucketKind, (file: string, json: unknown) => Map<string, unknown>][] = [
-      ['sdist', readSdistBucket], ['wheel', readWheelBucket], ['files', readFetcherBucket],
-    ];
-    for (const bucket of BUCKETS) {
-      for (const [kind, read] of kinds) {
-        const file = bucketFile(this.inputs, kind, bucket);
-        if (file !== null) for (const key of read(file, readJsonFile(file)).keys()) add(key);
-      }
-    }
     for (const byKey of this.condaIndex().values()) for (const key of byKey.keys()) add(key);
     for (const key of this.nixpkgsIndex().keys()) add(key);
-    this.aliases = aliases;
+    this.inMemoryAliases = aliases;
     return aliases;
+  }
+
+  /** Whether a bucket of any kind names `key`. */
+  private inBuckets(key: string): boolean {
+    return (
+      this.bucketHas('sdist', key, this.sdist, readSdistBucket) ||
+      this.bucketHas('wheel', key, this.wheel, readWheelBucket) ||
+      this.bucketHas('files', key, this.fetcher, readFetcherBucket)
+    );
   }
 
   keys(name: string): string[] {
     const canonical = canonicalizeName(name);
-    return keysOf(canonical, this.aliasIndex().get(canonical) ?? [], this.has(canonical));
+    const aliases = spellings(name).filter((key) => key !== canonical && this.inBuckets(key));
+    return keysOf(canonical, [...aliases, ...(this.inMemoryAliasIndex().get(canonical) ?? [])], this.has(canonical));
   }
 
   close(): void {}

@@ -114,6 +114,11 @@ export class LruCache<K, V> {
 
   constructor(private readonly capacity: number) {}
 
+  /** The entry if it is loaded, without loading it or counting as a use. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
   get(key: K, load: (key: K) => V): V {
     const cached = this.entries.get(key);
     if (cached !== undefined || this.entries.has(key)) {
