@@ -5,12 +5,15 @@
  * without parsing megabytes of JSON per bucket.
  *
  * A question about a name reads only the buckets of that name's possible spellings, never the
- * whole tree, so its cost does not grow with the number of names (bench/db/bucket-lookup.ts).
+ * whole tree, and of a bucket file it parses and normalises only that name's entry (found by
+ * `jsonObjectEntries`): its cost does not grow with the number of names, only with the bytes of
+ * one bucket file that are read and scanned (bench/db/bucket-lookup.ts).
  */
-import { readFileSync } from 'node:fs';
-import { BUCKETS, LruCache, bucketOf, readJsonFile } from './buckets.js';
+import { BUCKETS, LruCache, bucketOf, checkBucketNames, parseJson, readJsonFile, readTextFile } from './buckets.js';
+import { jsonObjectEntries } from './json-entries.js';
 import { condaRecord, indexConda } from './conda.js';
 import type { CondaPackage } from './conda.js';
+import { DataError } from '../errors.js';
 import { bucketFile, checkDepsTree, readDepsTreeMeta } from './inputs.js';
 import type { BucketKind, DataInputs } from './inputs.js';
 import { indexNixpkgs, nixpkgsAttribute } from './nixpkgs-index.js';
@@ -35,10 +38,11 @@ import type {
 } from './source.js';
 
 /**
- * Parsed buckets kept per kind. A real-size bucket of all three kinds is tens of MB once parsed, so
- * this bounds memory on a full tree (where the SQLite index is the better choice anyway).
+ * Bucket files kept read per kind (their text and where each name is in it): a real-size bucket is
+ * a few MB of text, so this bounds memory on a full tree (where the SQLite index is the better
+ * choice anyway).
  */
-const CACHED_BUCKETS = 32;
+const CACHED_BUCKETS = 16;
 
 /** The most dots a spelling of a name gets where the name itself has other separators (see `spellings`). */
 const MAX_SPELLING_DOTS = 3;
@@ -75,10 +79,68 @@ function mayHaveKey(text: string, key: string): boolean {
   return text.includes(`"${key}"`) || /\\u00[2-7][0-9a-f]/i.test(text);
 }
 
+/** A bucket file as read: its text, and where each name's entry is once scanned. */
+interface BucketText {
+  readonly file: string;
+  readonly text: string;
+  entries: Map<string, readonly [number, number]> | null;
+}
+
+/** One kind of bucket file (sdist, wheel or fetcher), read name by name. */
+class BucketFiles<T> {
+  private readonly buckets = new LruCache<string, BucketText | null>(CACHED_BUCKETS);
+  /** Every name asked for, normalised (undefined: the bucket has no such name). */
+  private readonly names = new Map<string, T | undefined>();
+
+  constructor(
+    private readonly inputs: DataInputs,
+    private readonly kind: BucketKind,
+    private readonly read: (file: string, json: unknown) => Map<string, T>,
+  ) {}
+
+  get(key: string): T | undefined {
+    if (this.names.has(key)) return this.names.get(key);
+    const bucket = this.bucket(key);
+    const span = bucket && this.entries(bucket).get(key);
+    const value = bucket && span ? this.read(bucket.file, { [key]: parseJson(bucket.text.slice(span[0], span[1]), bucket.file) }).get(key) : undefined;
+    this.names.set(key, value);
+    return value;
+  }
+
+  /** Whether the bucket names `key`; a bucket whose text cannot name it is not even scanned. */
+  has(key: string): boolean {
+    if (this.names.has(key)) return this.names.get(key) !== undefined;
+    const bucket = this.bucket(key);
+    return bucket !== null && mayHaveKey(bucket.text, key) && this.entries(bucket).has(key);
+  }
+
+  private bucket(key: string): BucketText | null {
+    return this.buckets.get(bucketOf(key), (bucket) => {
+      const file = bucketFile(this.inputs, this.kind, bucket);
+      const text = file === null ? undefined : readTextFile(file);
+      return file === null || text === undefined ? null : { file, text, entries: null };
+    });
+  }
+
+  /** Where each name of the bucket is; every name is checked to belong in it (as the index build checks). */
+  private entries(bucket: BucketText): Map<string, readonly [number, number]> {
+    if (bucket.entries) return bucket.entries;
+    const entries = jsonObjectEntries(bucket.text);
+    if (entries === null) {
+      // Not a JSON object: parsing it whole says what is wrong.
+      this.read(bucket.file, parseJson(bucket.text, bucket.file));
+      throw new DataError({ file: bucket.file }, 'malformed JSON');
+    }
+    checkBucketNames(entries.keys(), bucket.file);
+    bucket.entries = entries;
+    return entries;
+  }
+}
+
 export class BucketSource implements DependencySource {
-  private readonly sdist = new LruCache<string, Map<string, SdistVersion[]>>(CACHED_BUCKETS);
-  private readonly wheel = new LruCache<string, Map<string, WheelFile[]>>(CACHED_BUCKETS);
-  private readonly fetcher = new LruCache<string, Map<string, FetcherFile[]>>(CACHED_BUCKETS);
+  private readonly sdist: BucketFiles<SdistVersion[]>;
+  private readonly wheel: BucketFiles<WheelFile[]>;
+  private readonly fetcher: BucketFiles<FetcherFile[]>;
   private conda: Map<string, Map<string, CondaPackage[]>> | null = null;
   private nixpkgs: Map<string, NixpkgsEntry[]> | null = null;
   private dataInfo: DataInfo | null = null;
@@ -87,44 +149,21 @@ export class BucketSource implements DependencySource {
 
   constructor(private readonly inputs: DataInputs) {
     checkDepsTree(inputs.depsDir);
-  }
-
-  private bucket<T>(kind: BucketKind, key: string, cache: LruCache<string, Map<string, T>>, read: (file: string, json: unknown) => Map<string, T>): T | undefined {
-    const bucket = bucketOf(key);
-    const names = cache.get(bucket, () => {
-      const file = bucketFile(this.inputs, kind, bucket);
-      return file === null ? new Map<string, T>() : read(file, readJsonFile(file));
-    });
-    return names.get(key);
-  }
-
-  /** Whether a bucket file of `kind` has the name `key`: parsed only if its text may have it. */
-  private bucketHas<T>(kind: BucketKind, key: string, cache: LruCache<string, Map<string, T>>, read: (file: string, json: unknown) => Map<string, T>): boolean {
-    const loaded = cache.peek(bucketOf(key));
-    if (loaded) return loaded.has(key);
-    const file = bucketFile(this.inputs, kind, bucketOf(key));
-    if (file === null) return false;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      // Unreadable: reading it for real reports it as a DataError.
-      return this.bucket(kind, key, cache, read) !== undefined;
-    }
-    return mayHaveKey(text, key) && this.bucket(kind, key, cache, read) !== undefined;
+    this.sdist = new BucketFiles(inputs, 'sdist', readSdistBucket);
+    this.wheel = new BucketFiles(inputs, 'wheel', readWheelBucket);
+    this.fetcher = new BucketFiles(inputs, 'files', readFetcherBucket);
   }
 
   private sdistVersions(key: string): SdistVersion[] {
-    return this.bucket('sdist', key, this.sdist, readSdistBucket) ?? [];
+    return this.sdist.get(key) ?? [];
   }
 
   private wheelFiles(key: string): WheelFile[] {
-    return this.bucket('wheel', key, this.wheel, readWheelBucket) ?? [];
+    return this.wheel.get(key) ?? [];
   }
 
   private fetcherFiles(key: string): FetcherFile[] {
-    return this.bucket('files', key, this.fetcher, readFetcherBucket) ?? [];
+    return this.fetcher.get(key) ?? [];
   }
 
   private condaIndex(): Map<string, Map<string, CondaPackage[]>> {
@@ -225,11 +264,7 @@ export class BucketSource implements DependencySource {
 
   /** Whether a bucket of any kind names `key`. */
   private inBuckets(key: string): boolean {
-    return (
-      this.bucketHas('sdist', key, this.sdist, readSdistBucket) ||
-      this.bucketHas('wheel', key, this.wheel, readWheelBucket) ||
-      this.bucketHas('files', key, this.fetcher, readFetcherBucket)
-    );
+    return this.sdist.has(key) || this.wheel.has(key) || this.fetcher.has(key);
   }
 
   keys(name: string): string[] {

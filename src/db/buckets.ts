@@ -41,13 +41,22 @@ export function dataError(file: string, path: readonly (string | number)[], reas
  * an unreadable or malformed one is a DataError naming it.
  */
 export function readJsonFile(file: string): unknown {
-  let text: string;
+  const text = readTextFile(file);
+  return text === undefined ? undefined : parseJson(text, file);
+}
+
+/** The text of a data file; undefined when it is missing, a DataError when it cannot be read. */
+export function readTextFile(file: string): string | undefined {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new DataError({ file }, `cannot read: ${(error as Error).message}`);
   }
+}
+
+/** JSON text of (a part of) `file`, parsed; a DataError naming the file when it is malformed. */
+export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -98,11 +107,16 @@ export function issueError(file: string, path: readonly (string | number)[], iss
  */
 export function bucketNames(json: unknown, file: string): JsonObject {
   const names = expectObject(json, file, []);
+  checkBucketNames(Object.keys(names), file);
+  return names;
+}
+
+/** A DataError for the first name that does not belong in the bucket `file` is. */
+export function checkBucketNames(names: Iterable<string>, file: string): void {
   const bucket = basename(file, '.json');
-  for (const name of Object.keys(names)) {
+  for (const name of names) {
     if (bucketOf(name) !== bucket) throw dataError(file, [name], `belongs in bucket ${bucketOf(name)}.json (sha256 of the name), not ${bucket}.json`);
   }
-  return names;
 }
 
 /**
