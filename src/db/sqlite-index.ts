@@ -304,6 +304,29 @@ interface TargetKeys {
   readonly preference: readonly { bit: number; key: string; exact: boolean }[];
 }
 
+/** What `has` asks of the index about `@key`, as the columns of one SELECT. */
+const AVAILABILITY_COLUMNS = `(SELECT kinds FROM name WHERE key = @key) AS kinds,
+  EXISTS (SELECT 1 FROM nixpkgs_attribute WHERE key = @key) AS nixpkgs,
+  (SELECT json_group_array(DISTINCT channel) FROM conda_record WHERE key = @key) AS conda`;
+
+interface AvailabilityRow {
+  kinds: number | null;
+  nixpkgs: number;
+  /** JSON array of channel names, in no particular order. */
+  conda: string;
+}
+
+function availability(row: AvailabilityRow): Availability {
+  const kinds = row.kinds ?? 0;
+  return {
+    sdist: (kinds & KIND_SDIST) !== 0,
+    wheel: (kinds & KIND_WHEEL) !== 0,
+    files: (kinds & KIND_FILES) !== 0,
+    nixpkgs: row.nixpkgs === 1,
+    conda: (JSON.parse(row.conda) as string[]).sort(compareCodePoints),
+  };
+}
+
 /** A DependencySource over an index file written by `buildIndex`. */
 export class SqliteSource implements DependencySource {
   private readonly db: SqliteDatabase;
@@ -316,10 +339,8 @@ export class SqliteSource implements DependencySource {
     files: Statement<[string, string], FileRow>;
     conda: Statement<[string, string], CondaRow>;
     nixpkgs: Statement<[string], NixpkgsAttribute>;
-    kinds: Statement<[string], { kinds: number }>;
-    aliases: Statement<[string], { key: string }>;
-    hasNixpkgs: Statement<[string], { found: number }>;
-    condaChannels: Statement<[string], { channel: string }>;
+    availability: Statement<[{ key: string }], AvailabilityRow>;
+    keys: Statement<[{ key: string }], AvailabilityRow & { aliases: string }>;
   };
 
   constructor(file: string) {
@@ -362,10 +383,12 @@ export class SqliteSource implements DependencySource {
         nixpkgs: this.db.prepare<[string], NixpkgsAttribute>(
           'SELECT attribute, pname, version, requirements FROM nixpkgs_attribute WHERE key = ? ORDER BY attribute',
         ),
-        kinds: this.db.prepare<[string], { kinds: number }>('SELECT kinds FROM name WHERE key = ?'),
-        aliases: this.db.prepare<[string], { key: string }>('SELECT key FROM alias WHERE canonical = ? ORDER BY key'),
-        hasNixpkgs: this.db.prepare<[string], { found: number }>('SELECT EXISTS (SELECT 1 FROM nixpkgs_attribute WHERE key = ?) AS found'),
-        condaChannels: this.db.prepare<[string], { channel: string }>('SELECT DISTINCT channel FROM conda_record WHERE key = ? ORDER BY channel'),
+        // One statement per question (a resolution asks both for every name it meets): each call
+        // into SQLite costs more than the lookups it runs.
+        availability: this.db.prepare<[{ key: string }], AvailabilityRow>(`SELECT ${AVAILABILITY_COLUMNS}`),
+        keys: this.db.prepare<[{ key: string }], AvailabilityRow & { aliases: string }>(
+          `SELECT ${AVAILABILITY_COLUMNS}, (SELECT json_group_array(key) FROM alias WHERE canonical = @key) AS aliases`,
+        ),
       };
     } catch (error) {
       if (error instanceof DataError) throw error;
@@ -478,19 +501,13 @@ export class SqliteSource implements DependencySource {
   }
 
   has(key: string): Availability {
-    const kinds = this.statements.kinds.get(key)?.kinds ?? 0;
-    return {
-      sdist: (kinds & KIND_SDIST) !== 0,
-      wheel: (kinds & KIND_WHEEL) !== 0,
-      files: (kinds & KIND_FILES) !== 0,
-      nixpkgs: this.statements.hasNixpkgs.get(key)?.found === 1,
-      conda: this.statements.condaChannels.all(key).map((row) => row.channel),
-    };
+    return availability(this.statements.availability.get({ key })!);
   }
 
   keys(name: string): string[] {
     const canonical = canonicalizeName(name);
-    return keysOf(canonical, this.statements.aliases.all(canonical).map((row) => row.key), this.has(canonical));
+    const row = this.statements.keys.get({ key: canonical })!;
+    return keysOf(canonical, JSON.parse(row.aliases) as string[], availability(row));
   }
 
   close(): void {
