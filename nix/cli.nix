@@ -17,6 +17,10 @@ let
       in builtins.any (entry: relative == entry || self.util.hasPrefix "${entry}/" relative || self.util.hasPrefix "${relative}/" entry) wanted;
   };
   manifest = builtins.fromJSON (builtins.readFile ../package.json);
+  # The V8 options the command is built and trained with (scripts/build.ts): without them node
+  # refuses the bundle's code cache and lets the young generation grow.
+  nodeOptions = builtins.fromJSON (builtins.readFile ../src/cli/node-options.json);
+  nodejs = pkgs.nodejs;
 in
 {
   cli = pkgs.buildNpmPackage {
@@ -25,7 +29,13 @@ in
     src = source;
     npmDeps = pkgs.importNpmLock { npmRoot = source; };
     npmConfigHook = pkgs.importNpmLock.npmConfigHook;
+    inherit nodejs;
     npmBuildScript = "build";
+    # buildNpmPackage's wrapper runs `node <bin>`; this one passes the node options first.
+    postInstall = ''
+      makeWrapper ${nodejs}/bin/node $out/bin/mach-nix \
+        --add-flags "${builtins.concatStringsSep " " nodeOptions} $out/lib/node_modules/${manifest.name}/${manifest.bin.mach-nix}"
+    '';
     # The build is offline: better-sqlite3 must not try to download a prebuilt binary.
     env.npm_config_build_from_source = "true";
     meta.mainProgram = "mach-nix";

@@ -8,8 +8,14 @@
  * - `dist/mach-nix.cjs`: the launcher, package.json's `bin` (src/cli/launcher.cts).
  * - `dist/mach-nix-bundle.v8-cache`: the bytecode of every function a resolve compiles, written by
  *   a training run: the bundle builds the index of a tiny generated tree and resolves against it
- *   (which also checks that the bundle works). The cache fits only the node that ran the build;
- *   in the Nix package that is the node the command runs with.
+ *   (which also checks that the bundle works). The cache fits only the node that ran the build,
+ *   started with the same V8 options; in the Nix package that is the node the command runs with.
+ *
+ * The node options (`src/cli/node-options.json`) are what every start of the command passes: the
+ * launcher's `#!/usr/bin/env -S node …` line, the Nix package's wrapper (nix/cli.nix), the training
+ * run. `--max-semi-space-size=1` keeps V8's young generation at 1 MiB per half instead of letting
+ * it grow to 8 or 16: a resolution allocates mostly short-lived objects, and the larger young
+ * generation was up to 15 MiB of the command's peak RSS for no measurable speed (bench/resolver/RESULTS.md).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,6 +29,7 @@ const dist = join(root, 'dist');
 const bundle = join(dist, 'mach-nix-bundle.cjs');
 const launcher = join(dist, 'mach-nix.cjs');
 const codeCache = join(dist, 'mach-nix-bundle.v8-cache');
+const nodeOptions = JSON.parse(readFileSync(join(root, 'src/cli/node-options.json'), 'utf8')) as string[];
 
 /**
  * src/on-demand.ts loads libraries with `createRequire`, which a bundler cannot follow: compiled
@@ -86,7 +93,7 @@ async function bundleCli(): Promise<void> {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    banner: { js: '#!/usr/bin/env node' },
+    banner: { js: `#!/usr/bin/env -S node ${nodeOptions.join(' ')}` },
     logLevel: 'warning',
   });
   chmodSync(launcher, 0o755);
@@ -126,7 +133,7 @@ function trainingTree(dir: string): { deps: string; files: string } {
 
 /** Runs the built command the way users do; throws with its stderr when it fails. */
 function runBuilt(args: readonly string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync(process.execPath, [launcher, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return execFileSync(process.execPath, [...nodeOptions, launcher, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 function trainCodeCache(): void {

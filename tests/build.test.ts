@@ -13,6 +13,8 @@ import { repoDir } from './helpers/paths.js';
 
 const manifest = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
 const bin = join(repoDir, manifest.bin['mach-nix']!);
+/** The V8 options every start of the command passes (its first line, the Nix wrapper). */
+const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.json'), 'utf8')) as string[];
 
 /** A preload script that prints, when the process ends, the CommonJS files and built-in modules it loaded. */
 const loadedModulesHook = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'loaded-modules.cjs');
@@ -40,14 +42,21 @@ const libraryLoaded = (loaded: Loaded, library: string) => loaded.files.some((fi
 
 describe('the built command', () => {
   it('runs with the code cache the build made for this node', () => {
-    const run = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
+    const run = spawnSync(process.execPath, [...nodeOptions, bin, '--version'], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
+    assert.equal(run.stdout, `${manifest.version}\n`);
+    assert.equal(run.stderr, '');
+  });
+
+  it('starts node with the package\'s node options from its first line', () => {
+    assert.equal(readFileSync(bin, 'utf8').split('\n')[0], `#!/usr/bin/env -S node ${nodeOptions.join(' ')}`);
+    const run = spawnSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
     assert.equal(run.stdout, `${manifest.version}\n`);
     assert.equal(run.stderr, '');
   });
 
   it('compiles the bundle when the cache does not fit, with the same result', () => {
     // Another V8 flag makes V8 refuse the cache, as another node version would.
-    const run = spawnSync(process.execPath, ['--no-lazy-feedback-allocation', bin, '--version'], {
+    const run = spawnSync(process.execPath, [...nodeOptions, '--no-lazy-feedback-allocation', bin, '--version'], {
       encoding: 'utf8',
       env: { ...process.env, MACH_NIX_DEBUG: '1' },
     });

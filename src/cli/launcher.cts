@@ -6,8 +6,10 @@
  * a small resolve; the cache holds the bytecode of everything a resolve used during the build's
  * training run, so V8 only checks and deserialises it. V8 refuses a cache made by another V8
  * version or with other flags (`cachedDataRejected`): the bundle is then compiled as usual,
- * which is slower and otherwise the same. A CommonJS script, because a CommonJS entry starts
- * faster than an ES module one and `vm.Script` takes a code cache.
+ * which is slower and otherwise the same; so does a node started without the package's node
+ * options (`node-options.json`, which the first line of the built file and the Nix wrapper pass).
+ * A CommonJS script, because a CommonJS entry starts faster than an ES module one and
+ * `vm.Script` takes a code cache.
  */
 import fs = require('node:fs');
 import nodeModule = require('node:module');
