@@ -158,8 +158,8 @@ export class Solver {
 
   /**
    * Moves the packages whose conflict counts reached the threshold: affected ones ahead of every
-   * ordinary package, culprits behind the affected ones, and undoes a culprit's decision (and all
-   * made after it) so that the packages it held back are decided first. Each package moves once.
+   * ordinary package, culprits after all of them, and undoes a culprit's decision (and all made
+   * after it) so that the packages it held back are decided first. Each package moves once.
    */
   private reorderAfterConflicts(): void {
     for (const pkg of this.newlyAffected.splice(0)) {
@@ -174,8 +174,7 @@ export class Solver {
       this.culprits.add(pkg);
       this.solution.reprioritize(pkg);
       const level = this.solution.decisionLevelOf(pkg);
-      // Level 1 is the root's: the user's own requirements are never undone.
-      if (level !== undefined && level > 1) backtrackTo = Math.min(backtrackTo, level - 1);
+      if (level !== undefined) backtrackTo = Math.min(backtrackTo, level - 1);
     }
     if (backtrackTo === Infinity) return;
     this.solution.backtrack(backtrackTo);
