@@ -9,7 +9,7 @@
  * `jsonObjectEntries`): its cost does not grow with the number of names, only with the bytes of
  * one bucket file that are read and scanned (bench/db/bucket-lookup.ts).
  */
-import { BUCKETS, LruCache, bucketOf, checkBucketNames, parseJson, readJsonFile, readTextFile } from './buckets.js';
+import { BUCKETS, LruCache, bucketOf, checkBucketNames, parseJson, readDataFile, readJsonFile } from './buckets.js';
 import { jsonObjectEntries } from './json-entries.js';
 import { condaRecord, indexConda } from './conda.js';
 import type { CondaPackage } from './conda.js';
@@ -38,11 +38,12 @@ import type {
 } from './source.js';
 
 /**
- * Bucket files kept read per kind (their text and where each name is in it): a real-size bucket is
- * a few MB of text, so this bounds memory on a full tree (where the SQLite index is the better
- * choice anyway).
+ * Bucket files kept read per kind (their text and where each name is in it). Every name asked for
+ * keeps its own normalised entry, so a bucket is read again only for another name that falls in
+ * it, which the hash makes rare: a few suffice for a name's spellings and kinds, and a real-size
+ * bucket is a few MB of text.
  */
-const CACHED_BUCKETS = 16;
+const CACHED_BUCKETS = 4;
 
 /** The most dots a spelling of a name gets where the name itself has other separators (see `spellings`). */
 const MAX_SPELLING_DOTS = 3;
@@ -71,12 +72,16 @@ export function spellings(name: string): string[] {
 }
 
 /**
- * Whether a bucket file's text may have `key` as a name, without parsing it: a JSON string equal to
- * the key appears literally, unless the file writes ASCII characters as `\u00XX` escapes (which
- * Python's json module never does; such a file is parsed).
+ * Whether a bucket file may have `key` as a name, without decoding it: a JSON string equal to the
+ * key appears literally, unless the file writes ASCII characters as `\u00XX` escapes (which
+ * Python's json module never does; such a file is read).
  */
-function mayHaveKey(text: string, key: string): boolean {
-  return text.includes(`"${key}"`) || /\\u00[2-7][0-9a-f]/i.test(text);
+function mayHaveKey(bytes: Buffer, key: string): boolean {
+  if (bytes.includes(`"${key}"`)) return true;
+  for (let at = bytes.indexOf('\\u00'); at !== -1; at = bytes.indexOf('\\u00', at + 1)) {
+    if (/^[2-7][0-9a-f]$/i.test(bytes.toString('latin1', at + 4, at + 6))) return true;
+  }
+  return false;
 }
 
 /** A bucket file as read: its text, and where each name's entry is once scanned. */
@@ -98,27 +103,38 @@ class BucketFiles<T> {
     private readonly read: (file: string, json: unknown) => Map<string, T>,
   ) {}
 
-  get(key: string): T | undefined {
+  get(key: string, bytes?: Buffer): T | undefined {
     if (this.names.has(key)) return this.names.get(key);
-    const bucket = this.bucket(key);
+    const bucket = this.bucket(key, bytes);
     const span = bucket && this.entries(bucket).get(key);
     const value = bucket && span ? this.read(bucket.file, { [key]: parseJson(bucket.text.slice(span[0], span[1]), bucket.file) }).get(key) : undefined;
     this.names.set(key, value);
     return value;
   }
 
-  /** Whether the bucket names `key`; a bucket whose text cannot name it is not even scanned. */
+  /**
+   * Whether the bucket names `key`. A bucket whose bytes cannot name it is neither decoded nor
+   * kept: most spellings of a name are in no bucket, and their files are megabytes.
+   */
   has(key: string): boolean {
     if (this.names.has(key)) return this.names.get(key) !== undefined;
-    const bucket = this.bucket(key);
-    return bucket !== null && mayHaveKey(bucket.text, key) && this.entries(bucket).has(key);
+    const loaded = this.buckets.peek(bucketOf(key));
+    if (loaded !== undefined) return loaded !== null && this.entries(loaded).has(key);
+    const file = bucketFile(this.inputs, this.kind, bucketOf(key));
+    const bytes = file === null ? undefined : readDataFile(file);
+    if (bytes === undefined || !mayHaveKey(bytes, key)) {
+      this.names.set(key, undefined);
+      return false;
+    }
+    return this.get(key, bytes) !== undefined;
   }
 
-  private bucket(key: string): BucketText | null {
+  /** The bucket file of `key`, decoded (from `bytes` when already read). */
+  private bucket(key: string, bytes?: Buffer): BucketText | null {
     return this.buckets.get(bucketOf(key), (bucket) => {
       const file = bucketFile(this.inputs, this.kind, bucket);
-      const text = file === null ? undefined : readTextFile(file);
-      return file === null || text === undefined ? null : { file, text, entries: null };
+      const data = bytes ?? (file === null ? undefined : readDataFile(file));
+      return file === null || data === undefined ? null : { file, text: data.toString('utf8'), entries: null };
     });
   }
 

@@ -41,14 +41,14 @@ export function dataError(file: string, path: readonly (string | number)[], reas
  * an unreadable or malformed one is a DataError naming it.
  */
 export function readJsonFile(file: string): unknown {
-  const text = readTextFile(file);
-  return text === undefined ? undefined : parseJson(text, file);
+  const bytes = readDataFile(file);
+  return bytes === undefined ? undefined : parseJson(bytes.toString('utf8'), file);
 }
 
-/** The text of a data file; undefined when it is missing, a DataError when it cannot be read. */
-export function readTextFile(file: string): string | undefined {
+/** The bytes of a data file; undefined when it is missing, a DataError when it cannot be read. */
+export function readDataFile(file: string): Buffer | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new DataError({ file }, `cannot read: ${(error as Error).message}`);
