@@ -157,7 +157,7 @@ interface InProcess {
   outcome: { packages?: Record<string, string>; failure?: string };
 }
 const results = rows.map((row) => {
-  const ours = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(benchDir, 'in-process.ts'), row.caseFile, index, '--warm', '5'], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })) as InProcess;
+  const ours = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(benchDir, 'in-process.ts'), row.caseFile, index, '--warm', '10'], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })) as InProcess;
   const reference = JSON.parse(execFileSync(python, ['-B', join(benchDir, 'resolvelib_run.py'), row.caseFile, corpusDir, '--repeat', '0'], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })) as {
     coldMs: number;
     outcome: { satisfiable: boolean | null; packages?: Record<string, string> };
@@ -184,7 +184,7 @@ const lines = [
   '- data: the localpypi corpus (real PyPI metadata, 2026); target CPython 3.11, x86_64-linux, glibc 2.40, wheels only',
   '- requirements: distinct project names of the corpus in a seeded random order, each kept when it still resolves with those before it; every size is a prefix of the next',
   `- whole command: median of ${runs} runs, ours and resolvelib alternating, size after size: \`mach-nix resolve -r <file> … --deps-db <index> --json\` against \`python resolvelib_run.py <case> <corpus> --repeat 0\`; peak RSS from /usr/bin/time`,
-  '- in-process: ours cold (a fresh process opens the index and resolves once) and warm (median of 5 more), resolvelib\'s first `Resolver.resolve()` (reading the buckets it needs included)',
+  '- in-process: ours cold (a fresh process opens the index and resolves once) and warm (median of 10 more), resolvelib\'s first `Resolver.resolve()` (reading the buckets it needs included)',
   '- ratio: ours ÷ resolvelib (below 1: ours is faster)',
   '',
   '| requirements | packages | ours command | resolvelib command | ratio | ours peak RSS (MiB) | resolvelib peak RSS (MiB) | ours cold | ours warm | resolvelib in-process | agree |',
