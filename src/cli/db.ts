@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SingleBar } from 'cli-progress';
+import { cliProgress } from '../on-demand.js';
 import { UsageError } from '../errors.js';
 import { condaInputs } from '../db/conda.js';
 import { buildIndex } from '../db/sqlite-writer.js';
@@ -29,7 +29,7 @@ function requireFolder(option: string, path: string): void {
 /** A progress bar on stderr when a person watches it; nothing in logs and pipes. */
 function progressReporter(): { update: (progress: BuildProgress) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  const bar = new SingleBar({ stream: process.stderr, format: 'building index [{bar}] {percentage}% | {value}/{total} | {eta}s left', hideCursor: true });
+  const bar = new (cliProgress().SingleBar)({ stream: process.stderr, format: 'building index [{bar}] {percentage}% | {value}/{total} | {eta}s left', hideCursor: true });
   let started = false;
   return {
     update: ({ done, total }) => {

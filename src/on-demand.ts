@@ -1,0 +1,40 @@
+/**
+ * Dependencies loaded on first use instead of at start-up. Most runs of the CLI read no
+ * environment.yml (yaml) and no pyproject.toml (smol-toml), show no progress bar (cli-progress),
+ * and `--version`, `--help` or `requirements` open no index (better-sqlite3, a native addon);
+ * loading them eagerly was a third of `mach-nix --version`. `require` keeps the callers
+ * synchronous.
+ *
+ * The bundle (`scripts/build.ts`) compiles this module with the bundler's own `require` in place
+ * of `createRequire`, so that yaml, smol-toml and cli-progress are inside the one bundled file,
+ * still evaluated only when these functions are first called; better-sqlite3 stays outside.
+ */
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import type * as CliProgress from 'cli-progress';
+import type * as Crypto from 'node:crypto';
+import type * as SmolToml from 'smol-toml';
+import type * as Yaml from 'yaml';
+
+const require = createRequire(import.meta.url);
+
+export function yaml(): typeof Yaml {
+  return require('yaml') as typeof Yaml;
+}
+
+export function smolToml(): typeof SmolToml {
+  return require('smol-toml') as typeof SmolToml;
+}
+
+export function cliProgress(): typeof CliProgress {
+  return require('cli-progress') as typeof CliProgress;
+}
+
+export function betterSqlite3(): typeof BetterSqlite3 {
+  return require('better-sqlite3') as typeof BetterSqlite3;
+}
+
+/** node:crypto sets up OpenSSL's hashes and ciphers: only resolutions that hash something need it. */
+export function crypto(): typeof Crypto {
+  return require('node:crypto') as typeof Crypto;
+}
