@@ -22,11 +22,12 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { cpus, loadavg } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildIndex } from '../../src/db/sqlite-index.js';
+import { buildIndex } from '../../src/db/sqlite-writer.js';
 import { openDependencySource } from '../../src/db/open.js';
 import { readRequirementsText } from '../../src/inputs.js';
 import { parseProvidersInput } from '../../src/providers/settings.js';
 import { resolve } from '../../src/resolve.js';
+import { parseTarget } from '../../src/target.js';
 import { prng } from '../db/prng.js';
 
 const { values } = parseArgs({
@@ -47,7 +48,9 @@ const cli = join(repoDir, (JSON.parse(readFileSync(join(repoDir, 'package.json')
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
 /** The interpreter itself, not a pyenv shim (a shell script that would add its own start-up to every run). */
 const python = execFileSync(values.python ?? 'python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
-const target = { python: '3.11', platform: 'x86_64-linux' as const, glibc: '2.40' };
+/** The target as the CLI's flags and the conformance cases write it, and parsed for `resolve()`. */
+const targetSpec = { python: '3.11', platform: 'x86_64-linux', glibc: '2.40' } as const;
+const target = parseTarget(targetSpec);
 const providers = { _default: 'wheel' };
 mkdirSync(dataDir, { recursive: true });
 
@@ -131,13 +134,13 @@ const rows: Size[] = available.map((size) => {
   const requirementsFile = join(dataDir, `scaling-${size}.txt`);
   writeFileSync(requirementsFile, requirements);
   const caseFile = join(dataDir, `scaling-${size}.json`);
-  const testCase = { name: `scaling-${size}`, corpus: 'localpypi-2026', ...target, requirements, providers, providerDefaults: {}, expect: { satisfiable: true } };
+  const testCase = { name: `scaling-${size}`, corpus: 'localpypi-2026', ...targetSpec, requirements, providers, providerDefaults: {}, expect: { satisfiable: true } };
   writeFileSync(caseFile, `${JSON.stringify(testCase, null, 1)}\n`);
   return { size, caseFile, requirementsFile, ours: [], reference: [] };
 });
 
 const oursCommand = (row: Size) => [
-  process.execPath, cli, 'resolve', '-r', row.requirementsFile, '--python', target.python, '--platform', target.platform, '--glibc', target.glibc,
+  process.execPath, cli, 'resolve', '-r', row.requirementsFile, '--python', targetSpec.python, '--platform', targetSpec.platform, '--glibc', targetSpec.glibc,
   '--deps-db', index, '--providers', JSON.stringify(providers), '--provider-defaults', '{}', '--json',
 ];
 const referenceCommand = (row: Size) => [python, '-B', join(benchDir, 'resolvelib_run.py'), row.caseFile, corpusDir, '--repeat', '0'];

@@ -15,6 +15,7 @@ import * as v from 'valibot';
 import { openDependencySource } from '../../src/db/open.js';
 import { readRequirementsText } from '../../src/inputs.js';
 import { ResolutionImpossible, resolve } from '../../src/resolve.js';
+import { parseTarget } from '../../src/target.js';
 import { type ProjectSpec, projectTree } from '../helpers/data-tree.js';
 
 const Scenario = v.strictObject({
@@ -51,7 +52,7 @@ describe('resolver scenarios (solution quality)', () => {
         resolve({
           source,
           inputs: readRequirementsText(scenario.root.requires.join('\n'), { name: file }),
-          target: { python: '3.11', platform: 'x86_64-linux', glibc: '2.40' },
+          target: parseTarget({ python: '3.11', platform: 'x86_64-linux', glibc: '2.40' }),
           providers: { _default: 'wheel' },
           providerDefaults: {},
         }).resolution;
