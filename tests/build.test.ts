@@ -70,15 +70,30 @@ describe('the built command', () => {
     for (const builtin of ['crypto', 'child_process', 'readline']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
   });
 
-  it('loads yaml, smol-toml, cli-progress and better-sqlite3 only when they are used', () => {
+  it('loads yaml, smol-toml, cli-progress, better-sqlite3, write-file-atomic and shlex only when they are used', () => {
     // From the sources, where each library is a module of its own (the bundle inlines them).
     const program = `const { run } = await import('./src/cli/program.ts');
       process.exitCode = await run(['--version'], { stdout() {}, stderr() {} });`;
     const atStart = loadedModules(['--import', 'tsx', '--input-type=module', '-e', program]);
-    for (const library of ['yaml', 'smol-toml', 'cli-progress', 'better-sqlite3']) assert.ok(!libraryLoaded(atStart, library), `${library} loaded`);
+    for (const library of ['yaml', 'smol-toml', 'cli-progress', 'better-sqlite3', 'write-file-atomic', 'shlex', 'htmlparser2', 'yauzl', 'tar']) {
+      assert.ok(!libraryLoaded(atStart, library), `${library} loaded`);
+    }
 
     const pyproject = `const { parsePyproject } = await import('./src/pyproject.ts');
       parsePyproject('[project]\\nname = "x"\\n', 'pyproject.toml');`;
     assert.ok(libraryLoaded(loadedModules(['--import', 'tsx', '--input-type=module', '-e', pyproject]), 'smol-toml'));
+    const options = `const { readRequirementsText } = await import('./src/inputs.ts');
+      readRequirementsText('x==1.0 --hash=sha256:${'0'.repeat(64)}\\n', { name: 'requirements.txt' });`;
+    assert.ok(libraryLoaded(loadedModules(['--import', 'tsx', '--input-type=module', '-e', options]), 'shlex'));
+  });
+
+  it('loads the package-index client without its HTML, zip, tar and progress libraries until it uses them', () => {
+    const client = `await import('./src/index/client.ts');`;
+    const loaded = loadedModules(['--import', 'tsx', '--input-type=module', '-e', client]);
+    for (const library of ['htmlparser2', 'yauzl', 'tar', 'cli-progress']) assert.ok(!libraryLoaded(loaded, library), `${library} loaded`);
+
+    const page = `const { parseSimpleHtml } = await import('./src/index/simple-html.ts');
+      parseSimpleHtml('<a href="x-1.0.tar.gz">x</a>', 'https://example.org/simple/x/');`;
+    assert.ok(libraryLoaded(loadedModules(['--import', 'tsx', '--input-type=module', '-e', page]), 'htmlparser2'));
   });
 });

@@ -3,8 +3,8 @@
  * against `schemas/resolution.schema.json` first, then written atomically — a reader never sees half
  * a document, and a failed write leaves an existing file as it was.
  */
-import writeFileAtomic from 'write-file-atomic';
 import type { ResolutionDocument } from '../generated/resolution.js';
+import { writeFileAtomic } from '../on-demand.js';
 import { checkResolution } from '../schemas.js';
 
 /** The document's text: the schema checked, two-space indented, one newline at the end. */
@@ -14,5 +14,5 @@ export function documentText(document: ResolutionDocument): string {
 }
 
 export function writeDocument(path: string, document: ResolutionDocument): void {
-  writeFileAtomic.sync(path, documentText(document));
+  writeFileAtomic().sync(path, documentText(document));
 }
