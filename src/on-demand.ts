@@ -4,10 +4,9 @@
  * and `--version`, `--help` or `requirements` open no index (better-sqlite3, a native addon);
  * loading them eagerly was a third of `mach-nix --version`. Likewise what only some commands or
  * lines need: writing a document (write-file-atomic), the options of a requirement line (shlex),
- * the package-index client's HTML pages (htmlparser2), zip archives (yauzl) and tar archives
- * (tar), and lru-cache, which a bounded cache loads when it first stores something
- * (`bounded-cache.ts` says why). `require` keeps the callers synchronous (shlex and htmlparser2
- * are ES modules, which `require` loads from Node 20.19 on).
+ * and the package-index client's HTML pages (htmlparser2), zip archives (yauzl) and tar archives
+ * (tar). `require` keeps the callers synchronous (shlex and htmlparser2 are ES modules, which
+ * `require` loads from Node 20.19 on).
  *
  * The bundle (`scripts/build.ts`) compiles this module with the bundler's own `require` in place
  * of `createRequire`, so that yaml, smol-toml and cli-progress are inside the one bundled file,
@@ -18,7 +17,6 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type * as CliProgress from 'cli-progress';
 import type * as Crypto from 'node:crypto';
 import type * as Htmlparser2 from 'htmlparser2';
-import type * as LruCache from 'lru-cache';
 import type * as Shlex from 'shlex';
 import type * as SmolToml from 'smol-toml';
 import type * as Tar from 'tar';
@@ -67,8 +65,4 @@ export function tar(): typeof Tar {
 
 export function yauzl(): typeof Yauzl {
   return require('yauzl') as typeof Yauzl;
-}
-
-export function lruCache(): typeof LruCache {
-  return require('lru-cache') as typeof LruCache;
 }

@@ -9,7 +9,7 @@
  * `jsonObjectEntries`): its cost does not grow with the number of names, only with the bytes of
  * one bucket file that are read and scanned (bench/db/bucket-lookup.ts).
  */
-import { BoundedCache } from '../bounded-cache.js';
+import { boundedCache } from '../bounded-cache.js';
 import { BUCKETS, bucketOf, checkBucketNames, parseJson, readDataFile, readJsonFile } from './buckets.js';
 import { jsonObjectEntries } from './json-entries.js';
 import { condaRecord, indexConda } from './conda.js';
@@ -82,12 +82,12 @@ interface BucketText {
   entries: Map<string, readonly [number, number]> | null;
 }
 
-/** What the cache keeps for a bucket the tree has no file for (lru-cache holds no null). */
+/** What the cache keeps for a bucket the tree has no file for: an empty one. */
 const NO_FILE: BucketText = { file: '', text: '{}', entries: new Map() };
 
 /** One kind of bucket file (sdist, wheel or fetcher), read name by name. */
 class BucketFiles<T> {
-  private readonly buckets = new BoundedCache<string, BucketText>(CACHED_BUCKETS);
+  private readonly buckets = boundedCache<string, BucketText>(CACHED_BUCKETS);
   /** Every name asked for, normalised (undefined: the bucket has no such name). */
   private readonly names = new Map<string, T | undefined>();
 
