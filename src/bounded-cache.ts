@@ -8,8 +8,8 @@
  * storage of `max` entries when a cache is made (its README, "Storage Bounds Safety"), 35 ms and
  * 17 MiB at every start of the CLI for caches of 50,000 to 200,000 entries; and loading it loads
  * node:perf_hooks and node:diagnostics_channel. Bounded by `maxSize` instead and loaded on first
- * use, it still made `mach-nix resolve chalice` 144 ms against 129 with quick-lru (medians of 30
- * alternating runs; bench/resolver/RESULTS.md).
+ * use, it still made `mach-nix resolve chalice` 144 ms against 132 with the Map-based caches
+ * before it (medians of 41 alternating runs; bench/resolver/RESULTS.md, "After the merge").
  */
 import QuickLRU from 'quick-lru';
 
