@@ -1,4 +1,4 @@
-# The mach-nix CLI as a Nix package: the compiled TypeScript with its npm dependencies, built
+# The mach-nix CLI as a Nix package: the bundled TypeScript (scripts/build.ts) with its npm dependencies, built
 # from package-lock.json by importNpmLock (one fixed-output fetch per locked package: no
 # aggregate hash to maintain), better-sqlite3 compiled from source in the build.
 self:
@@ -7,15 +7,20 @@ let
   root = ./..;
   # Only what the build reads: editing tests, docs or the Nix library does not rebuild the CLI
   # (and so does not invalidate every cached resolution).
-  wanted = [ "package.json" "package-lock.json" "tsconfig.json" "tsconfig.build.json" ".npmrc" "src" "schemas" ];
+  wanted = [ "package.json" "package-lock.json" "tsconfig.json" "tsconfig.build.json" ".npmrc" "src" "schemas" "scripts/build.ts" ];
   source = builtins.path {
     name = "mach-nix-source";
     path = root;
+    # A wanted path, what is inside one, or a folder on the way to one (scripts/ for scripts/build.ts).
     filter = path: _type:
       let relative = builtins.substring (builtins.stringLength (toString root) + 1) (-1) (toString path);
-      in builtins.any (entry: relative == entry || self.util.hasPrefix "${entry}/" relative) wanted;
+      in builtins.any (entry: relative == entry || self.util.hasPrefix "${entry}/" relative || self.util.hasPrefix "${relative}/" entry) wanted;
   };
   manifest = builtins.fromJSON (builtins.readFile ../package.json);
+  # The V8 options the command is built and trained with (scripts/build.ts): without them node
+  # refuses the bundle's code cache and lets the young generation grow.
+  nodeOptions = builtins.fromJSON (builtins.readFile ../src/cli/node-options.json);
+  nodejs = pkgs.nodejs;
 in
 {
   cli = pkgs.buildNpmPackage {
@@ -24,7 +29,13 @@ in
     src = source;
     npmDeps = pkgs.importNpmLock { npmRoot = source; };
     npmConfigHook = pkgs.importNpmLock.npmConfigHook;
+    inherit nodejs;
     npmBuildScript = "build";
+    # buildNpmPackage's wrapper runs `node <bin>`; this one passes the node options first.
+    postInstall = ''
+      makeWrapper ${nodejs}/bin/node $out/bin/mach-nix \
+        --add-flags "${builtins.concatStringsSep " " nodeOptions} $out/lib/node_modules/${manifest.name}/${manifest.bin.mach-nix}"
+    '';
     # The build is offline: better-sqlite3 must not try to download a prebuilt binary.
     env.npm_config_build_from_source = "true";
     meta.mainProgram = "mach-nix";

@@ -16,9 +16,10 @@
 import { posix as path } from 'node:path';
 import * as v from 'valibot';
 import { mapping } from './validation.js';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { InvalidMatchSpec, matchSpecVersions, parseMatchSpec } from './conda-spec.js';
 import { InputFileError, type SourceLocation } from './errors.js';
+import { yaml } from './on-demand.js';
 import { canonicalizeName } from './pep503.js';
 import { type RequirementLine, parseRequirementLine } from './requirements-txt.js';
 
@@ -70,6 +71,7 @@ type YamlPath = readonly (string | number)[];
 
 /** Parses the text of an environment.yml; `file` names it in errors. */
 export function parseEnvironmentYml(text: string, file: string): CondaEnvironment {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntaxError = document.errors[0];

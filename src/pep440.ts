@@ -8,7 +8,7 @@
  * - *prerelease*: a version with an `a`/`b`/`rc` or a `.dev` segment.
  * - *specifier*: one clause (`>=1.0`); a *specifier set* is their conjunction (`>=1.0,<2`).
  */
-import { LRUCache } from 'lru-cache';
+import { boundedCache } from './bounded-cache.js';
 import { InvalidSpecifier, InvalidVersion } from './errors.js';
 
 /**
@@ -59,7 +59,7 @@ const SIMPLE_VERSION = /^\d+(?:\.\d+)*$/;
 
 export class Version {
   /** Memo of the last parses: the dependency data repeats the same version strings a lot. */
-  private static readonly cache = new LRUCache<string, Version>({ max: 200_000 });
+  private static readonly cache = boundedCache<string, Version>(200_000);
 
   private constructor(
     readonly epoch: VersionNumber,
@@ -381,7 +381,7 @@ export function parseSpecifier(text: string): Specifier {
 }
 
 export class SpecifierSet {
-  private static readonly cache = new LRUCache<string, SpecifierSet>({ max: 50_000 });
+  private static readonly cache = boundedCache<string, SpecifierSet>(50_000);
   /** Clauses, deduplicated and sorted by their text (packaging's canonical order). */
   readonly specifiers: readonly Specifier[];
 

@@ -11,7 +11,7 @@
  * - every comparison of an expression is evaluated (no short circuit), so an undefined
  *   comparison is an error even where the other operand of `or` is true.
  */
-import { LRUCache } from 'lru-cache';
+import { boundedCache } from './bounded-cache.js';
 import { InvalidMarker, InvalidRequirement, InvalidSpecifier, MarkerEvaluationError } from './errors.js';
 import { canonicalizeName } from './pep503.js';
 import { SPECIFIER_PATTERN_SOURCE, Specifier, SpecifierSet } from './pep440.js';
@@ -456,7 +456,7 @@ export class Requirement {
 }
 
 /** Metadata repeats the same requirement strings across thousands of releases. */
-const requirementCache = new LRUCache<string, Requirement>({ max: 100_000 });
+const requirementCache = boundedCache<string, Requirement>(100_000);
 
 /** Parses a PEP 508 requirement string; throws `InvalidRequirement`. */
 export function parseRequirement(text: string): Requirement {

@@ -12,7 +12,7 @@
  * (`pyproject.toml (project.dependencies[2])`, indices 0-based); TOML syntax errors by line.
  */
 import { readFileSync } from 'node:fs';
-import { TomlError, parse as parseToml } from 'smol-toml';
+import { smolToml } from './on-demand.js';
 import * as v from 'valibot';
 import { mapping } from './validation.js';
 import { InputFileError, InvalidRequirement, ParseError, type SourceLocation } from './errors.js';
@@ -89,6 +89,7 @@ const PyprojectDocument = v.looseObject({
 
 /** Parses the text of a pyproject.toml; `file` names it in errors. */
 export function parsePyproject(text: string, file: string): Pyproject {
+  const { TomlError, parse: parseToml } = smolToml();
   let document: unknown;
   try {
     document = parseToml(text);

@@ -32,12 +32,12 @@
  * clauses into extras).
  */
 import { readFileSync } from 'node:fs';
-import { split as shlexSplit } from 'shlex';
 import { posix as path } from 'node:path';
 import { type CondaLineParts, parseCondaLine, pytzAnyVersion } from './loose-requirement.js';
 import { InputFileError, InvalidMarker, InvalidRequirement, InvalidWheelFilename, type SourceLocation } from './errors.js';
 import { canonicalizeName, isValidName } from './pep503.js';
 import { Marker, Requirement, parseRequirement } from './pep508.js';
+import { shlex } from './on-demand.js';
 import { explainRequirementError } from './requirement-mistakes.js';
 import { parseWheelFilename } from './wheel-tags.js';
 
@@ -546,7 +546,7 @@ function parseOptions(text: string, source: SourceLocation): LineOption[] {
   let words: string[];
   try {
     // Python's shlex.split, which pip uses for the options part.
-    words = shlexSplit(text);
+    words = shlex().split(text);
   } catch {
     throw new InputFileError(source, `cannot split options ${JSON.stringify(text)}: unbalanced quotes or trailing backslash`);
   }

@@ -10,7 +10,7 @@
  *   every combination of them.
  * - *rank*: position of a tag in the target's list of compatible tags; lower is preferred.
  */
-import { LRUCache } from 'lru-cache';
+import { boundedCache } from './bounded-cache.js';
 import { InvalidVersion, InvalidWheelFilename } from './errors.js';
 import { Version } from './pep440.js';
 import { compareCodePoints } from './code-points.js';
@@ -280,7 +280,7 @@ interface CompatibleTags {
 }
 
 /** Equal targets share their list; a handful of targets is all one process ever asks for. */
-const compatibleTagsByTarget = new LRUCache<string, CompatibleTags>({ max: 64 });
+const compatibleTagsByTarget = boundedCache<string, CompatibleTags>(64);
 /** A resolution asks with one target object thousands of times; this skips building the key. */
 const compatibleTagsByTargetObject = new WeakMap<Target, CompatibleTags>();
 
@@ -322,7 +322,7 @@ export function compatibleTags(target: Target): readonly Tag[] {
  * Parsed file names, because a resolution ranks each file twice (filtering installable files,
  * then choosing among them). Bounded so a long-lived process does not grow without end.
  */
-const parsedFilenames = new LRUCache<string, { parsed: WheelFilename | null }>({ max: 100_000 });
+const parsedFilenames = boundedCache<string, { parsed: WheelFilename | null }>(100_000);
 
 function tryParseWheelFilename(filename: string): WheelFilename | null {
   const cached = parsedFilenames.get(filename);

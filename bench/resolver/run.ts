@@ -1,23 +1,28 @@
 /**
  * Benchmark of the resolver on every conformance resolver case, side by side with resolvelib
  * (the one shipped inside the machine's pip) reading the same data. Writes
- * `bench/resolver/RESULTS.md`.
+ * `bench/resolver/RESULTS.md` (its sections up to `## Notes`).
  *
- *   npm run build && node --import tsx bench/resolver/run.ts [--warm 20] [--runs 7] [--startup-runs 15] [--cases SUBSTRING] [--python python3]
+ *   npm run build && node --import tsx bench/resolver/run.ts [--warm 20] [--runs 11] [--startup-runs 41] [--cases SUBSTRING] [--python python3]
  *
  * Per case:
  * - the SQLite index of its corpus (the production path) is built once into
  *   `bench/.data/resolver/<corpus>.sqlite` (again when missing or unreadable);
  * - in-process (`in-process.ts`, a fresh Node process per case): cold = opening the index plus the
  *   first `resolve()`, warm = the median of `--warm` further `resolve()` calls on the open index;
- * - whole command: the median wall-clock time of `--runs` runs of
- *   `node dist/cli/main.js resolve <requirements> … --deps-db <index> --json`;
- * - resolvelib (`resolvelib_run.py`, a fresh Python process per case): cold = the first
+ *   resolvelib (`resolvelib_run.py`, a fresh Python process per case): cold = the first
  *   `Resolver.resolve()` (reading the bucket files it needs), warm = the median of `--warm` more;
+ * - whole command, `--runs` rounds alternating ours and resolvelib: the command users run,
+ *   `mach-nix resolve <requirements> … --deps-db <index> --json` (node with the package's node
+ *   options and the built launcher, as the package's `bin` and the Nix wrapper start it), and
+ *   `python resolvelib_run.py <case> <corpus> --repeat 0` (interpreter start-up, imports, reading
+ *   the buckets, one resolution), both under /usr/bin/time for the peak RSS;
  * - every outcome is compared with the case's expectation, and each mismatch printed.
  *
- * Also timed: the bare start-up `node dist/cli/main.js --version` and, for reference, `node -e 0`.
- * A hand-written `## Notes` section of RESULTS.md (the reading of the numbers) survives a re-run.
+ * Also timed, alternating: `mach-nix --version` and a bare `node -e 0`.
+ * Python is the interpreter itself (`sys.executable`), not a pyenv shim, whose shell script would
+ * add its own start-up to every resolvelib run.
+ * A hand-written `## Notes` section of RESULTS.md, and any section after it, survive a re-run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -33,8 +38,8 @@ import { type Outcome, type ResolverCase, mismatch, readCase } from './case.js';
 const { values } = parseArgs({
   options: {
     warm: { type: 'string', default: '20' },
-    runs: { type: 'string', default: '7' },
-    'startup-runs': { type: 'string', default: '15' },
+    runs: { type: 'string', default: '11' },
+    'startup-runs': { type: 'string', default: '41' },
     cases: { type: 'string' },
     python: { type: 'string', default: 'python3' },
   },
@@ -42,12 +47,16 @@ const { values } = parseArgs({
 const warmCount = Number(values.warm);
 const commandRuns = Number(values.runs);
 const startupRuns = Number(values['startup-runs']);
-const python = values.python ?? 'python3';
+/** The interpreter itself, not a pyenv shim. */
+const python = execFileSync(values.python ?? 'python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 
 const repoDir = resolvePath(dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = join(repoDir, 'bench/resolver');
 const dataDir = join(repoDir, 'bench/.data/resolver');
-const cli = join(repoDir, 'dist/cli/main.js');
+const cli = join(repoDir, (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['mach-nix']!);
+/** How the package starts the command: node with these options, then the launcher. */
+const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.json'), 'utf8')) as string[];
+const command = [process.execPath, ...nodeOptions, cli];
 /** `../shared` beside the checkout, or `$MACH_NIX_SHARED` (as the tests find it). */
 const resolverDir = join(process.env.MACH_NIX_SHARED ?? resolvePath(repoDir, '../shared'), 'conformance/resolver');
 const casesDir = join(resolverDir, 'cases');
@@ -56,6 +65,9 @@ const casesDir = join(resolverDir, 'cases');
 const REAL_PYPI = ['resolvelib-cheroot', 'resolvelib-chalice', 'resolvelib-different-extras', 'resolvelib-conflict-with-dependency'];
 const REAL_PYPI_LIMIT_MS = 100;
 const CASE_LIMIT_MS = 1000;
+/** The issue's goals: `--version` within 1.3× of `node -e 0`; every whole command at most 0.5× resolvelib's. */
+const STARTUP_GOAL = 1.3;
+const COMMAND_GOAL = 0.5;
 
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
 if (!existsSync(casesDir)) throw new Error(`no conformance cases at ${casesDir}; set MACH_NIX_SHARED to the shared folder`);
@@ -66,13 +78,24 @@ function median(samples: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Runs a command to completion; returns its wall-clock time in ms and what it printed. */
-function timed(command: string, args: readonly string[]): { ms: number; status: number | null; stdout: string; stderr: string } {
+interface Timed {
+  ms: number;
+  /** Peak resident set size, MiB (/usr/bin/time's %M). */
+  rssMiB: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion under /usr/bin/time; its wall-clock time in ms, peak RSS and output. */
+function timed(command: string, args: readonly string[]): Timed {
+  const timeFile = join(dataDir, 'time.out');
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error) throw result.error;
-  return { ms, status: result.status, stdout: result.stdout, stderr: result.stderr };
+  const rssMiB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024;
+  return { ms, rssMiB, status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The index of a corpus, built when missing or no longer readable (e.g. an older schema). */
@@ -106,12 +129,18 @@ interface ResolvelibResult {
   outcome: { satisfiable: boolean | null; packages?: Record<string, string>; reason?: string };
 }
 
+interface CommandTimes {
+  ms: number;
+  rssMiB: number;
+}
+
 interface CaseResult {
   name: string;
   expected: boolean | null;
   ours: { coldMs: number; warmMs: number };
-  commandMs: number;
+  command: CommandTimes;
   resolvelib: { coldMs: number; warmMs: number } | null;
+  resolvelibCommand: CommandTimes | null;
   /** Who disagrees with the expectation, and how. */
   mismatches: string[];
 }
@@ -126,7 +155,7 @@ function inProcess(caseFile: string, index: string): InProcessResult {
 function commandArgs(testCase: ResolverCase, index: string): string[] {
   const requirements = testCase.requirements.split('\n').map((line) => line.trim()).filter((line) => line !== '');
   return [
-    cli, 'resolve', ...requirements,
+    ...command.slice(1), 'resolve', ...requirements,
     '--python', testCase.python, '--platform', testCase.platform,
     ...(testCase.glibc === undefined ? [] : ['--glibc', testCase.glibc]),
     '--deps-db', index,
@@ -136,18 +165,24 @@ function commandArgs(testCase: ResolverCase, index: string): string[] {
   ];
 }
 
-function wholeCommand(testCase: ResolverCase, index: string): { ms: number; outcome: Outcome } {
-  const runs = Array.from({ length: commandRuns }, () => timed(process.execPath, commandArgs(testCase, index)));
-  const first = runs[0]!;
-  let outcome: Outcome;
-  if (first.status === 0) {
-    const resolution = JSON.parse(first.stdout) as { packages: Record<string, { name: string; version: string }> };
-    outcome = { packages: Object.fromEntries(Object.values(resolution.packages).map((p) => [p.name, p.version])) };
-  } else {
-    outcome = { failure: first.stderr.trim() };
-  }
-  return { ms: median(runs.map((run) => run.ms)), outcome };
+function outcomeOf(run: Timed): Outcome {
+  if (run.status !== 0) return { failure: run.stderr.trim() };
+  const resolution = JSON.parse(run.stdout) as { packages: Record<string, { name: string; version: string }> };
+  return { packages: Object.fromEntries(Object.values(resolution.packages).map((p) => [p.name, p.version])) };
 }
+
+/** `runs` rounds of ours then resolvelib's whole command: other load on the machine hits both alike. */
+function wholeCommands(testCase: ResolverCase, index: string, caseFile: string): { ours: Timed[]; reference: Timed[] } {
+  const ours: Timed[] = [];
+  const reference: Timed[] = [];
+  for (let round = 0; round < commandRuns; round++) {
+    ours.push(timed(process.execPath, commandArgs(testCase, index)));
+    reference.push(timed(python, ['-B', join(benchDir, 'resolvelib_run.py'), caseFile, join(resolverDir, testCase.corpus), '--repeat', '0']));
+  }
+  return { ours, reference };
+}
+
+const summary = (runs: readonly Timed[]): CommandTimes => ({ ms: median(runs.map((r) => r.ms)), rssMiB: median(runs.map((r) => r.rssMiB)) });
 
 function resolvelib(caseFile: string, corpus: string): ResolvelibResult | string {
   // -B: no __pycache__ beside the scripts in the work tree.
@@ -171,13 +206,13 @@ for (const caseFile of caseFiles) {
   process.stderr.write(`${testCase.name}\n`);
   const index = corpusIndex(testCase.corpus);
   const ours = inProcess(caseFile, index);
-  const command = wholeCommand(testCase, index);
   const reference = resolvelib(caseFile, testCase.corpus);
+  const commands = wholeCommands(testCase, index, caseFile);
 
   const mismatches: string[] = [];
   const ourMismatch = mismatch(testCase, ours.outcome);
   if (ourMismatch !== null) mismatches.push(`ours in-process: ${ourMismatch}`);
-  const commandMismatch = mismatch(testCase, command.outcome);
+  const commandMismatch = mismatch(testCase, outcomeOf(commands.ours[0]!));
   if (commandMismatch !== null) mismatches.push(`ours whole command: ${commandMismatch}`);
   if (typeof reference === 'string') {
     mismatches.push(reference);
@@ -194,15 +229,22 @@ for (const caseFile of caseFiles) {
     name: testCase.name,
     expected: testCase.expect.satisfiable,
     ours: { coldMs: ours.coldMs, warmMs: median(ours.warmMs) },
-    commandMs: command.ms,
+    command: summary(commands.ours),
     resolvelib: typeof reference === 'string' ? null : { coldMs: reference.coldMs, warmMs: median(reference.warmMs) },
+    resolvelibCommand: commands.reference.every((r) => r.status === 0) ? summary(commands.reference) : null,
     mismatches,
   });
 }
 
 process.stderr.write('start-up\n');
-const startupMs = median(Array.from({ length: startupRuns }, () => timed(process.execPath, [cli, '--version']).ms));
-const bareNodeMs = median(Array.from({ length: startupRuns }, () => timed(process.execPath, ['-e', '0']).ms));
+const startupRuns_: Timed[] = [];
+const bareNodeRuns: Timed[] = [];
+for (let round = 0; round < startupRuns; round++) {
+  startupRuns_.push(timed(process.execPath, [...command.slice(1), '--version']));
+  bareNodeRuns.push(timed(process.execPath, ['-e', '0']));
+}
+const startupMs = median(startupRuns_.map((r) => r.ms));
+const bareNodeMs = median(bareNodeRuns.map((r) => r.ms));
 const loadAfter = loadavg()[0]!;
 
 // ---------------------------------------------------------------------------------------------
@@ -210,20 +252,21 @@ const loadAfter = loadavg()[0]!;
 // ---------------------------------------------------------------------------------------------
 
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
-const ratio = (reference: number, ours: number) => `${(reference / ours).toFixed(1)}×`;
+const ratio = (ours: number, reference: number) => `${(ours / reference).toFixed(2)}×`;
 const verdict = (expected: boolean | null) => (expected === null ? 'gave up' : expected ? 'resolves' : 'conflict');
 
 function table(rows: readonly CaseResult[]): string[] {
   return [
-    '| case | expected | ours cold | ours warm | whole command | resolvelib cold | resolvelib warm | ratio warm | ratio cold | agree |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| case | expected | ours cold | ours warm | resolvelib cold | resolvelib warm | warm ratio | ours command | resolvelib command | command ratio | ours RSS | resolvelib RSS | agree |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map((r) => {
       const reference = r.resolvelib;
-      const columns = reference === null
-        ? ['–', '–', '–', '–']
-        : [ms(reference.coldMs), ms(reference.warmMs), ratio(reference.warmMs, r.ours.warmMs), ratio(reference.coldMs, r.ours.coldMs)];
+      const inProcessColumns = reference === null ? ['–', '–', '–'] : [ms(reference.coldMs), ms(reference.warmMs), ratio(r.ours.warmMs, reference.warmMs)];
+      const commandColumns = r.resolvelibCommand === null
+        ? [ms(r.command.ms), '–', '–', r.command.rssMiB.toFixed(0), '–']
+        : [ms(r.command.ms), ms(r.resolvelibCommand.ms), ratio(r.command.ms, r.resolvelibCommand.ms), r.command.rssMiB.toFixed(0), r.resolvelibCommand.rssMiB.toFixed(0)];
       const agree = r.mismatches.length === 0 ? '✓' : `✗ ${r.mismatches.map((m) => m.split(':')[0]).join(', ')}`;
-      return `| ${r.name} | ${verdict(r.expected)} | ${ms(r.ours.coldMs)} | ${ms(r.ours.warmMs)} | ${ms(r.commandMs)} | ${columns.join(' | ')} | ${agree} |`;
+      return `| ${r.name} | ${verdict(r.expected)} | ${ms(r.ours.coldMs)} | ${ms(r.ours.warmMs)} | ${inProcessColumns.join(' | ')} | ${commandColumns.join(' | ')} | ${agree} |`;
     }),
   ];
 }
@@ -236,13 +279,18 @@ const slowest = (rows: readonly CaseResult[], pick: (r: CaseResult) => number) =
 const slowestRealCold = slowest(realPypi, (r) => r.ours.coldMs);
 const slowestRealWarm = slowest(realPypi, (r) => r.ours.warmMs);
 const slowestCold = slowest(results, (r) => r.ours.coldMs);
-const slowestCommand = slowest(results, (r) => r.commandMs);
+const slowestCommand = slowest(results, (r) => r.command.ms);
 const met = (ok: boolean) => (ok ? '**met**' : '**NOT met**');
 const realMet = realPypi.length > 0 && realPypi.every((r) => r.ours.coldMs <= REAL_PYPI_LIMIT_MS && r.ours.warmMs <= REAL_PYPI_LIMIT_MS);
-const caseMet = results.every((r) => r.ours.coldMs <= CASE_LIMIT_MS && r.commandMs <= CASE_LIMIT_MS);
+const caseMet = results.every((r) => r.ours.coldMs <= CASE_LIMIT_MS && r.command.ms <= CASE_LIMIT_MS);
+const commandRatios = results.flatMap((r) => (r.resolvelibCommand ? [{ name: r.name, ratio: r.command.ms / r.resolvelibCommand.ms }] : []));
+const worstCommand = commandRatios.reduce<(typeof commandRatios)[number] | null>((worst, r) => (worst === null || r.ratio > worst.ratio ? r : worst), null);
+const fasterCount = commandRatios.filter((r) => r.ratio < 1).length;
+const goalCount = commandRatios.filter((r) => r.ratio <= COMMAND_GOAL).length;
+const rssRatios = results.flatMap((r) => (r.resolvelibCommand ? [r.command.rssMiB / r.resolvelibCommand.rssMiB] : []));
 const geometricMean = (values: readonly number[]) =>
-  values.length === 0 ? '–' : `${Math.exp(values.reduce((sum, x) => sum + Math.log(x), 0) / values.length).toFixed(1)}×`;
-const warmRatios = (rows: readonly CaseResult[]) => rows.flatMap((r) => (r.resolvelib ? [r.resolvelib.warmMs / r.ours.warmMs] : []));
+  values.length === 0 ? '–' : `${Math.exp(values.reduce((sum, x) => sum + Math.log(x), 0) / values.length).toFixed(2)}×`;
+const warmRatios = (rows: readonly CaseResult[]) => rows.flatMap((r) => (r.resolvelib ? [r.ours.warmMs / r.resolvelib.warmMs] : []));
 
 const pythonInfo = execFileSync(
   python,
@@ -252,6 +300,7 @@ const pythonInfo = execFileSync(
 const sqliteVersion = (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
 const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';
 const options = `--warm ${warmCount} --runs ${commandRuns} --startup-runs ${startupRuns}${values.cases ? ` --cases ${values.cases}` : ''}`;
+const commandText = `node ${nodeOptions.join(' ')} dist/mach-nix.cjs`;
 
 const lines = [
   '# Resolver benchmark',
@@ -267,21 +316,24 @@ const lines = [
   `- load average (1 min) at the start and the end of the run: ${loadBefore.toFixed(2)}, ${loadAfter.toFixed(2)} (${cpus().length} cores; above 0 means other work shared the CPU)`,
   `- reference: Python ${pythonInfo[0]}, pip ${pythonInfo[1]} with its vendored resolvelib ${resolvelibVersion} and packaging ${pythonInfo[2]}`,
   '- data: each case\'s corpus, through the SQLite index built from it (ours) and through its bucket JSON files (resolvelib)',
-  '- all times in ms, wall clock:',
+  '- all times in ms, wall clock; ratios are ours ÷ resolvelib (below 1: ours is faster):',
   `  - **ours cold**: a fresh Node process opens the index and makes the first \`resolve()\` call (modules loaded beforehand, untimed);`,
   `  - **ours warm**: median of ${warmCount} further \`resolve()\` calls on the open index (new provider and solver each call);`,
-  `  - **whole command**: median of ${commandRuns} runs of \`node dist/cli/main.js resolve <requirements> --python … --platform … --glibc … --deps-db <index> --providers … --provider-defaults … --json\`, process start to exit;`,
   `  - **resolvelib cold / warm**: \`Resolver.resolve()\` alone in a fresh Python process: the first call (reading and parsing the bucket files it needs) and the median of ${warmCount} more (buckets parsed, candidates and metadata computed again); see \`resolvelib_provider.py\`;`,
-  '  - **ratio**: resolvelib ÷ ours (above 1: ours is faster);',
+  `  - **ours command**: median of ${commandRuns} runs of \`${commandText} resolve <requirements> --python … --platform … --glibc … --deps-db <index> --providers … --provider-defaults … --json\` (how the package's \`bin\` and the Nix wrapper start it), process start to exit;`,
+  `  - **resolvelib command**: median of ${commandRuns} runs of \`${python} -B resolvelib_run.py <case> <corpus> --repeat 0\`, alternating with ours, round after round;`,
+  '  - **RSS**: median peak resident set size of those runs, MiB (/usr/bin/time);',
   '  - **agree**: ours (in-process and whole command) and resolvelib each give the expected verdict and, where it resolves, the expected versions; ✗ names who does not (details are printed by the run).',
-  `- targets: the real-PyPI cases <= ${REAL_PYPI_LIMIT_MS} ms in-process; every case <= ${CASE_LIMIT_MS / 1000} s`,
+  `- targets: the real-PyPI cases <= ${REAL_PYPI_LIMIT_MS} ms in-process; every case <= ${CASE_LIMIT_MS / 1000} s; goals: \`mach-nix --version\` <= ${STARTUP_GOAL}× \`node -e 0\`, every whole command <= ${COMMAND_GOAL}× resolvelib's`,
   '',
   '## Targets',
   '',
   `- real-PyPI cases <= ${REAL_PYPI_LIMIT_MS} ms in-process: ${met(realMet)} — slowest cold ${slowestRealCold ? `${ms(slowestRealCold.ours.coldMs)} (${slowestRealCold.name})` : '–'}, slowest warm ${slowestRealWarm ? `${ms(slowestRealWarm.ours.warmMs)} (${slowestRealWarm.name})` : '–'}`,
-  `- every case <= ${CASE_LIMIT_MS / 1000} s: ${met(caseMet)} — slowest in-process cold ${slowestCold ? `${ms(slowestCold.ours.coldMs)} (${slowestCold.name})` : '–'}, slowest whole command ${slowestCommand ? `${ms(slowestCommand.commandMs)} (${slowestCommand.name})` : '–'}`,
-  `- start-up: \`node dist/cli/main.js --version\` ${ms(startupMs)} (median of ${startupRuns}); bare \`node -e 0\` ${ms(bareNodeMs)}`,
-  `- resolvelib ÷ ours (warm), geometric mean: real-PyPI ${geometricMean(warmRatios(realPypi))}, localpypi ${geometricMean(warmRatios(localPypi))}, all cases ${geometricMean(warmRatios(results))}`,
+  `- every case <= ${CASE_LIMIT_MS / 1000} s: ${met(caseMet)} — slowest in-process cold ${slowestCold ? `${ms(slowestCold.ours.coldMs)} (${slowestCold.name})` : '–'}, slowest whole command ${slowestCommand ? `${ms(slowestCommand.command.ms)} (${slowestCommand.name})` : '–'}`,
+  `- start-up: \`${commandText} --version\` ${ms(startupMs)}, bare \`node -e 0\` ${ms(bareNodeMs)} (medians of ${startupRuns} alternating runs): ${(startupMs / bareNodeMs).toFixed(2)}× — goal <= ${STARTUP_GOAL}×: ${met(startupMs / bareNodeMs <= STARTUP_GOAL)}`,
+  `- whole command, ours ÷ resolvelib: faster than resolvelib in ${fasterCount} of ${commandRatios.length} cases, <= ${COMMAND_GOAL}× in ${goalCount}; geometric mean ${geometricMean(commandRatios.map((r) => r.ratio))}; slowest relative to resolvelib ${worstCommand ? `${worstCommand.ratio.toFixed(2)}× (${worstCommand.name})` : '–'} — goal <= ${COMMAND_GOAL}× in every case: ${met(goalCount === commandRatios.length)}`,
+  `- peak RSS of the whole command, ours ÷ resolvelib: geometric mean ${geometricMean(rssRatios)}`,
+  `- in-process warm, ours ÷ resolvelib, geometric mean: real-PyPI ${geometricMean(warmRatios(realPypi))}, localpypi ${geometricMean(warmRatios(localPypi))}, all cases ${geometricMean(warmRatios(results))}`,
   '',
   '## Real-PyPI cases (resolvelib\'s 2020 PyPI snapshots)',
   '',

@@ -8,8 +8,8 @@
  */
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { cliProgress } from '../on-demand.js';
 import { UsageError } from '../errors.js';
 import { condaInputs } from '../db/conda.js';
 import { SqliteSource } from '../db/sqlite-source.js';
@@ -54,7 +54,7 @@ function requireFolder(option: string, path: string): void {
 /** A progress bar on stderr when a person watches it; nothing in logs and pipes. */
 function progressReporter(): { update: (progress: BuildProgress) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  const bar = new SingleBar({ stream: process.stderr, format: 'building index [{bar}] {percentage}% | {value}/{total} | {eta}s left', hideCursor: true });
+  const bar = new (cliProgress().SingleBar)({ stream: process.stderr, format: 'building index [{bar}] {percentage}% | {value}/{total} | {eta}s left', hideCursor: true });
   let started = false;
   return {
     update: ({ done, total }) => {
@@ -178,7 +178,7 @@ function updateCommand(io: Parameters<RegisterCommands>[1]): Command {
       if (inputs.requirements.length === 0) throw new UsageError('nothing to resolve: give requirements or -r FILE');
       if (!existsSync(dirname(flags.out)) || !statSync(dirname(flags.out)).isDirectory()) throw new UsageError(`--out ${flags.out}: no folder ${dirname(flags.out)}`);
       if (!flags.out.endsWith('.sqlite')) recoverTree(flags.out);
-      const session = openIndexSession(flags, inputs.options.given, target, io);
+      const session = await openIndexSession(flags, inputs.options.given, target, io);
       const source = extendData(session.source, flags);
       const { resolution, content } = await session.solve(inputs.requirements, () => {
         const { resolution } = resolve({

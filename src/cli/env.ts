@@ -9,12 +9,9 @@
  * a message; the lock is always made again, for the files as they are then. When anything fails
  * the folder is put back as it was.
  */
-import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
 import { InputFileError, UsageError } from '../errors.js';
 import { writeDocument } from '../lock/document.js';
 import { checkRequiresPython, requirementsText } from '../lock/requirements-text.js';
@@ -22,6 +19,7 @@ import { type EnvironmentSettings, INPUTS_NIX, defaultNix, envNix, flakeNix, she
 import { checkOwnPin, inputsText, lockFlake, pinnedInputs } from '../nix/pins.js';
 import { runNix } from '../nix/run-nix.js';
 import { nixString } from '../nix/strings.js';
+import { childProcess, crypto, writeFileAtomic } from '../on-demand.js';
 import { toolVersion } from '../version.js';
 import { type EnvironmentFlags, addEnvironmentOptions, lockWithNix, referencesFromFlags, settingsFromFlags } from './environment-options.js';
 import { type Io, type RegisterCommands, warn } from './io.js';
@@ -39,7 +37,7 @@ interface Record {
   files: { [file: string]: string };
 }
 
-const hashOf = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
+const hashOf = (text: string) => `sha256-${crypto().createHash('sha256').update(text).digest('base64')}`;
 
 function readText(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
@@ -62,7 +60,7 @@ function currentSystem(): string {
 
 /** Whether Nix would see `dir` as part of a git repository (and so only its tracked files). */
 function gitRepository(dir: string): string | null {
-  const result = spawnSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  const result = childProcess().spawnSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
   return result.error === undefined && result.status === 0 ? result.stdout.trim() : null;
 }
 
@@ -120,7 +118,7 @@ function writeEnvironment(dir: string, shown: string, strings: string[], flags: 
   let packages: number;
   let python: string;
   try {
-    for (const [file, content] of Object.entries(write)) writeFileAtomic.sync(join(dir, file), content);
+    for (const [file, content] of Object.entries(write)) writeFileAtomic().sync(join(dir, file), content);
     const pins = pinnedInputs(lockFlake(dir, own, { interactive: io.tty === true }));
     if (own !== null) checkOwnPin(own, pins);
     const folder = nixString(dir);
@@ -132,7 +130,7 @@ function writeEnvironment(dir: string, shown: string, strings: string[], flags: 
   } catch (error) {
     for (const [file, content] of before) {
       if (content === null) rmSync(join(dir, file), { force: true });
-      else writeFileAtomic.sync(join(dir, file), content);
+      else writeFileAtomic().sync(join(dir, file), content);
     }
     throw error;
   }
@@ -142,7 +140,7 @@ function writeEnvironment(dir: string, shown: string, strings: string[], flags: 
   // requirements.txt edited in the folder and locked now is the folder's requirements from now on
   if (!given) files['requirements.txt'] = hashOf(text);
   const next: Record = { generator, system, settings, given: { 'mach-nix': remembered.machNix ?? null, nixpkgs: remembered.nixpkgs ?? null, 'pypi-deps-db': remembered.pypiDepsDb ?? null }, files };
-  writeFileAtomic.sync(join(dir, RECORD), `${JSON.stringify(next, null, 2)}\n`);
+  writeFileAtomic().sync(join(dir, RECORD), `${JSON.stringify(next, null, 2)}\n`);
 
   for (const file of kept) warn(io, `kept ${join(shown, file)}: it was changed since mach-nix env wrote it (delete it to have it written again)`);
   io.stdout(`wrote ${shown}: ${packages} packages for Python ${python} on ${system}, locked in ${join(shown, LOCK)}\n`);

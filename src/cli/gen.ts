@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
 import { genExpression } from '../nix/expressions.js';
 import { checkOwnPin, lockInputs } from '../nix/pins.js';
 import { nixString } from '../nix/strings.js';
+import { writeFileAtomic } from '../on-demand.js';
 import { checkRequiresPython, requirementsText } from '../lock/requirements-text.js';
 import { toolVersion } from '../version.js';
 import { type EnvironmentFlags, addEnvironmentOptions, lockWithNix, referencesFromFlags, settingsFromFlags } from './environment-options.js';
@@ -52,7 +52,7 @@ export const registerGenCommand: RegisterCommands = (program, io) => {
         io.stdout(expression);
         return;
       }
-      writeFileAtomic.sync(flags.output, expression);
+      writeFileAtomic().sync(flags.output, expression);
       io.stdout(`wrote ${flags.output}: ${Object.keys(lock.packages).length} packages for Python ${lock.target.python} on ${lock.target.platform}; nix-build ${flags.output} builds it\n`);
     });
   program.addCommand(command);

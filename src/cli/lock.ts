@@ -85,7 +85,7 @@ export const registerLockCommand: RegisterCommands = (program, io) => {
         }
       } else {
         // The index lines of the requirements files name the indexes, as pip reads them.
-        const session = openIndexSession(flags, inputs.options.given, parseTarget(target), io);
+        const session = await openIndexSession(flags, inputs.options.given, parseTarget(target), io);
         const request = makeRequest({ ...parts, dataTimestamp: null, index: session.locations });
         // Checking compares requests: no index is asked anything.
         if (flags.check) return checkLock(flags.output, request, io);

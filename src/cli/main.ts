@@ -1,5 +1,7 @@
-#!/usr/bin/env node
-/** Entry point of the `mach-nix` executable. */
+/** Entry point of the `mach-nix` command: the bundle's entry (scripts/build.ts), or run from source by bin/mach-nix. */
 import { run } from './program.js';
 
-process.exitCode = await run(process.argv.slice(2));
+// No top-level await: the bundle is a CommonJS script.
+void run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

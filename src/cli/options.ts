@@ -3,17 +3,14 @@
  * pinned data, or package indexes), the provider settings — declared once, and turned into what
  * the core takes: a target spec, an open data source, provider settings as written.
  */
-import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { condaInputs } from '../db/conda.js';
 import { extendSource } from '../db/extended-source.js';
 import { openDependencySource } from '../db/open.js';
 import type { DependencySource } from '../db/source.js';
-import { describeIndexConfiguration, effectiveIndexConfiguration } from '../index/index-config.js';
-import { effectiveLocations } from '../index/locations.js';
-import { SILENT_PROGRESS, terminalProgress } from '../index/progress.js';
-import { IndexSession, PAGE_MAX_AGE_SECONDS } from '../index/session.js';
+import { PAGE_MAX_AGE_SECONDS } from '../index/page-max-age.js';
+import type { IndexSession } from '../index/session.js';
 import { parseProvidersInput } from '../providers/settings.js';
 import type { OptionLine } from '../requirements-txt.js';
 import { PLATFORMS, type Platform, type Target } from '../target.js';
@@ -160,9 +157,16 @@ export function usesPinnedData(flags: DataFlags & IndexFlags): boolean {
 
 /**
  * The package indexes the flags, the environment's pip and uv configuration and the requirements'
- * option lines name, opened for one target; `--verbose` tells the configuration on stderr.
+ * option lines name, opened for one target; `--verbose` tells the configuration on stderr. The
+ * index client is loaded here, by the commands that read an index, not at every start.
  */
-export function openIndexSession(flags: IndexFlags, lines: readonly OptionLine[], target: Target, io: Io): IndexSession {
+export async function openIndexSession(flags: IndexFlags, lines: readonly OptionLine[], target: Target, io: Io): Promise<IndexSession> {
+  const [{ describeIndexConfiguration, effectiveIndexConfiguration }, { effectiveLocations }, { SILENT_PROGRESS, terminalProgress }, { IndexSession }] = await Promise.all([
+    import('../index/index-config.js'),
+    import('../index/locations.js'),
+    import('../index/progress.js'),
+    import('../index/session.js'),
+  ]);
   const explicit = (values: readonly string[], option: string) => values.map((value) => ({ value, source: option }));
   const config = effectiveIndexConfiguration(
     { env: process.env },

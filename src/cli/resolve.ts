@@ -10,7 +10,6 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { readInputs, readRequirementsText } from '../inputs.js';
-import { IndexSession } from '../index/session.js';
 import { type Answer, answer, answerDocument } from '../lock/answer.js';
 import { documentText, writeDocument } from '../lock/document.js';
 import { readRequestFile } from '../lock/request.js';
@@ -79,6 +78,7 @@ export const registerResolveCommand: RegisterCommands = (program, io) => {
           if (flags.depsDb !== undefined) throw new UsageError(`${flags.request} names package indexes (its "index"): it is answered from them, without --deps-db`);
           const inputs = readRequirementsText(request.requirements, { name: 'requirements' });
           const index = request.index;
+          const { IndexSession } = await import('../index/session.js');
           const session = new IndexSession({
             locations: {
               indexUrls: index.indexUrls.map((value) => ({ value, source: flags.request! })),
@@ -118,7 +118,7 @@ export const registerResolveCommand: RegisterCommands = (program, io) => {
           source.close();
         }
       } else {
-        const session = openIndexSession(flags, inputs.options.given, target, io);
+        const session = await openIndexSession(flags, inputs.options.given, target, io);
         const source = extendData(session.source, flags);
         const roots = options.buildSystem ? [...inputs.requirements, ...inputs.buildRequirements] : inputs.requirements;
         resolution = (await session.solve(roots, () => resolve({ source, ...options }))).resolution;

@@ -6,18 +6,18 @@
  * Error locations name the file as it was reached (`<dir>/sdist/3e.json`) and a key path in the
  * form `requests."2.0"."310".install_requires[2]`: identifier-like keys bare, others quoted.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type * as v from 'valibot';
 import { DataError } from '../errors.js';
+import { crypto } from '../on-demand.js';
 
 /** `00` … `ff`, the order in which buckets are processed. */
 export const BUCKETS: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** The bucket file holding a legacy key. */
 export function bucketOf(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 2);
+  return crypto().createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 2);
 }
 
 /** A path segment as written in error messages. */
@@ -41,13 +41,22 @@ export function dataError(file: string, path: readonly (string | number)[], reas
  * an unreadable or malformed one is a DataError naming it.
  */
 export function readJsonFile(file: string): unknown {
-  let text: string;
+  const bytes = readDataFile(file);
+  return bytes === undefined ? undefined : parseJson(bytes.toString('utf8'), file);
+}
+
+/** The bytes of a data file; undefined when it is missing, a DataError when it cannot be read. */
+export function readDataFile(file: string): Buffer | undefined {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new DataError({ file }, `cannot read: ${(error as Error).message}`);
   }
+}
+
+/** JSON text of (a part of) `file`, parsed; a DataError naming the file when it is malformed. */
+export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -98,9 +107,14 @@ export function issueError(file: string, path: readonly (string | number)[], iss
  */
 export function bucketNames(json: unknown, file: string): JsonObject {
   const names = expectObject(json, file, []);
+  checkBucketNames(Object.keys(names), file);
+  return names;
+}
+
+/** A DataError for the first name that does not belong in the bucket `file` is. */
+export function checkBucketNames(names: Iterable<string>, file: string): void {
   const bucket = basename(file, '.json');
-  for (const name of Object.keys(names)) {
+  for (const name of names) {
     if (bucketOf(name) !== bucket) throw dataError(file, [name], `belongs in bucket ${bucketOf(name)}.json (sha256 of the name), not ${bucket}.json`);
   }
-  return names;
 }

@@ -2,9 +2,10 @@
  * Reads the SQLite index written by `sqlite-writer.ts`: `SqliteSource` answers the
  * DependencySource queries from it (which index serves which query: `README.md`).
  */
-import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { compareCodePoints } from '../code-points.js';
 import { DataError } from '../errors.js';
+import { betterSqlite3 } from '../on-demand.js';
 import { canonicalizeName } from '../pep503.js';
 import { condaRecord } from './conda.js';
 import { distributionFile } from './pypi-fetcher.js';
@@ -46,6 +47,29 @@ interface CondaRow {
   sha256: string | null;
 }
 
+/** What `has` asks of the index about `@key`, as the columns of one SELECT. */
+const AVAILABILITY_COLUMNS = `(SELECT kinds FROM name WHERE key = @key) AS kinds,
+  EXISTS (SELECT 1 FROM nixpkgs_attribute WHERE key = @key) AS nixpkgs,
+  (SELECT json_group_array(DISTINCT channel) FROM conda_record WHERE key = @key) AS conda`;
+
+interface AvailabilityRow {
+  kinds: number | null;
+  nixpkgs: number;
+  /** JSON array of channel names, in no particular order. */
+  conda: string;
+}
+
+function availability(row: AvailabilityRow): Availability {
+  const kinds = row.kinds ?? 0;
+  return {
+    sdist: (kinds & KIND_SDIST) !== 0,
+    wheel: (kinds & KIND_WHEEL) !== 0,
+    files: (kinds & KIND_FILES) !== 0,
+    nixpkgs: row.nixpkgs === 1,
+    conda: (JSON.parse(row.conda) as string[]).sort(compareCodePoints),
+  };
+}
+
 /** A DependencySource over an index file written by `buildIndex`. */
 export class SqliteSource implements DependencySource {
   private readonly db: SqliteDatabase;
@@ -59,16 +83,14 @@ export class SqliteSource implements DependencySource {
     files: Statement<[string, string], FileRow>;
     conda: Statement<[string, string], CondaRow>;
     nixpkgs: Statement<[string], NixpkgsAttribute>;
-    kinds: Statement<[string], { kinds: number }>;
-    aliases: Statement<[string], { key: string }>;
-    hasNixpkgs: Statement<[string], { found: number }>;
-    condaChannels: Statement<[string], { channel: string }>;
+    availability: Statement<[{ key: string }], AvailabilityRow>;
+    keys: Statement<[{ key: string }], AvailabilityRow & { aliases: string }>;
     keysOfLength: Statement<[number, number, number, number, number, number], string>;
   };
 
   constructor(file: string) {
     try {
-      this.db = new Database(file, { readonly: true, fileMustExist: true });
+      this.db = new (betterSqlite3())(file, { readonly: true, fileMustExist: true });
       const meta = new Map(
         this.db.prepare<[], { key: string; value: string | null }>('SELECT key, value FROM meta').all().map((row) => [row.key, row.value]),
       );
@@ -106,10 +128,12 @@ export class SqliteSource implements DependencySource {
         nixpkgs: this.db.prepare<[string], NixpkgsAttribute>(
           'SELECT attribute, pname, version, requirements FROM nixpkgs_attribute WHERE key = ? ORDER BY attribute',
         ),
-        kinds: this.db.prepare<[string], { kinds: number }>('SELECT kinds FROM name WHERE key = ?'),
-        aliases: this.db.prepare<[string], { key: string }>('SELECT key FROM alias WHERE canonical = ? ORDER BY key'),
-        hasNixpkgs: this.db.prepare<[string], { found: number }>('SELECT EXISTS (SELECT 1 FROM nixpkgs_attribute WHERE key = ?) AS found'),
-        condaChannels: this.db.prepare<[string], { channel: string }>('SELECT DISTINCT channel FROM conda_record WHERE key = ? ORDER BY channel'),
+        // One statement per question (a resolution asks both for every name it meets): each call
+        // into SQLite costs more than the lookups it runs.
+        availability: this.db.prepare<[{ key: string }], AvailabilityRow>(`SELECT ${AVAILABILITY_COLUMNS}`),
+        keys: this.db.prepare<[{ key: string }], AvailabilityRow & { aliases: string }>(
+          `SELECT ${AVAILABILITY_COLUMNS}, (SELECT json_group_array(key) FROM alias WHERE canonical = @key) AS aliases`,
+        ),
         // one scan of each table, only when a name is unknown; pluck: strings, not row objects
         keysOfLength: this.db.prepare<[number, number, number, number, number, number], string>(
           `SELECT key FROM name WHERE length(key) BETWEEN ? AND ?
@@ -216,19 +240,13 @@ export class SqliteSource implements DependencySource {
   }
 
   has(key: string): Availability {
-    const kinds = this.statements.kinds.get(key)?.kinds ?? 0;
-    return {
-      sdist: (kinds & KIND_SDIST) !== 0,
-      wheel: (kinds & KIND_WHEEL) !== 0,
-      files: (kinds & KIND_FILES) !== 0,
-      nixpkgs: this.statements.hasNixpkgs.get(key)?.found === 1,
-      conda: this.statements.condaChannels.all(key).map((row) => row.channel),
-    };
+    return availability(this.statements.availability.get({ key })!);
   }
 
   keys(name: string): string[] {
     const canonical = canonicalizeName(name);
-    return keysOf(canonical, this.statements.aliases.all(canonical).map((row) => row.key), this.has(canonical));
+    const row = this.statements.keys.get({ key: canonical })!;
+    return keysOf(canonical, JSON.parse(row.aliases) as string[], availability(row));
   }
 
   keysOfLength(min: number, max: number): string[] {

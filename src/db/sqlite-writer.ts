@@ -9,9 +9,9 @@
  * counted, the page size is fixed and SQLite stores no timestamps.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { DataError } from '../errors.js';
+import { betterSqlite3 } from '../on-demand.js';
 import { canonicalizeName } from '../pep503.js';
 import { BUCKETS, readJsonFile } from './buckets.js';
 import { readCondaFile } from './conda.js';
@@ -96,7 +96,7 @@ export function buildIndex(inputs: DataInputs, out: string, onProgress?: (progre
   rmSync(temp, { force: true });
   let db: SqliteDatabase | null = null;
   try {
-    db = new Database(temp);
+    db = new (betterSqlite3())(temp);
     const stats = fillIndex(db, inputs, onProgress);
     db.close();
     db = null;

@@ -11,10 +11,10 @@
  * reader sees a whole entry or none, and a run killed mid-write leaves the cache valid (at worst a
  * stray `.tmp-*` file). An entry that cannot be read back is treated as missing.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { crypto } from '../on-demand.js';
 
 export interface CachedPage {
   /** The page URL requested (credential-free). */
@@ -43,7 +43,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return crypto().createHash('sha256').update(data).digest('hex');
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -65,7 +65,7 @@ export class IndexCache {
 
   private async write(path: string, data: string | Uint8Array): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+    const temporary = `${path}.tmp-${process.pid}-${crypto().randomBytes(6).toString('hex')}`;
     try {
       await writeFile(temporary, data);
       await rename(temporary, path);

@@ -9,10 +9,10 @@
  * split on the way in, the credentials kept in memory per origin (and read from netrc per host)
  * and sent only as an Authorization header to that origin.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../errors.js';
+import { crypto } from '../on-demand.js';
 import { canonicalizeName } from '../pep503.js';
 import { IndexCache, type CachedPage, sha256Hex } from './cache.js';
 import { type CoreMetadata, checkMetadataIdentity, dynamicDependencyReason, parseCoreMetadata } from './core-metadata.js';
@@ -406,7 +406,7 @@ function freshness(headers: Headers): { fetchedAt: number; maxAge: number | null
 function verifyHashes(data: Buffer, hashes: Readonly<Record<string, string>>): { algorithm: string; expected: string; actual: string } | null {
   for (const [algorithm, expected] of Object.entries(hashes)) {
     if (!VERIFIABLE.has(algorithm)) continue;
-    const actual = createHash(algorithm).update(data).digest('hex');
+    const actual = crypto().createHash(algorithm).update(data).digest('hex');
     if (actual !== expected) return { algorithm, expected, actual };
   }
   return null;

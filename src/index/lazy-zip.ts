@@ -12,7 +12,8 @@
  * unverified bytes more than the range path does.
  */
 import { PassThrough, type Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import type * as Yauzl from 'yauzl';
+import { yauzl } from '../on-demand.js';
 import { HashMismatch, IndexRequestError, UnsupportedIndexResponse } from './errors.js';
 import type { HttpTransport } from './http.js';
 import { sha256Hex } from './cache.js';
@@ -46,75 +47,83 @@ export interface ZipMember {
   readonly data: Buffer;
 }
 
-/** The cached byte ranges of one remote file, fetched with Range requests on demand. */
-class RangeReader extends yauzl.RandomAccessReader {
-  private segments: Segment[] = [];
+/**
+ * The class of `RangeReader`s, defined when first needed: its base class is yauzl's, which is
+ * loaded on first use (`on-demand.ts`).
+ */
+function defineRangeReader(base: typeof Yauzl.RandomAccessReader) {
+  /** The cached byte ranges of one remote file, fetched with Range requests on demand. */
+  return class RangeReader extends base {
+    private segments: Segment[] = [];
 
-  constructor(
-    private readonly fetchRange: (start: number, end: number) => Promise<Segment>,
-    private readonly size: number,
-  ) {
-    super();
-  }
-
-  add(segment: Segment): void {
-    this.segments.push(segment);
-    this.segments.sort((a, b) => a.start - b.start);
-    const merged: Segment[] = [];
-    for (const next of this.segments) {
-      const last = merged[merged.length - 1];
-      if (last && next.start <= last.start + last.data.length) {
-        const end = Math.max(last.start + last.data.length, next.start + next.data.length);
-        const data = Buffer.alloc(end - last.start);
-        last.data.copy(data, 0);
-        next.data.copy(data, next.start - last.start);
-        last.data = data;
-      } else {
-        merged.push({ start: next.start, data: next.data });
-      }
+    constructor(
+      private readonly fetchRange: (start: number, end: number) => Promise<Segment>,
+      private readonly size: number,
+    ) {
+      super();
     }
-    this.segments = merged;
-  }
 
-  private covering(position: number): Segment | undefined {
-    return this.segments.find((segment) => segment.start <= position && position < segment.start + segment.data.length);
-  }
+    add(segment: Segment): void {
+      this.segments.push(segment);
+      this.segments.sort((a, b) => a.start - b.start);
+      const merged: Segment[] = [];
+      for (const next of this.segments) {
+        const last = merged[merged.length - 1];
+        if (last && next.start <= last.start + last.data.length) {
+          const end = Math.max(last.start + last.data.length, next.start + next.data.length);
+          const data = Buffer.alloc(end - last.start);
+          last.data.copy(data, 0);
+          next.data.copy(data, next.start - last.start);
+          last.data = data;
+        } else {
+          merged.push({ start: next.start, data: next.data });
+        }
+      }
+      this.segments = merged;
+    }
 
-  /** Makes sure bytes [start, end) are cached, fetching only the part not yet at either edge. */
-  async ensure(start: number, end: number): Promise<void> {
-    if (end <= start) return;
-    const head = this.covering(start);
-    if (head && head.start + head.data.length >= end) return;
-    let from = head ? head.start + head.data.length : start;
-    const tail = this.covering(end - 1);
-    const to = tail ? tail.start : end;
-    if (to <= from) from = start;
-    this.add(await this.fetchRange(from, to));
-  }
+    private covering(position: number): Segment | undefined {
+      return this.segments.find((segment) => segment.start <= position && position < segment.start + segment.data.length);
+    }
 
-  slice(start: number, end: number): Buffer {
-    const segment = this.covering(start)!;
-    return segment.data.subarray(start - segment.start, end - segment.start);
-  }
+    /** Makes sure bytes [start, end) are cached, fetching only the part not yet at either edge. */
+    async ensure(start: number, end: number): Promise<void> {
+      if (end <= start) return;
+      const head = this.covering(start);
+      if (head && head.start + head.data.length >= end) return;
+      let from = head ? head.start + head.data.length : start;
+      const tail = this.covering(end - 1);
+      const to = tail ? tail.start : end;
+      if (to <= from) from = start;
+      this.add(await this.fetchRange(from, to));
+    }
 
-  /** How far a read from `start` should fetch: to the next cached segment when near, else a block. */
-  private readAhead(start: number, end: number): number {
-    const next = this.segments.find((segment) => segment.start > start);
-    if (next && next.start - start <= MAX_GAP_FILL) return Math.max(end, next.start);
-    return Math.min(this.size, Math.max(end, start + MIN_FETCH));
-  }
+    slice(start: number, end: number): Buffer {
+      const segment = this.covering(start)!;
+      return segment.data.subarray(start - segment.start, end - segment.start);
+    }
 
-  override _readStreamForRange(start: number, end: number): Readable {
-    const stream = new PassThrough();
-    const cached = this.covering(start);
-    const ready = cached && cached.start + cached.data.length >= end ? Promise.resolve() : this.ensure(start, this.readAhead(start, end));
-    ready.then(
-      () => stream.end(this.slice(start, end)),
-      (error: unknown) => stream.destroy(error as Error),
-    );
-    return stream;
-  }
+    /** How far a read from `start` should fetch: to the next cached segment when near, else a block. */
+    private readAhead(start: number, end: number): number {
+      const next = this.segments.find((segment) => segment.start > start);
+      if (next && next.start - start <= MAX_GAP_FILL) return Math.max(end, next.start);
+      return Math.min(this.size, Math.max(end, start + MIN_FETCH));
+    }
+
+    override _readStreamForRange(start: number, end: number): Readable {
+      const stream = new PassThrough();
+      const cached = this.covering(start);
+      const ready = cached && cached.start + cached.data.length >= end ? Promise.resolve() : this.ensure(start, this.readAhead(start, end));
+      ready.then(
+        () => stream.end(this.slice(start, end)),
+        (error: unknown) => stream.destroy(error as Error),
+      );
+      return stream;
+    }
+  };
 }
+
+let RangeReader: ReturnType<typeof defineRangeReader> | null = null;
 
 async function readStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -123,8 +132,8 @@ async function readStream(stream: Readable): Promise<Buffer> {
 }
 
 /** Reads the picked member of an open archive; null when the picker chooses none. */
-async function readMember(zip: yauzl.ZipFile, pick: MemberPicker, beforeRead?: (entry: yauzl.Entry) => Promise<void>): Promise<ZipMember | null> {
-  const entries = new Map<string, yauzl.Entry>();
+async function readMember(zip: Yauzl.ZipFile, pick: MemberPicker, beforeRead?: (entry: Yauzl.Entry) => Promise<void>): Promise<ZipMember | null> {
+  const entries = new Map<string, Yauzl.Entry>();
   for await (const entry of zip.eachEntry()) entries.set(entry.fileName, entry);
   const name = pick([...entries.keys()]);
   if (name === null) return null;
@@ -135,7 +144,7 @@ async function readMember(zip: yauzl.ZipFile, pick: MemberPicker, beforeRead?: (
 
 /** A member of an archive held in memory (a downloaded sdist or wheel). */
 export async function readZipMemberFromBuffer(buffer: Buffer, pick: MemberPicker): Promise<ZipMember | null> {
-  const zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true });
+  const zip = await yauzl().fromBufferPromise(buffer, { lazyEntries: true });
   try {
     return await readMember(zip, pick);
   } finally {
@@ -145,7 +154,7 @@ export async function readZipMemberFromBuffer(buffer: Buffer, pick: MemberPicker
 
 /** A member of a local archive, reading only the parts it needs. */
 export async function readZipMemberFromPath(path: string, pick: MemberPicker): Promise<ZipMember | null> {
-  const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false });
+  const zip = await yauzl().openPromise(path, { lazyEntries: true, autoClose: false });
   try {
     return await readMember(zip, pick);
   } finally {
@@ -186,9 +195,10 @@ export async function readZipMemberFromUrl(transport: HttpTransport, url: string
 
   const first = await request(`bytes=-${TAIL_BYTES}`);
   if (whole !== null) return readZipMemberFromBuffer(whole, pick);
+  RangeReader ??= defineRangeReader(yauzl().RandomAccessReader);
   const reader = new RangeReader(async (start, end) => (await request(`bytes=${start}-${end - 1}`)).segment, first.total);
   reader.add(first.segment);
-  const zip = await yauzl.fromRandomAccessReaderPromise(reader, first.total, { lazyEntries: true, autoClose: false });
+  const zip = await yauzl().fromRandomAccessReaderPromise(reader, first.total, { lazyEntries: true, autoClose: false });
   try {
     return await readMember(zip, pick, (entry) => {
       // One request for the local header and the data together, instead of yauzl's two reads.

@@ -3,7 +3,8 @@
  * done. Shown as a cli-progress bar only when the stream is a terminal a person watches; nothing
  * reaches logs or pipes.
  */
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
+import { cliProgress } from '../on-demand.js';
 
 export type TaskKind = 'page' | 'metadata' | 'file';
 
@@ -26,7 +27,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
     const total = counts.page[0] + counts.metadata[0] + counts.file[0];
     const payload = { pages: `${counts.page[1]}/${counts.page[0]}`, metadata: `${counts.metadata[1]}/${counts.metadata[0]}` };
     if (!bar) {
-      bar = new SingleBar({ stream, format: 'index [{bar}] pages {pages} | metadata {metadata}', hideCursor: true, clearOnComplete: true });
+      bar = new (cliProgress().SingleBar)({ stream, format: 'index [{bar}] pages {pages} | metadata {metadata}', hideCursor: true, clearOnComplete: true });
       bar.start(total, done, payload);
     } else {
       bar.setTotal(total);

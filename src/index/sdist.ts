@@ -4,7 +4,8 @@
  * in memory. Whether that PKG-INFO may be trusted for dependencies is PEP 643's question, answered
  * by `dynamicDependencyReason` in `core-metadata.ts`.
  */
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
+import { tar } from '../on-demand.js';
 import { readZipMemberFromBuffer } from './lazy-zip.js';
 
 /** The top-level PKG-INFO among archive member names (`pkg-1.0/PKG-INFO`), or null. */
@@ -16,7 +17,7 @@ export function pickPkgInfo(names: readonly string[]): string | null {
 async function readTarMember(archive: Buffer, pick: (name: string) => boolean): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     let found: Buffer | null = null;
-    const parser = new Parser({
+    const parser = new (tar().Parser)({
       onReadEntry(entry: ReadEntry) {
         if (found === null && entry.type === 'File' && pick(entry.path)) {
           const chunks: Buffer[] = [];

@@ -12,13 +12,11 @@ import { defaultCacheDir } from './cache.js';
 import { IndexClient, type ClientStats } from './client.js';
 import type { EffectiveLocations } from './locations.js';
 import { loadNetrc } from './netrc.js';
+import { PAGE_MAX_AGE_SECONDS } from './page-max-age.js';
 import { targetPlan } from './plan.js';
 import { type ProgressReporter, SILENT_PROGRESS } from './progress.js';
 import { IndexSnapshot, type ProjectRequest, type SolveStats, solveWithIndex } from './snapshot.js';
 import { IndexSource } from './source.js';
-
-/** How long a cached index page is used without asking again, unless the server says otherwise (`--refresh` asks at once). */
-export const PAGE_MAX_AGE_SECONDS = 600;
 
 export interface IndexSessionOptions {
   readonly locations: EffectiveLocations;

@@ -4,7 +4,7 @@
  * successor `data-core-metadata`, PEP 629 `<meta name="pypi:repository-version">`. The same parser
  * reads `--find-links` HTML pages, which are plain lists of links.
  */
-import { Parser } from 'htmlparser2';
+import { htmlparser2 } from '../on-demand.js';
 import type { PageLink } from './project-files.js';
 import { hashesFromFragment, withoutFragment } from './urls.js';
 
@@ -39,7 +39,7 @@ export function parseSimpleHtml(html: string, pageUrl: string): ParsedPage {
   let base = pageUrl;
   let apiVersion: string | null = null;
   const anchors: Array<Record<string, string>> = [];
-  const parser = new Parser(
+  const parser = new (htmlparser2().Parser)(
     {
       onopentag(name, attributes) {
         if (name === 'base' && attributes.href && anchors.length === 0) {

@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { InputFileError } from '../errors.js';
 import type { Resolution, ResolutionDocument } from '../generated/resolution.js';
+import { writeFileAtomic } from '../on-demand.js';
 import { checkResolution } from '../schemas.js';
 
 /** The document's text: the schema checked, two-space indented, one newline at the end. */
@@ -17,7 +17,7 @@ export function documentText(document: ResolutionDocument): string {
 }
 
 export function writeDocument(path: string, document: ResolutionDocument): void {
-  writeFileAtomic.sync(path, documentText(document));
+  writeFileAtomic().sync(path, documentText(document));
 }
 
 /**

@@ -6,10 +6,10 @@
  * byte for byte, so the canonical JSON below is `builtins.toJSON`'s and the request's shape is the
  * schema's, nothing added.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputFileError, UsageError } from '../errors.js';
 import type { ResolveRequest } from '../generated/resolve-request.js';
+import { crypto } from '../on-demand.js';
 import { checkResolveRequest } from '../schemas.js';
 
 /**
@@ -30,7 +30,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The lock's `inputHash`: sha256 of the request's canonical JSON, hex (what Nix's hashString gives). */
 export function requestHash(request: ResolveRequest): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(request)).digest('hex')}`;
+  return `sha256:${crypto().createHash('sha256').update(canonicalJson(request)).digest('hex')}`;
 }
 
 /** A request file the Nix library wrote, checked against the schema. */

@@ -7,12 +7,12 @@
  * flake's URL, `self.rev`, `self.narHash`; `nix/cli.nix`), or, run from a git checkout, as the
  * checkout's commit of the upstream repository. `--mach-nix REF` names another.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MachNixError, UsageError } from '../errors.js';
+import { childProcess } from '../on-demand.js';
 import { FLAKE_FLAGS, NixCommandError, type NixRun, runNix } from './run-nix.js';
 import { nixString } from './strings.js';
 
@@ -87,7 +87,7 @@ export function ownSource(): OwnSource {
       : null;
     return { reference: `${url}/${source.rev}`, node, flakeLock, note: null };
   }
-  const git = (...args: string[]) => spawnSync('git', ['-C', toolRoot, ...args], { encoding: 'utf8' });
+  const git = (...args: string[]) => childProcess().spawnSync('git', ['-C', toolRoot, ...args], { encoding: 'utf8' });
   const head = git('rev-parse', '--verify', 'HEAD');
   if (head.error !== undefined || head.status !== 0 || !existsSync(join(toolRoot, '.git'))) {
     throw new UsageError('cannot tell which mach-nix this is (neither its Nix package nor a git checkout): pass --mach-nix REF');

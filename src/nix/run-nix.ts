@@ -4,8 +4,8 @@
  * that needs them. A failure becomes one error naming the command and Nix's own error; on a
  * terminal Nix's progress is shown as it comes, elsewhere it is kept for the error.
  */
-import { spawnSync } from 'node:child_process';
 import { MachNixError } from '../errors.js';
+import { childProcess } from '../on-demand.js';
 
 export interface NixRun {
   /** Show Nix's stderr as it comes (a terminal), instead of keeping it for the error. */
@@ -25,7 +25,7 @@ function errorOf(stderr: string): string {
 
 /** Runs `program args…` (nix, nix-build, nix-instantiate) and returns its stdout. */
 export function runNix(program: string, args: readonly string[], options: NixRun = {}): string {
-  const result = spawnSync(program, args, {
+  const result = childProcess().spawnSync(program, args, {
     cwd: options.cwd,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,

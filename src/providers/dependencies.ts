@@ -4,7 +4,7 @@
  * their markers for the target. The requirement strings are PEP 508, or — in old metadata and
  * in conda data — the looser forms mach-nix accepted (`blas 1.* openblas`).
  */
-import { LRUCache } from 'lru-cache';
+import { boundedCache } from '../bounded-cache.js';
 import { InvalidMetadata, InvalidRequirement, MarkerEvaluationError } from '../errors.js';
 import { SpecifierSet } from '../pep440.js';
 import { canonicalizeName } from '../pep503.js';
@@ -31,7 +31,7 @@ export interface Dependency {
 }
 
 /** Metadata repeats the same few thousand requirement strings across candidates. */
-const parsed = new LRUCache<string, Dependency>({ max: 100_000 });
+const parsed = boundedCache<string, Dependency>(100_000);
 
 /**
  * Parses one requirement string of metadata: PEP 508, else mach-nix's conda-style form; throws

@@ -10,10 +10,10 @@
  * (`z-a`) is empty; an empty class matches nothing and `[!]`-style negation of nothing matches any
  * character. `tests/providers/fnmatch.test.ts` compares with answers CPython gave.
  */
-import { LRUCache } from 'lru-cache';
+import { boundedCache } from '../bounded-cache.js';
 
 /** Build-string patterns are few and reused for every conda candidate. */
-const compiled = new LRUCache<string, RegExp>({ max: 1000 });
+const compiled = boundedCache<string, RegExp>(1000);
 
 export function fnmatch(text: string, pattern: string): boolean {
   let regex = compiled.get(pattern);

@@ -2,9 +2,11 @@
  * PubGrub's partial solution: the ordered list of assignments made so far. An assignment is a
  * *decision* (a package pinned to one candidate, opening a new decision level) or a
  * *derivation* (a term forced by an incompatibility, its cause). Per package the solution keeps
- * the intersection of all its assignments, which answers "is this term satisfied?" in O(1).
+ * the intersection of all its assignments, which answers "is this term satisfied?" in O(1), and a
+ * priority queue of the packages still to decide, which answers "which next?" in O(log n).
  */
 import { CandidateSet } from './candidate-set.js';
+import { Heap } from './heap.js';
 import { type Incompatibility, Term } from './incompatibility.js';
 
 export interface Assignment {
@@ -18,6 +20,22 @@ export interface Assignment {
 
 export type Relation = 'satisfied' | 'contradicted' | 'inconclusive';
 
+/**
+ * The solver's class of a package with `count` allowed candidates: lower classes are decided
+ * first; within a class, fewer allowed candidates first, then the package the solution mentioned
+ * first.
+ */
+export type PriorityClass = (pkg: string, count: number) => number;
+
+/** A package in the queue as it was when queued; `stamp` tells whether it still is. */
+interface QueuedPackage {
+  readonly pkg: string;
+  readonly priorityClass: number;
+  readonly count: number;
+  readonly order: number;
+  readonly stamp: number;
+}
+
 export class PartialSolution {
   private readonly assignments: Assignment[] = [];
   /** Intersection of each package's assignments. */
@@ -25,6 +43,16 @@ export class PartialSolution {
   /** Each package's assignments, in order. */
   private readonly byPackage = new Map<string, Assignment[]>();
   private readonly decisions = new Map<string, number>();
+  /** When each package entered `accumulated` (again, after a backtrack removed it): the tie-breaker. */
+  private readonly order = new Map<string, number>();
+  private nextOrder = 0;
+  /** Bumped whenever a package's term or class changes: queued entries with an older stamp are stale. */
+  private readonly stamps = new Map<string, number>();
+  private readonly queue = new Heap<QueuedPackage>((a, b) =>
+    a.priorityClass !== b.priorityClass ? a.priorityClass < b.priorityClass : a.count !== b.count ? a.count < b.count : a.order < b.order,
+  );
+
+  constructor(private readonly priorityClass: PriorityClass) {}
 
   get decisionLevel(): number {
     return this.decisions.size;
@@ -51,7 +79,24 @@ export class PartialSolution {
     if (list) list.push(assignment);
     else this.byPackage.set(term.pkg, [assignment]);
     const previous = this.accumulated.get(term.pkg);
+    if (!previous) this.order.set(term.pkg, this.nextOrder++);
     this.accumulated.set(term.pkg, previous ? previous.intersect(term) : term);
+    this.requeue(term.pkg);
+  }
+
+  /** Queues a package as it is now, if it is to be decided; older queue entries become stale. */
+  private requeue(pkg: string): void {
+    const stamp = (this.stamps.get(pkg) ?? 0) + 1;
+    this.stamps.set(pkg, stamp);
+    const term = this.accumulated.get(pkg);
+    if (!term?.positive || this.decisions.has(pkg)) return;
+    const count = term.set.count;
+    this.queue.push({ pkg, priorityClass: this.priorityClass(pkg, count), count, order: this.order.get(pkg)!, stamp });
+  }
+
+  /** A package's class changed (the solver's conflict counts): queue it anew. */
+  reprioritize(pkg: string): void {
+    this.requeue(pkg);
   }
 
   /** What the solution says about a package: the intersection of its assignments. */
@@ -59,11 +104,28 @@ export class PartialSolution {
     return this.accumulated.get(pkg);
   }
 
-  /** Packages that must be selected (a positive term) but have no decision yet. */
-  *undecided(): IterableIterator<Term> {
-    for (const term of this.accumulated.values()) {
-      if (term.positive && !this.decisions.has(term.pkg)) yield term;
+  /**
+   * The term of the package to decide next: of the packages that must be selected (a positive
+   * term) but have no decision yet, the first by class, allowed candidates and order. Null when
+   * every such package is decided.
+   */
+  nextUndecided(): Term | null {
+    for (let top = this.queue.peek(); top !== undefined; top = this.queue.peek()) {
+      if (this.stamps.get(top.pkg) === top.stamp && !this.decisions.has(top.pkg)) return this.accumulated.get(top.pkg)!;
+      this.queue.pop();
     }
+    return null;
+  }
+
+  /** Every package with an assignment. */
+  assignedPackages(): IterableIterator<string> {
+    return this.byPackage.keys();
+  }
+
+  /** The decision level at which a package was decided, if it is. */
+  decisionLevelOf(pkg: string): number | undefined {
+    if (!this.decisions.has(pkg)) return undefined;
+    return this.byPackage.get(pkg)!.find((assignment) => assignment.cause === null)!.level;
   }
 
   relation(term: Term): Relation {
@@ -107,6 +169,7 @@ export class PartialSolution {
         this.byPackage.set(pkg, remaining);
         this.accumulated.set(pkg, remaining.map((a) => a.term).reduce((a, b) => a.intersect(b)));
       }
+      this.requeue(pkg);
     }
   }
 }

@@ -11,11 +11,20 @@
  * - *decision*, *derivation*, *incompatibility*, *term*: see `partial-solution.ts` and
  *   `incompatibility.ts`.
  *
- * The loop: propagate what the incompatibilities force, then decide the package with the
- * fewest allowed candidates. A conflict is analysed into a new incompatibility (its root
- * cause), the solver backjumps to where that incompatibility forces something new, and goes on.
- * There is no round limit: every conflict teaches an incompatibility that excludes at least
- * one combination, so the search ends, with a solution or with a proof that none exists.
+ * The loop: propagate what the incompatibilities force, then decide the next package (see
+ * `priorityClass`: normally the one with the fewest allowed candidates). A conflict is analysed
+ * into a new incompatibility (its root cause), the solver backjumps to where that incompatibility
+ * forces something new, and goes on. There is no round limit: every conflict teaches an
+ * incompatibility that excludes at least one combination, so the search ends, with a solution or
+ * with a proof that none exists.
+ *
+ * Which package is decided first decides which solution is found when several exist. Deciding a
+ * package early fixes its newest candidate and lets the others adapt; deciding it late makes it
+ * adapt to them. Like uv, the solver learns the order from conflicts: when the candidates of one
+ * package (the *affected* one) keep being rejected because of another package's decision (the
+ * *culprit*), the first is moved ahead of the second and the second's decision is undone, so that
+ * the resolution keeps a recent version of the affected package and moves the culprit instead
+ * of walking the affected package back to an ancient release that lacks the constraint.
  */
 import { CandidateSet } from './candidate-set.js';
 import { Incompatibility, Term } from './incompatibility.js';
@@ -62,13 +71,41 @@ export interface SolverStatistics {
   incompatibilities: number;
 }
 
+/**
+ * How many conflicts make a package affected or a culprit (uv's threshold): a few conflicts are
+ * normal backtracking; many mean the decision order is working against the user.
+ */
+const CONFLICT_THRESHOLD = 5;
+
+/**
+ * Decision order classes, lower first: a package with one candidate left (nothing to choose), an
+ * affected package, every other package, and culprits last — after everything that has a choice
+ * to make, so that they adapt to the others, also when the rejections they caused reached the
+ * affected package only through a dependency (`a` depends on `a-core==N`, and `a-core` on the
+ * culprit). uv orders culprits before ordinary packages; with this solver's fewest-candidates
+ * order that decided the culprit first again.
+ */
+const SINGLE_CANDIDATE = 0;
+const AFFECTED = 1;
+const ORDINARY = 2;
+const CULPRIT = 3;
+
 export class Solver {
-  private readonly solution = new PartialSolution();
+  private readonly solution = new PartialSolution((pkg, count) => this.priorityClass(pkg, count));
   /** Incompatibilities mentioning each package, in the order they were learned. */
   private readonly incompatibilities = new Map<string, Incompatibility[]>();
   /** Dependency incompatibilities by (depender, dependency, allowed set): merged across candidates. */
   private readonly dependencyIncompatibilities = new Map<string, Incompatibility>();
   private readonly sizes = new Map<string, number>();
+  /** Conflicts per package as the one whose candidates were rejected, and as the cause. */
+  private readonly affectedCounts = new Map<string, number>();
+  private readonly culpritCounts = new Map<string, number>();
+  /** Packages moved by their conflict counts (once each, so the order cannot see-saw). */
+  private readonly affected = new Set<string>();
+  private readonly culprits = new Set<string>();
+  /** Packages whose count reached the threshold since the last decision. */
+  private readonly newlyAffected: string[] = [];
+  private readonly newCulprits: string[] = [];
   readonly statistics: SolverStatistics = { decisions: 0, conflicts: 0, incompatibilities: 0 };
 
   constructor(
@@ -83,12 +120,66 @@ export class Solver {
     this.addIncompatibility(new Incompatibility([new Term(ROOT, CandidateSet.full(1), false)], { kind: 'root' }));
     let next: string | null = ROOT;
     while (next !== null) {
-      this.propagate(next);
+      this.propagate([next]);
+      this.reorderAfterConflicts();
       next = this.decideNext();
     }
     const result = new Map(this.solution.decided);
     result.delete(ROOT);
     return result;
+  }
+
+  private priorityClass(pkg: string, count: number): number {
+    if (count === 1) return SINGLE_CANDIDATE;
+    if (this.affected.has(pkg)) return AFFECTED;
+    if (this.culprits.has(pkg)) return CULPRIT;
+    return ORDINARY;
+  }
+
+  /**
+   * Counts a conflict: `incompatibility` rejected candidates of `affected` (the package being
+   * decided, or the one a learned root cause derives against after the backjump); the other
+   * packages in it are its culprits.
+   */
+  private recordConflict(affected: string, incompatibility: Incompatibility): void {
+    let culprit = false;
+    for (const term of incompatibility.terms) {
+      if (term.pkg === affected || term.pkg === ROOT) continue;
+      culprit = true;
+      const count = (this.culpritCounts.get(term.pkg) ?? 0) + 1;
+      this.culpritCounts.set(term.pkg, count);
+      if (count === CONFLICT_THRESHOLD) this.newCulprits.push(term.pkg);
+    }
+    if (!culprit || affected === ROOT) return;
+    const count = (this.affectedCounts.get(affected) ?? 0) + 1;
+    this.affectedCounts.set(affected, count);
+    if (count === CONFLICT_THRESHOLD) this.newlyAffected.push(affected);
+  }
+
+  /**
+   * Moves the packages whose conflict counts reached the threshold: affected ones ahead of every
+   * ordinary package, culprits after all of them, and undoes a culprit's decision (and all made
+   * after it) so that the packages it held back are decided first. Each package moves once.
+   */
+  private reorderAfterConflicts(): void {
+    for (const pkg of this.newlyAffected.splice(0)) {
+      if (this.affected.has(pkg)) continue;
+      this.affected.add(pkg);
+      this.culprits.delete(pkg);
+      this.solution.reprioritize(pkg);
+    }
+    let backtrackTo = Infinity;
+    for (const pkg of this.newCulprits.splice(0)) {
+      if (this.affected.has(pkg) || this.culprits.has(pkg)) continue;
+      this.culprits.add(pkg);
+      this.solution.reprioritize(pkg);
+      const level = this.solution.decisionLevelOf(pkg);
+      if (level !== undefined) backtrackTo = Math.min(backtrackTo, level - 1);
+    }
+    if (backtrackTo === Infinity) return;
+    this.solution.backtrack(backtrackTo);
+    // Incompatibilities learned since may force assignments at the level returned to.
+    this.propagate(this.solution.assignedPackages());
   }
 
   private size(pkg: string): number {
@@ -116,9 +207,12 @@ export class Solver {
     }
   }
 
-  /** Unit propagation: derive every term the incompatibilities force, resolving conflicts. */
-  private propagate(start: string): void {
-    const changed = new Set([start]);
+  /**
+   * Unit propagation from the packages whose terms changed: derive every term the
+   * incompatibilities force, resolving conflicts.
+   */
+  private propagate(start: Iterable<string>): void {
+    const changed = new Set(start);
     while (changed.size > 0) {
       const pkg: string = changed.values().next().value!;
       changed.delete(pkg);
@@ -135,6 +229,8 @@ export class Solver {
           if (typeof derived !== 'string' || derived === 'conflict' || derived === 'none') {
             throw new Error('internal: a learned incompatibility did not force an assignment');
           }
+          // The root cause now rejects candidates of `derived` because of the other packages in it.
+          this.recordConflict(derived, rootCause);
           changed.add(derived);
           break;
         }
@@ -217,15 +313,7 @@ export class Solver {
 
   /** Decides the next package, or returns null when every required package is decided. */
   private decideNext(): string | null {
-    let best: Term | null = null;
-    let bestCount = Infinity;
-    for (const term of this.solution.undecided()) {
-      const count = term.set.count;
-      if (count < bestCount) {
-        best = term;
-        bestCount = count;
-      }
-    }
+    const best = this.solution.nextUndecided();
     if (best === null) return null;
     const pkg = best.pkg;
     const candidate = best.set.first();
@@ -267,7 +355,10 @@ export class Solver {
       const incompatibility = this.dependencyIncompatibility(pkg, candidate, dependency);
       // If selecting the candidate would already violate it, do not decide: propagation will
       // exclude the candidate and the next round picks another.
-      conflict ||= incompatibility.terms.every((t) => t.pkg === pkg || this.solution.satisfies(t));
+      if (incompatibility.terms.every((t) => t.pkg === pkg || this.solution.satisfies(t))) {
+        conflict = true;
+        this.recordConflict(pkg, incompatibility);
+      }
     }
     if (!conflict) this.solution.decide(pkg, candidate, size);
     return pkg;

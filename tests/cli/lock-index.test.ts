@@ -318,7 +318,8 @@ describe('lock against a package index', () => {
     assert.equal(warm.text, cold.text);
     const requirements = requirementsFile('flask\nrequests\n');
     const output = join(tempDir(), 'elsewhere.lock.json');
-    const spawned = spawnSync(process.execPath, [join(repoDir, 'dist/cli/main.js'), 'lock', '-r', requirements, ...TARGET, '-i', indexes.urls.pypi, '--extra-index-url', indexes.urls.modern, '-o', output], {
+    // the command users run: the bundle `npm run build` made
+    const spawned = spawnSync(join(repoDir, 'bin/mach-nix'), ['lock', '-r', requirements, ...TARGET, '-i', indexes.urls.pypi, '--extra-index-url', indexes.urls.modern, '-o', output], {
       cwd: tempDir(),
       env: { ...process.env, MACH_NIX_CACHE_DIR: tempDir('mach-nix-cache-'), TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
       encoding: 'utf8',
@@ -350,7 +351,7 @@ describe('lock against a package index', () => {
     assert.equal(strings.code, 0, strings.stderr);
     const written = JSON.parse(readFileSync(join(dir, 'mach-nix.lock.json'), 'utf8')) as Resolution;
     assert.deepEqual(written.data.index, { indexUrls: [], findLinks: ['file:///opt/pypi/files'] });
-    assert.equal(written.request?.requirements, 'six\n');
+    assert.equal((written.request as { requirements?: string } | undefined)?.requirements, 'six\n');
   });
 
   test('a name no index has is explained with the names of the pages fetched that it may have meant', async () => {

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { repoDir } from '../helpers/paths.js';
 
-const version = (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string }).version;
+const manifest = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+const version = manifest.version;
+const packageBin = manifest.bin['mach-nix']!;
 
 function cli(args: string[], cwd = repoDir) {
   return spawnSync(join(repoDir, 'bin/mach-nix'), args, { cwd, encoding: 'utf8' });
@@ -79,7 +81,7 @@ describe('mach-nix CLI', () => {
   });
 
   it('runs compiled from dist/ (what the Nix package ships)', () => {
-    const run = spawnSync(process.execPath, [join(repoDir, 'dist/cli/main.js'), '--version'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(repoDir, packageBin), '--version'], { encoding: 'utf8' });
     assert.equal(run.stdout, `${version}\n`, run.stderr);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { CandidateSet } from '../../src/resolver/candidate-set.js';
 import type { Describer } from '../../src/resolver/report.js';
-import type { CandidateDependencies, SolverDependency, SolverProvider } from '../../src/resolver/solver.js';
+import type { CandidateDependencies, SolverDependency, SolverProvider, SolverStatistics } from '../../src/resolver/solver.js';
 import { Solver } from '../../src/resolver/solver.js';
 import { Version } from '../../src/pep440.js';
 import { parseRequirement } from '../../src/pep508.js';
@@ -13,6 +13,9 @@ import { parseRequirement } from '../../src/pep508.js';
 export type Registry = Record<string, Record<string, string[]>>;
 
 export class ToyProvider implements SolverProvider, Describer {
+  /** The statistics of the last `solve`, also when it failed. */
+  lastStatistics: SolverStatistics | null = null;
+
   constructor(readonly registry: Registry) {}
 
   versions(pkg: string): string[] {
@@ -52,7 +55,9 @@ export class ToyProvider implements SolverProvider, Describer {
       ...requirements.map((text) => this.dependency(text)),
       ...constraints.map((text) => ({ ...this.dependency(text), kind: 'constrains' as const })),
     ];
-    const solution = new Solver(this, roots).solve();
+    const solver = new Solver(this, roots);
+    this.lastStatistics = solver.statistics;
+    const solution = solver.solve();
     return Object.fromEntries([...solution].map(([pkg, i]) => [pkg, this.versions(pkg)[i]!]).sort());
   }
 }

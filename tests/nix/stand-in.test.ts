@@ -27,8 +27,10 @@ import {
   standInDir,
   standInFlake,
 } from './harness.js';
+import { projectTree } from '../helpers/data-tree.js';
 
 const fixtures = join(repoDir, 'tests/nix/fixtures');
+const manifest = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string };
 const builds = join(fixtures, 'builds.nix');
 
 /** An attribute of fixtures/builds.nix. */
@@ -366,19 +368,42 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         assert.equal(stdout, 'semver 1.2.3 built\n');
       });
 
-      // Compiles better-sqlite3 from source: about a minute per Nix version.
+      // Compiles better-sqlite3 from source and trains the bundle's code cache: about a minute per Nix version.
       test('buildNpmPackage builds this repository\'s CLI with its native addon', async () => {
-        const expr = `let p = import ${standInDir} { }; src = builtins.path { path = ${repoDir}; name = "mach-nix-src";
-            filter = path: type: !(builtins.elem (baseNameOf path) [ "node_modules" ".git" "dist" "result" ]); }; in
-          p.buildNpmPackage { pname = "mach-nix"; version = "0.0.0"; inherit src;
-            npmDeps = p.importNpmLock { npmRoot = src; }; npmConfigHook = p.importNpmLock.npmConfigHook;
-            env.npm_config_build_from_source = "true"; }`;
+        // The package users get (nix/cli.nix): `npm run build` bundles the CLI with esbuild, whose
+        // binary for this platform importNpmLock fetched like every other locked package.
+        const expr = `(import ${repoDir}/nix { pkgs = import ${standInDir} { }; pypiData = null; }).cli`;
         const { out } = await nixBuild(variant, { expr });
+        const bin = `${out}/bin/mach-nix`;
+        // The bundle with its code cache: MACH_NIX_DEBUG=1 says on stderr when there is none or V8
+        // refuses it (the wrapper passes the node options the build trained it with, and the node
+        // is the build's).
+        const version = await run(variant, bin, ['--version'], { cwd: scratchDir, env: { MACH_NIX_DEBUG: '1' } });
+        assert.equal(version.stdout, `${manifest.version}\n`);
+        assert.equal(version.stderr, '');
+
+        // better-sqlite3 (compiled in the build) writes and reads an index; the bundle resolves on it.
+        const tree = projectTree({
+          app: { wheels: { '1.0': { requires: ['lib>=1.0'] } } },
+          lib: { wheels: { '1.0': {}, '2.0': {} } },
+        });
+        const index = join(tree, 'index.sqlite');
+        try {
+          await runBuilt(variant, bin, ['db', 'build', '--deps', join(tree, 'deps'), '--files', join(tree, 'files'), '--out', index]);
+          const resolved = await runBuilt(variant, bin, [
+            'resolve', 'app', '--python', '3.11', '--platform', 'x86_64-linux', '--glibc', '2.40', '--deps-db', index,
+            '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}', '--json',
+          ]);
+          const packages = (JSON.parse(resolved.stdout) as { packages: Record<string, { version: string }> }).packages;
+          assert.deepEqual(Object.fromEntries(Object.entries(packages).map(([name, p]) => [name, p.version])), { app: '1.0', lib: '2.0' });
+        } finally {
+          rmSync(tree, { recursive: true, force: true });
+        }
         const sqlite = await runBuilt(variant, 'node', [
           '-e', `const D = require('${out}/lib/node_modules/mach-nix/node_modules/better-sqlite3'); console.log(new D(':memory:').prepare('select 1 as x').get().x)`,
         ]);
         assert.equal(sqlite.stdout, '1\n');
-        await runBuilt(variant, `${out}/bin/mach-nix`, ['--help']);
+        await runBuilt(variant, bin, ['--help']);
       });
     });
   }

@@ -151,6 +151,55 @@ describe('Solver', () => {
   });
 });
 
+describe('Solver with conflict-driven decision order', () => {
+  it('agrees with a brute-force search where conflicts reorder and undo decisions', () => {
+    // The shape that reorders: `a` has many versions whose newer ones bound `b` (which has fewer
+    // versions and is decided first) from above, so many candidates of `a` are rejected because
+    // of `b`; random further dependencies on `b` and `c` make some registries unsatisfiable.
+    const version = (i: number) => `${i + 1}.0`;
+    const registry = fc
+      .record({
+        aCount: fc.integer({ min: 7, max: 14 }),
+        bCount: fc.integer({ min: 2, max: 6 }),
+        boundFrom: fc.integer({ min: 0, max: 6 }),
+        bound: fc.integer({ min: 1, max: 5 }),
+        noise: fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.nat(13), fc.constantFrom('b', 'c'), fc.constantFrom('<', '>=', '!='), fc.nat(5)), { maxLength: 4 }),
+      })
+      .map(({ aCount, bCount, boundFrom, bound, noise }) => {
+        const reg: Registry = {
+          a: Object.fromEntries(Array.from({ length: aCount }, (_, i) => [version(i), i >= boundFrom ? [`b<${version(bound)}`] : []])),
+          b: Object.fromEntries(Array.from({ length: bCount }, (_, i) => [version(i), []])),
+          c: { '1.0': [], '2.0': [] },
+        };
+        for (const [pkg, at, dependency, operator, target] of noise) {
+          const versions = Object.keys(reg[pkg]!);
+          if (dependency !== pkg) reg[pkg]![versions[at % versions.length]!]!.push(`${dependency}${operator}${version(target)}`);
+        }
+        return reg;
+      });
+    let reordered = 0;
+    fc.assert(
+      fc.property(registry, fc.subarray(['a', 'b', 'c'], { minLength: 2 }), (reg, roots) => {
+        const provider = new ToyProvider(reg);
+        const expected = bruteForce(reg, roots);
+        let solution: Record<string, string> | null = null;
+        try {
+          solution = provider.solve(roots);
+        } catch (error) {
+          if (!(error instanceof SolveFailure)) throw error;
+          explainFailure(error.incompatibility, provider);
+        }
+        assert.equal(solution !== null, expected, `verdict for roots ${JSON.stringify(roots)} in ${JSON.stringify(reg)}`);
+        if (solution) assert.ok(isValid(reg, roots, solution), `invalid solution ${JSON.stringify(solution)}`);
+        // More than five rejected candidates: enough conflicts for the order to have changed.
+        if (provider.lastStatistics!.decisions - Object.keys(solution ?? {}).length > 5) reordered++;
+      }),
+      { numRuns: 300, seed: 20261201 },
+    );
+    assert.ok(reordered >= 30, `only ${reordered} of 300 registries had many rejections`);
+  });
+});
+
 function satisfies(solution: Record<string, string>, text: string): boolean {
   const requirement = parseRequirement(text);
   const version = solution[requirement.name];

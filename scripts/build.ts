@@ -1,0 +1,160 @@
+/**
+ * `npm run build` after the type check: the CLI as one bundled file and its V8 code cache, in dist/.
+ *
+ * - `dist/mach-nix-bundle.cjs`: src/cli/main.ts and everything it imports, yaml, smol-toml,
+ *   cli-progress, commander, valibot and the generated validators included; better-sqlite3 (a
+ *   native addon) stays in node_modules. A CommonJS script: its modules are evaluated in the
+ *   order they are first needed, and a CommonJS entry starts faster than an ES module one.
+ * - `dist/mach-nix.cjs`: the launcher, package.json's `bin` (src/cli/launcher.cts).
+ * - `dist/mach-nix-bundle.v8-cache`: the bytecode of every function a resolve compiles, written by
+ *   a training run: the bundle builds the index of a tiny generated tree and resolves against it
+ *   (which also checks that the bundle works). The cache fits only the node that ran the build,
+ *   started with the same V8 options; in the Nix package that is the node the command runs with.
+ *
+ * The node options (`src/cli/node-options.json`) are what every start of the command passes: the
+ * launcher's `#!/usr/bin/env -S node …` line, the Nix package's wrapper (nix/cli.nix), the training
+ * run. `--max-semi-space-size=1` keeps V8's young generation at 1 MiB per half instead of letting
+ * it grow to 8 or 16: a resolution allocates mostly short-lived objects, and the larger young
+ * generation was up to 15 MiB of the command's peak RSS for no measurable speed (bench/resolver/RESULTS.md).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type Plugin, build } from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+const bundle = join(dist, 'mach-nix-bundle.cjs');
+const launcher = join(dist, 'mach-nix.cjs');
+const codeCache = join(dist, 'mach-nix-bundle.v8-cache');
+const nodeOptions = JSON.parse(readFileSync(join(root, 'src/cli/node-options.json'), 'utf8')) as string[];
+
+/**
+ * src/on-demand.ts loads libraries with `createRequire`, which a bundler cannot follow: compiled
+ * with the bundle's own `require` instead, yaml, smol-toml and cli-progress are bundled, still
+ * evaluated only on first use.
+ */
+const onDemandPlugin: Plugin = {
+  name: 'on-demand',
+  setup(builder) {
+    builder.onLoad({ filter: /[/\\]src[/\\]on-demand\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const importLine = "import { createRequire } from 'node:module';\n";
+      const requireLine = 'const require = createRequire(import.meta.url);\n';
+      if (!text.includes(importLine) || !text.includes(requireLine)) {
+        throw new Error(`${args.path}: the createRequire lines this build replaces are gone; update scripts/build.ts`);
+      }
+      return { contents: text.replace(importLine, '').replace(requireLine, ''), loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * commander loads node:child_process (and through it net and streams, several milliseconds) for
+ * executable subcommands, which mach-nix has none of: it gets the module when it first spawns.
+ */
+const lazyChildProcessPlugin: Plugin = {
+  name: 'lazy-child-process',
+  setup(builder) {
+    builder.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[/\\]node_modules[/\\]commander[/\\]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: 'module.exports = { spawn: (...args) => require("node:child_process").spawn(...args) };',
+      loader: 'js',
+    }));
+  },
+};
+
+async function bundleCli(): Promise<void> {
+  await build({
+    entryPoints: [join(root, 'src/cli/main.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['better-sqlite3'],
+    plugins: [onDemandPlugin, lazyChildProcessPlugin],
+    // src/version.ts finds package.json from its own URL: in the bundle, the bundle's.
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: 'eof',
+    logLevel: 'warning',
+  });
+  await build({
+    entryPoints: [join(root, 'src/cli/launcher.cts')],
+    outfile: launcher,
+    bundle: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    banner: { js: `#!/usr/bin/env -S node ${nodeOptions.join(' ')}` },
+    logLevel: 'warning',
+  });
+  chmodSync(launcher, 0o755);
+}
+
+/** A tiny pypi-deps-db and nix-pypi-fetcher-2 tree: wheels, an sdist, an extra, a marker, a choice of versions. */
+function trainingTree(dir: string): { deps: string; files: string } {
+  const bucket = (name: string) => createHash('sha256').update(name).digest('hex').slice(0, 2);
+  const write = (file: string, json: unknown) => {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(json));
+  };
+  const hash = (text: string) => createHash('sha256').update(text).digest('base64');
+  const wheels: Record<string, Record<string, Record<string, Record<string, unknown>>>> = {
+    app: { py3: { '1.0': { 'app-1.0-py3-none-any.whl': { requires_dist: ['lib>=1.0; python_version >= "3.8"', 'helper (>=0.2) ; extra == "fast"'], requires_python: '>=3.8', provides_extras: ['fast'] } } } },
+    lib: {
+      py3: { '1.0': { 'lib-1.0-py3-none-any.whl': {} } },
+      cp311: { '2.0': { 'lib-2.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl': { requires_dist: ['helper<1'] } } },
+    },
+    helper: { py3: { '0.1': { 'helper-0.1-py3-none-any.whl': {} }, '0.3': { 'helper-0.3-py3-none-any.whl': {} } } },
+  };
+  const sdists = { tool: { '3.1': { '310': { install_requires: ['lib'], extras_require: { ':sys_platform == "win32"': ['colorama'] } } } } };
+  for (const [name, tags] of Object.entries(wheels)) write(join(dir, 'deps/wheel', `${bucket(name)}.json`), { [name]: tags });
+  for (const [name, versions] of Object.entries(sdists)) write(join(dir, 'deps/sdist', `${bucket(name)}.json`), { [name]: versions });
+  for (const [name, tags] of Object.entries(wheels)) {
+    const releases: Record<string, { wheels: Record<string, [string, string]> }> = {};
+    for (const [tag, versions] of Object.entries(tags)) {
+      for (const [version, files] of Object.entries(versions)) {
+        for (const file of Object.keys(files)) ((releases[version] ??= { wheels: {} }).wheels[file] = [hash(file), tag]);
+      }
+    }
+    write(join(dir, 'files/pypi', `${bucket(name)}.json`), { [name]: releases });
+  }
+  write(join(dir, 'files/pypi', `${bucket('tool')}.json`), { tool: { '3.1': { sdist: [hash('tool'), 'tool-3.1.tar.gz'] } } });
+  return { deps: join(dir, 'deps'), files: join(dir, 'files') };
+}
+
+/** Runs the built command the way users do; throws with its stderr when it fails. */
+function runBuilt(args: readonly string[], env: NodeJS.ProcessEnv = {}): string {
+  return execFileSync(process.execPath, [...nodeOptions, launcher, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+function trainCodeCache(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'mach-nix-build-'));
+  try {
+    const tree = trainingTree(dir);
+    const index = join(dir, 'index.sqlite');
+    runBuilt(['db', 'build', '--deps', tree.deps, '--files', tree.files, '--out', index]);
+    const output = runBuilt(
+      ['resolve', 'app[fast]', 'tool', '--python', '3.11', '--platform', 'x86_64-linux', '--glibc', '2.17', '--deps-db', index,
+        '--providers', '{"_default": "wheel,sdist"}', '--provider-defaults', '{}', '--json'],
+      { MACH_NIX_WRITE_CODE_CACHE: codeCache },
+    );
+    const packages = (JSON.parse(output) as { packages: Record<string, { version: string }> }).packages;
+    const versions = Object.entries(packages).map(([name, p]) => `${name} ${p.version}`).sort().join(', ');
+    if (versions !== 'app 1.0, helper 0.3, lib 2.0, tool 3.1') throw new Error(`the bundle resolved the training tree to ${versions}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+rmSync(dist, { recursive: true, force: true });
+await bundleCli();
+trainCodeCache();

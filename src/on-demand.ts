@@ -1,0 +1,75 @@
+/**
+ * Dependencies loaded on first use instead of at start-up. Most runs of the CLI read no
+ * environment.yml (yaml) and no pyproject.toml (smol-toml), show no progress bar (cli-progress),
+ * and `--version`, `--help` or `requirements` open no index (better-sqlite3, a native addon);
+ * loading them eagerly was a third of `mach-nix --version`. Likewise what only some commands or
+ * lines need: writing a document (write-file-atomic), the options of a requirement line (shlex),
+ * and the package-index client's HTML pages (htmlparser2), zip archives (yauzl) and tar archives
+ * (tar); and child processes, which only the commands that run Nix or git start (`env`, `gen`).
+ * `require` keeps the callers synchronous (shlex and htmlparser2 are ES modules, which
+ * `require` loads from Node 20.19 on).
+ *
+ * The bundle (`scripts/build.ts`) compiles this module with the bundler's own `require` in place
+ * of `createRequire`, so that yaml, smol-toml and cli-progress are inside the one bundled file,
+ * still evaluated only when these functions are first called; better-sqlite3 stays outside.
+ */
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import type * as ChildProcess from 'node:child_process';
+import type * as CliProgress from 'cli-progress';
+import type * as Crypto from 'node:crypto';
+import type * as Htmlparser2 from 'htmlparser2';
+import type * as Shlex from 'shlex';
+import type * as SmolToml from 'smol-toml';
+import type * as Tar from 'tar';
+import type WriteFileAtomic from 'write-file-atomic';
+import type * as Yaml from 'yaml';
+import type * as Yauzl from 'yauzl';
+
+const require = createRequire(import.meta.url);
+
+export function yaml(): typeof Yaml {
+  return require('yaml') as typeof Yaml;
+}
+
+export function smolToml(): typeof SmolToml {
+  return require('smol-toml') as typeof SmolToml;
+}
+
+export function cliProgress(): typeof CliProgress {
+  return require('cli-progress') as typeof CliProgress;
+}
+
+export function betterSqlite3(): typeof BetterSqlite3 {
+  return require('better-sqlite3') as typeof BetterSqlite3;
+}
+
+/** node:crypto sets up OpenSSL's hashes and ciphers: only resolutions that hash something need it. */
+export function crypto(): typeof Crypto {
+  return require('node:crypto') as typeof Crypto;
+}
+
+export function writeFileAtomic(): typeof WriteFileAtomic {
+  return require('write-file-atomic') as typeof WriteFileAtomic;
+}
+
+export function shlex(): typeof Shlex {
+  return require('shlex') as typeof Shlex;
+}
+
+export function htmlparser2(): typeof Htmlparser2 {
+  return require('htmlparser2') as typeof Htmlparser2;
+}
+
+export function tar(): typeof Tar {
+  return require('tar') as typeof Tar;
+}
+
+export function yauzl(): typeof Yauzl {
+  return require('yauzl') as typeof Yauzl;
+}
+
+/** node:child_process loads net, dgram and the stream machinery: only `env` and `gen` run programs. */
+export function childProcess(): typeof ChildProcess {
+  return require('node:child_process') as typeof ChildProcess;
+}

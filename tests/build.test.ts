@@ -1,0 +1,99 @@
+/**
+ * The built command (scripts/build.ts, run by `npm run build` before the tests): the launcher in
+ * package.json's `bin` runs the bundle with a code cache that this node accepts, and start-up
+ * loads none of the libraries only some commands need.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { repoDir } from './helpers/paths.js';
+
+const manifest = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+const bin = join(repoDir, manifest.bin['mach-nix']!);
+/** The V8 options every start of the command passes (its first line, the Nix wrapper). */
+const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.json'), 'utf8')) as string[];
+
+/** A preload script that prints, when the process ends, the CommonJS files and built-in modules it loaded. */
+const loadedModulesHook = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'loaded-modules.cjs');
+writeFileSync(
+  loadedModulesHook,
+  `process.on('exit', () => process.stderr.write(JSON.stringify({
+    files: Object.keys(require.cache),
+    builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)),
+  })));\n`,
+);
+
+interface Loaded {
+  files: string[];
+  builtins: string[];
+}
+
+/** What a node process with these arguments loaded; it must succeed. */
+function loadedModules(nodeArgs: string[]): Loaded {
+  const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeArgs], { cwd: repoDir, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stderr) as Loaded;
+}
+
+const libraryLoaded = (loaded: Loaded, library: string) => loaded.files.some((file) => file.includes(`/node_modules/${library}/`));
+
+describe('the built command', () => {
+  it('runs with the code cache the build made for this node', () => {
+    const run = spawnSync(process.execPath, [...nodeOptions, bin, '--version'], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
+    assert.equal(run.stdout, `${manifest.version}\n`);
+    assert.equal(run.stderr, '');
+  });
+
+  it('starts node with the package\'s node options from its first line', () => {
+    assert.equal(readFileSync(bin, 'utf8').split('\n')[0], `#!/usr/bin/env -S node ${nodeOptions.join(' ')}`);
+    const run = spawnSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
+    assert.equal(run.stdout, `${manifest.version}\n`);
+    assert.equal(run.stderr, '');
+  });
+
+  it('compiles the bundle when the cache does not fit, with the same result', () => {
+    // Another V8 flag makes V8 refuse the cache, as another node version would.
+    const run = spawnSync(process.execPath, [...nodeOptions, '--no-lazy-feedback-allocation', bin, '--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, MACH_NIX_DEBUG: '1' },
+    });
+    assert.equal(run.stdout, `${manifest.version}\n`);
+    assert.match(run.stderr, /the code cache does not fit node v\d+/);
+  });
+
+  it('starts without SQLite, crypto, child processes or any file outside the bundle', () => {
+    const loaded = loadedModules([bin, '--version']);
+    assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
+    for (const builtin of ['crypto', 'child_process', 'readline']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
+  });
+
+  it('loads yaml, smol-toml, cli-progress, better-sqlite3, write-file-atomic and shlex only when they are used', () => {
+    // From the sources, where each library is a module of its own (the bundle inlines them).
+    const program = `const { run } = await import('./src/cli/program.ts');
+      process.exitCode = await run(['--version'], { stdout() {}, stderr() {} });`;
+    const atStart = loadedModules(['--import', 'tsx', '--input-type=module', '-e', program]);
+    for (const library of ['yaml', 'smol-toml', 'cli-progress', 'better-sqlite3', 'write-file-atomic', 'shlex', 'htmlparser2', 'yauzl', 'tar']) {
+      assert.ok(!libraryLoaded(atStart, library), `${library} loaded`);
+    }
+
+    const pyproject = `const { parsePyproject } = await import('./src/pyproject.ts');
+      parsePyproject('[project]\\nname = "x"\\n', 'pyproject.toml');`;
+    assert.ok(libraryLoaded(loadedModules(['--import', 'tsx', '--input-type=module', '-e', pyproject]), 'smol-toml'));
+    const options = `const { readRequirementsText } = await import('./src/inputs.ts');
+      readRequirementsText('x==1.0 --hash=sha256:${'0'.repeat(64)}\\n', { name: 'requirements.txt' });`;
+    assert.ok(libraryLoaded(loadedModules(['--import', 'tsx', '--input-type=module', '-e', options]), 'shlex'));
+  });
+
+  it('loads the package-index client without its HTML, zip, tar and progress libraries until it uses them', () => {
+    const client = `await import('./src/index/client.ts');`;
+    const loaded = loadedModules(['--import', 'tsx', '--input-type=module', '-e', client]);
+    for (const library of ['htmlparser2', 'yauzl', 'tar', 'cli-progress']) assert.ok(!libraryLoaded(loaded, library), `${library} loaded`);
+
+    const page = `const { parseSimpleHtml } = await import('./src/index/simple-html.ts');
+      parseSimpleHtml('<a href="x-1.0.tar.gz">x</a>', 'https://example.org/simple/x/');`;
+    assert.ok(libraryLoaded(loadedModules(['--import', 'tsx', '--input-type=module', '-e', page]), 'htmlparser2'));
+  });
+});
