@@ -12,9 +12,11 @@
  * - pip cold: `python -m pip install --dry-run --ignore-installed --report - -r REQS --index-url …
  *   --extra-index-url …` with `PIP_CONFIG_FILE=/dev/null`, no other PIP_* variable, and a new empty
  *   `--cache-dir`; pip warm: the same with a cache dir one untimed pip run filled;
- * - ours cold: `node dist/cli/main.js lock -r REQS --index-url … --extra-index-url … --python X.Y.Z
+ * - ours cold: `dist/mach-nix.cjs lock -r REQS --index-url … --extra-index-url … --python X.Y.Z
  *   --platform x86_64-linux --glibc 2.36 --providers '{"_default": "wheel,sdist"}'
- *   --provider-defaults '{}' -o LOCK --verbose` (the built CLI) with a new empty MACH_NIX_CACHE_DIR;
+ *   --provider-defaults '{}' -o LOCK --verbose` (the bundled CLI `npm run build` makes, package.json's
+ *   `bin`, started by its own first line with the package's node options) with a new empty
+ *   MACH_NIX_CACHE_DIR;
  *   ours warm: the same with a cache one untimed run filled less than 10 minutes before (every page
  *   fresh); ours warm --refresh: the same, every page revalidated (pip's policy for pages).
  * Per run: wall time (process start to exit), requests and bytes sent from nginx's access log.
@@ -93,19 +95,19 @@ function pip(nginx: Nginx, indexUrls: string[], cacheDir: string): Run {
   return { ms: run.ms, requests: run.requests, bytes: run.bytes, closure: closureOfPipReport(run.stdout) };
 }
 
-const cli = join(repoDir, 'dist/cli/main.js');
-if (!existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+const cli = join(repoDir, 'dist/mach-nix.cjs');
+if (!existsSync(cli)) throw new Error('dist/mach-nix.cjs is missing: run `npm run build` first');
 /** The environment ours runs in: no pip or uv setting of this machine. */
 const ourEnv: NodeJS.ProcessEnv = { ...pipEnv };
 
 function ours(nginx: Nginx, indexUrls: string[], cacheDir: string, extra: string[] = []): Run {
   const lock = join(tempDir('mach-nix-bench-lock-'), 'mach-nix.lock.json');
   const args = [
-    cli, 'lock', '-r', requirements, ...indexUrls.flatMap((url, i) => [i === 0 ? '--index-url' : '--extra-index-url', url]),
+    'lock', '-r', requirements, ...indexUrls.flatMap((url, i) => [i === 0 ? '--index-url' : '--extra-index-url', url]),
     '--python', pythonVersion, '--platform', 'x86_64-linux', '--glibc', '2.36',
     '--providers', '{"_default": "wheel,sdist"}', '--provider-defaults', '{}', '-o', lock, '--verbose', ...extra,
   ];
-  const run = timed(nginx, process.execPath, args, { ...ourEnv, MACH_NIX_CACHE_DIR: cacheDir });
+  const run = timed(nginx, cli, args, { ...ourEnv, MACH_NIX_CACHE_DIR: cacheDir });
   const resolution = JSON.parse(readFileSync(lock, 'utf8')) as { packages: Record<string, { name: string; version: string }> };
   const closure = Object.values(resolution.packages).map((p) => `${p.name}==${p.version}`).sort();
   const verbose = /(\d+) solver runs; (\d+) ms/.exec(run.stderr);
@@ -206,7 +208,7 @@ const lines = [
   `- reference: ${pipVersion} on Python ${pythonVersion}, \`PIP_CONFIG_FILE=/dev/null\`, no PIP_* variables`,
   `- closure of \`${roots.join(' ')}\` for CPython ${pythonVersion} on x86_64-linux: ${closure.length} packages, the same names and versions for pip and ours in every run`,
   `- medians of ${runs} alternating runs; wall time from process start to exit; requests and bytes sent as nginx's access log counts them`,
-  `- ours: \`node dist/cli/main.js lock -r REQS --index-url … --python ${pythonVersion} --platform x86_64-linux --glibc 2.36 --providers '{"_default": "wheel,sdist"}' --provider-defaults '{}' -o LOCK --verbose\` (the built CLI, the whole command: start-up, resolution, the lock written; "index work" is the part from opening the indexes to the resolution, as --verbose tells it); cold: a new cache dir; warm: a cache filled less than 10 minutes before; warm --refresh: the same, every page revalidated`,
+  `- ours: \`dist/mach-nix.cjs lock -r REQS --index-url … --python ${pythonVersion} --platform x86_64-linux --glibc 2.36 --providers '{"_default": "wheel,sdist"}' --provider-defaults '{}' -o LOCK --verbose\` (the bundled CLI of \`npm run build\`, package.json's \`bin\`, the whole command: start-up, resolution, the lock written; "index work" is the part from opening the indexes to the resolution, as --verbose tells it); cold: a new cache dir; warm: a cache filled less than 10 minutes before; warm --refresh: the same, every page revalidated`,
   '',
 ];
 for (const scenario of scenarios) {
