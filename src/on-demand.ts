@@ -5,7 +5,8 @@
  * loading them eagerly was a third of `mach-nix --version`. Likewise what only some commands or
  * lines need: writing a document (write-file-atomic), the options of a requirement line (shlex),
  * and the package-index client's HTML pages (htmlparser2), zip archives (yauzl) and tar archives
- * (tar); and child processes, which only the commands that run Nix or git start (`env`, `gen`).
+ * (tar); and child processes and the temporary folder (node:os), which only the commands that run
+ * Nix or git need (`env`, `gen`).
  * `require` keeps the callers synchronous (shlex and htmlparser2 are ES modules, which
  * `require` loads from Node 20.19 on).
  *
@@ -19,6 +20,7 @@ import type * as ChildProcess from 'node:child_process';
 import type * as CliProgress from 'cli-progress';
 import type * as Crypto from 'node:crypto';
 import type * as Htmlparser2 from 'htmlparser2';
+import type * as Os from 'node:os';
 import type * as Shlex from 'shlex';
 import type * as SmolToml from 'smol-toml';
 import type * as Tar from 'tar';
@@ -72,4 +74,9 @@ export function yauzl(): typeof Yauzl {
 /** node:child_process loads net, dgram and the stream machinery: only `env` and `gen` run programs. */
 export function childProcess(): typeof ChildProcess {
   return require('node:child_process') as typeof ChildProcess;
+}
+
+/** node:os is one more built-in module to compile at start-up: only `env` and `gen` need its tmpdir. */
+export function os(): typeof Os {
+  return require('node:os') as typeof Os;
 }

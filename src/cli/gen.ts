@@ -4,13 +4,12 @@
  * its lock inline — so building it needs no resolution, and no network beyond the pinned files.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { genExpression } from '../nix/expressions.js';
 import { checkOwnPin, lockInputs } from '../nix/pins.js';
 import { nixString } from '../nix/strings.js';
-import { writeFileAtomic } from '../on-demand.js';
+import { os, writeFileAtomic } from '../on-demand.js';
 import { checkRequiresPython, requirementsText } from '../lock/requirements-text.js';
 import { toolVersion } from '../version.js';
 import { type EnvironmentFlags, addEnvironmentOptions, lockWithNix, referencesFromFlags, settingsFromFlags } from './environment-options.js';
@@ -37,7 +36,7 @@ export const registerGenCommand: RegisterCommands = (program, io) => {
       const from = flags.requirement.length > 0 ? flags.requirement.join(', ') : 'the requirements given';
       const generator = `mach-nix ${toolVersion()}`;
       const parts = { settings, requirements: text, pins, from, generator };
-      const scratch = mkdtempSync(join(tmpdir(), 'mach-nix-gen-'));
+      const scratch = mkdtempSync(join(os().tmpdir(), 'mach-nix-gen-'));
       let lock;
       try {
         const unlocked = join(scratch, 'unlocked.nix');

@@ -8,11 +8,10 @@
  * checkout's commit of the upstream repository. `--mach-nix REF` names another.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MachNixError, UsageError } from '../errors.js';
-import { childProcess } from '../on-demand.js';
+import { childProcess, os } from '../on-demand.js';
 import { FLAKE_FLAGS, NixCommandError, type NixRun, runNix } from './run-nix.js';
 import { nixString } from './strings.js';
 
@@ -209,7 +208,7 @@ export function pinnedInputs(lock: FlakeLock): PinnedInputs {
 
 /** Locks the inputs of `references` in a scratch flake (for `mach-nix gen`, which writes no flake). */
 export function lockInputs(references: InputReferences, own: OwnSource | null, run: NixRun = {}): PinnedInputs {
-  const dir = mkdtempSync(join(tmpdir(), 'mach-nix-pins-'));
+  const dir = mkdtempSync(join(os().tmpdir(), 'mach-nix-pins-'));
   try {
     writeFileSync(join(dir, 'flake.nix'), `{\n${inputsText(references)}\n  outputs = _: { };\n}\n`);
     return pinnedInputs(lockFlake(dir, own, run));
