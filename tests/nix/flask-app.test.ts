@@ -1,0 +1,147 @@
+/**
+ * examples/flask-app, under Nix 2.8 and Nix 2.26: its requirements locked by `mach-nix lock`,
+ * its environment built by Nix from real wheels (nixpkgs stand-in), served by the environment's
+ * own `flask run` on a free loopback port against a fake weather API on 127.0.0.1, both routes
+ * checked over HTTP; and its layered Docker image unpacked and its configured command run from
+ * the image's root. Every process started here is stopped, also when a check fails.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, before, test } from 'node:test';
+import type { Resolution } from '../../src/generated/resolution.js';
+import { type FakeWeather, Service, freePort, startFakeWeather, stopAllServices } from '../helpers/services.js';
+import { fetcherDir, pypiData, seedTestData, writeTestData } from './data.js';
+import { type NixVariant, commandLine, hostPath, nixBuild, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
+
+const example = join(repoDir, 'examples/flask-app');
+const workDir = mkdtempSync(join(scratchDir, 'mach-nix-flask-app-'));
+let weather: FakeWeather;
+
+before(async () => {
+  weather = await startFakeWeather();
+});
+after(async () => {
+  await stopAllServices();
+  await weather.stop();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+/** `mach-nix lock` of the example's requirements.txt, as its README says. */
+function lockApp(variant: NixVariant, python: string, glibc: string): { file: string; resolution: Resolution } {
+  writeTestData();
+  const file = join(workDir, variant, 'mach-nix.lock.json');
+  mkdirSync(join(workDir, variant), { recursive: true });
+  const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
+    'lock', '-r', join(example, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
+    '--deps-db', pypiData, '--files-db', fetcherDir, '-o', file,
+  ], { encoding: 'utf8' });
+  assert.equal(lock.status, 0, lock.stderr);
+  return { file, resolution: JSON.parse(readFileSync(file, 'utf8')) as Resolution };
+}
+
+/** Both routes of the app at `base`, and what the fake weather API was asked. */
+async function checkRoutes(base: string): Promise<void> {
+  const hello = await fetch(`${base}/`);
+  assert.equal(hello.status, 200);
+  assert.equal(await hello.text(), 'Hello, world!');
+
+  const before = weather.requests.length;
+  const berlin = await fetch(`${base}/weather?city=Berlin`);
+  assert.equal(berlin.status, 200);
+  assert.match(berlin.headers.get('content-type') ?? '', /^application\/json/);
+  assert.deepEqual(await berlin.json(), weather.answer('Berlin'));
+  const asked = weather.requests.slice(before);
+  assert.deepEqual(asked, [{ path: '/weather', query: { q: 'Berlin', appid: weather.key } }], 'the app sent the city and the key');
+
+  const missing = await fetch(`${base}/weather`);
+  assert.equal(missing.status, 400);
+  assert.match(((await missing.json()) as { error: string }).error, /missing query parameter: city/);
+
+  const failing = await fetch(`${base}/weather?city=Atlantis`);
+  assert.equal(failing.status, 502);
+  assert.deepEqual(await failing.json(), { error: 'the weather service answered 503', city: 'Atlantis' });
+}
+
+describe('examples/flask-app', { concurrency: true }, () => {
+  for (const variant of nixVersions()) {
+    describe(variant, { concurrency: 1 }, () => {
+      let lock: { file: string; resolution: Resolution };
+      // the mirror's binary wheels (MarkupSafe, charset-normalizer) are cp311: Python 3.11
+      const standIn = `import ${standInDir} { pythonVersion = "3.11"; }`;
+      const app = () => `let pkgs = ${standIn}; in import ${example} { inherit pkgs; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; }; lockFile = ${lock.file}; }`;
+
+      before(async () => {
+        await seedStore(variant);
+        const [python, glibc] = await nixEval<[string, string]>(variant, `let p = ${standIn}; in [ p.python3.version p.glibc.version ]`);
+        lock = lockApp(variant, python, glibc);
+        const wheels = Object.values(lock.resolution.packages).map((p) => (p!.source.type === 'wheel' ? p!.source.filename! : ''));
+        await seedTestData(variant, wheels.filter(Boolean));
+      });
+
+      test("the environment's flask run serves / and /weather (fake weather API on 127.0.0.1)", async () => {
+        const { out } = await nixBuild(variant, { expr: `(${app()}).env` }, { extraArgs: ['--option', 'allow-import-from-derivation', 'false'] });
+        assert.deepEqual(Object.keys(lock.resolution.packages).sort(), ['blinker', 'certifi', 'charset-normalizer', 'click', 'flask', 'idna', 'itsdangerous', 'jinja2', 'markupsafe', 'requests', 'urllib3', 'werkzeug']);
+        const port = await freePort();
+        const { file, argv, cwd, env } = commandLine(variant, `${out}/bin/flask`, ['--app', join(example, 'app.py'), 'run', '--host', '127.0.0.1', '--port', String(port)], {
+          env: { WEATHER_API_URL: weather.url, WEATHER_API_KEY: weather.key },
+        });
+        const server = Service.start(`[${variant}] flask run`, file, argv, { cwd, env });
+        try {
+          await server.waitForHttp(`http://127.0.0.1:${port}/`);
+          await checkRoutes(`http://127.0.0.1:${port}`);
+          // the app runs on the environment's interpreter, not the host's
+          assert.match(server.log, /Running on http:\/\/127\.0\.0\.1:\d+/);
+        } finally {
+          await server.stop();
+        }
+        assert.equal(server.running, false);
+        const unconfigured = await run(variant, `${out}/bin/python`, ['-c', [
+          'import sys; sys.path.insert(0, sys.argv[1]); import app',
+          'r = app.app.test_client().get("/weather?city=Oslo"); print(r.status_code, r.get_json()["error"])',
+        ].join('\n'), example]);
+        assert.equal(unconfigured.stdout.trim(), '500 the weather service is not configured: set WEATHER_API_URL and WEATHER_API_KEY');
+      });
+
+      test("the Docker image's command serves the app from the image's unpacked root", async () => {
+        const { out } = await nixBuild(variant, { expr: `(${app()}).image` });
+        const archive = hostPath(variant, out);
+        assert.match(archive, /-flask-app\.tar\.gz$/);
+        const plain = join(workDir, `image-${variant}.tar`);
+        await run('host-2.8', 'sh', ['-c', `gzip -dc ${archive} > ${plain}`]);
+        const inspect = await run('host-2.8', 'skopeo', ['inspect', '--config', `docker-archive:${plain}`]);
+        const config = (JSON.parse(inspect.stdout) as { config: { Cmd: string[]; Env: string[]; ExposedPorts: Record<string, unknown> } }).config;
+        assert.deepEqual(config.Cmd.slice(1), ['--app', '/app/app.py', 'run', '--host', '0.0.0.0']);
+        assert.match(config.Cmd[0]!, /-env\/bin\/flask$/);
+        assert.deepEqual(config.Env, ['FLASK_RUN_PORT=8000']);
+        assert.deepEqual(Object.keys(config.ExposedPorts), ['8000/tcp']);
+        const oci = join(workDir, `oci-${variant}`);
+        const bundle = join(workDir, `bundle-${variant}`);
+        await run('host-2.8', 'skopeo', ['copy', `docker-archive:${plain}`, `oci:${oci}:latest`]);
+        await run('host-2.8', 'umoci', ['unpack', '--image', `${oci}:latest`, bundle]);
+        const rootfs = join(bundle, 'rootfs');
+        assert.equal(readFileSync(join(rootfs, 'app/app.py'), 'utf8'), readFileSync(join(example, 'app.py'), 'utf8'));
+        // What this cannot show, with no container runtime here: the image's own network
+        // namespace and port mapping (the command runs in the host's, as `docker run
+        // --network host` would, so the port is moved by the image's own FLASK_RUN_PORT), its
+        // user and cgroups. The command, its arguments, its environment and every file it
+        // loads come from the image's root: chroot into it, with only the image's Env.
+        const port = await freePort();
+        const env = [...config.Env.filter((e) => !e.startsWith('FLASK_RUN_PORT=')), `FLASK_RUN_PORT=${port}`, `WEATHER_API_URL=${weather.url}`, `WEATHER_API_KEY=${weather.key}`];
+        const server = Service.start(`[${variant}] image command`, '/usr/sbin/chroot', [rootfs, ...config.Cmd], {
+          env: Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
+        });
+        try {
+          await server.waitForHttp(`http://127.0.0.1:${port}/`);
+          const curl = await run('host-2.8', 'curl', ['-sS', '--fail', `http://127.0.0.1:${port}/`]);
+          assert.equal(curl.stdout, 'Hello, world!');
+          await checkRoutes(`http://127.0.0.1:${port}`);
+        } finally {
+          await server.stop();
+          rmSync(bundle, { recursive: true, force: true });
+        }
+      });
+    });
+  }
+});
