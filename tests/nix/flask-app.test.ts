@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, describe, before, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { type FakeWeather, Service, freePort, startFakeWeather, stopAllServices } from '../helpers/services.js';
@@ -39,6 +39,29 @@ function lockApp(variant: NixVariant, python: string, glibc: string): { file: st
   ], { encoding: 'utf8' });
   assert.equal(lock.status, 0, lock.stderr);
   return { file, resolution: JSON.parse(readFileSync(file, 'utf8')) as Resolution };
+}
+
+/**
+ * The host path of `path` as a process chrooted into `root` sees it: the image's links are
+ * absolute (`/app` → `/nix/store/…`), and the chroot variant's store paths are not the host's.
+ */
+function inRoot(root: string, path: string): string {
+  let resolved = '/';
+  const parts = path.split('/').filter(Boolean);
+  for (let hops = 0; parts.length > 0; ) {
+    const next = join(resolved, parts.shift()!);
+    const onHost = join(root, next);
+    if (!lstatSync(onHost).isSymbolicLink()) {
+      resolved = next;
+      continue;
+    }
+    assert.ok(++hops < 40, `too many links resolving ${path} in ${root}`);
+    const target = readlinkSync(onHost);
+    parts.unshift(...target.split('/').filter(Boolean));
+    if (target.startsWith('/')) resolved = '/';
+    else resolved = dirname(next);
+  }
+  return join(root, resolved);
 }
 
 /** Both routes of the app at `base`, and what the fake weather API was asked. */
@@ -85,7 +108,7 @@ describe('examples/flask-app', { concurrency: true }, () => {
         assert.deepEqual(Object.keys(lock.resolution.packages).sort(), ['blinker', 'certifi', 'charset-normalizer', 'click', 'flask', 'idna', 'itsdangerous', 'jinja2', 'markupsafe', 'requests', 'urllib3', 'werkzeug']);
         const port = await freePort();
         const { file, argv, cwd, env } = commandLine(variant, `${out}/bin/flask`, ['--app', join(example, 'app.py'), 'run', '--host', '127.0.0.1', '--port', String(port)], {
-          env: { WEATHER_API_URL: weather.url, WEATHER_API_KEY: weather.key },
+          env: { WEATHER_API_URL: weather.url, WEATHER_API_KEY: weather.key, PYTHONDONTWRITEBYTECODE: '1' },
         });
         const server = Service.start(`[${variant}] flask run`, file, argv, { cwd, env });
         try {
@@ -100,7 +123,7 @@ describe('examples/flask-app', { concurrency: true }, () => {
         const unconfigured = await run(variant, `${out}/bin/python`, ['-c', [
           'import sys; sys.path.insert(0, sys.argv[1]); import app',
           'r = app.app.test_client().get("/weather?city=Oslo"); print(r.status_code, r.get_json()["error"])',
-        ].join('\n'), example]);
+        ].join('\n'), example], { env: { PYTHONDONTWRITEBYTECODE: '1' } });
         assert.equal(unconfigured.stdout.trim(), '500 the weather service is not configured: set WEATHER_API_URL and WEATHER_API_KEY');
       });
 
@@ -121,7 +144,7 @@ describe('examples/flask-app', { concurrency: true }, () => {
         await run('host-2.8', 'skopeo', ['copy', `docker-archive:${plain}`, `oci:${oci}:latest`]);
         await run('host-2.8', 'umoci', ['unpack', '--image', `${oci}:latest`, bundle]);
         const rootfs = join(bundle, 'rootfs');
-        assert.equal(readFileSync(join(rootfs, 'app/app.py'), 'utf8'), readFileSync(join(example, 'app.py'), 'utf8'));
+        assert.equal(readFileSync(inRoot(rootfs, '/app/app.py'), 'utf8'), readFileSync(join(example, 'app.py'), 'utf8'));
         // What this cannot show, with no container runtime here: the image's own network
         // namespace and port mapping (the command runs in the host's, as `docker run
         // --network host` would, so the port is moved by the image's own FLASK_RUN_PORT), its
