@@ -1,6 +1,8 @@
 # fetchPypiSdist / fetchPypiWheel as mach-nix had them (reference §5.2): the file's URL and hash
 # read from nix-pypi-fetcher-2's bucket of the package, then fetchurl. Its entries, buckets and
-# URLs name a package by mach-nix's key (dots kept), as src/db/pypi-fetcher.ts reads them.
+# URLs name a package by mach-nix's key (dots kept), as src/db/pypi-fetcher.ts reads them. An
+# entry's optional third element is the file's own URL (a tree of another index, written by
+# `mach-nix db update`).
 self:
 let
   inherit (builtins) fromJSON readFile hashString substring;
@@ -15,18 +17,20 @@ let
   release = name: version:
     let releases = (bucket name).${key name} or (fail "nix-pypi-fetcher-2 knows no package ${name}");
     in releases.${version} or (fail "nix-pypi-fetcher-2 knows no version ${version} of ${name}");
-  fetch = name: directory: filename: sha256:
+  fetch = name: directory: filename: entry:
     self.pkgs.fetchurl {
-      url = "https://files.pythonhosted.org/packages/${directory}/${substring 0 1 (key name)}/${key name}/${filename}";
-      hash = "sha256-${sha256}";
+      url =
+        if builtins.length entry > 2 then builtins.elemAt entry 2
+        else "https://files.pythonhosted.org/packages/${directory}/${substring 0 1 (key name)}/${key name}/${filename}";
+      hash = "sha256-${builtins.elemAt entry 0}";
     };
 in
 {
   fetchPypiSdist = name: version:
     let sdist = (release name version).sdist or (fail "${name} ${version} has no sdist in nix-pypi-fetcher-2");
-    in fetch name "source" (builtins.elemAt sdist 1) (builtins.elemAt sdist 0);
+    in fetch name "source" (builtins.elemAt sdist 1) sdist;
 
   fetchPypiWheel = name: version: filename:
     let wheel = (release name version).wheels.${filename} or (fail "${name} ${version} has no wheel ${filename} in nix-pypi-fetcher-2");
-    in fetch name (builtins.elemAt wheel 1) filename (builtins.elemAt wheel 0);
+    in fetch name (builtins.elemAt wheel 1) filename wheel;
 }

@@ -10,9 +10,11 @@ let
   trim = text: head (match "[[:space:]]*([^[:space:]]*)[[:space:]]*" text);
   dataFile = name: let path = "${self.pypiData}/${name}"; in if pathExists path then trim (readFile path) else null;
 
-  # nix-pypi-fetcher-2, at the commit the pypi-deps-db tree names (as mach-nix fetched it).
+  # nix-pypi-fetcher-2, at the commit the pypi-deps-db tree names (as mach-nix fetched it), or in
+  # the tree itself (`pypi/`, as `mach-nix db update` writes it).
   fetcherSource =
     if self.pypiFetcher != null then self.pypiFetcher
+    else if pathExists "${self.pypiData}/pypi" then self.pypiData
     else if dataFile "PYPI_FETCHER_COMMIT" == null then null
     else builtins.fetchTarball {
       name = "nix-pypi-fetcher-2";
@@ -93,18 +95,35 @@ in
     resolve = args: check (fromJSON (readFile (self.resolution.derivation args)));
 
     # A committed lock: read without building anything, checked against the request it must answer.
+    # A lock made from package indexes (`data.index`) answers the request with the indexes it
+    # names — chosen by the CLI's options, pip's configuration or the requirements' own lines,
+    # which an evaluation cannot know — and without pinned data: the rest (requirements,
+    # providers, Python, platform, …) must be this call's, and the index part what was hashed.
     fromLock = { lockFile, request }:
       let
         lock = check (fromJSON (readFile lockFile));
-        wanted = self.request.hash request;
-        changed = if lock ? request then differences lock.request request else [ ];
+        index = if lock ? data && lock.data ? index then lock.data.index else null;
+        answered = if index == null then request else request // { inherit index; dataTimestamp = null; };
+        wanted = self.request.hash answered;
+        # The index part is the lock's own (above), so only the parts partNames names can differ.
+        changed = if lock ? request then differences lock.request answered else [ ];
+        why = if changed != [ ] then concatStringsSep "; " changed else null;
+        lockCommand = "mach-nix lock -r <requirements file> --python ${request.python} --platform ${request.platform}${if request.glibc == null then "" else " --glibc ${request.glibc}"} --providers '${toJSON request.providers}'${if request.providerDefaults == null then "" else " --provider-defaults '${toJSON request.providerDefaults}'"}";
+        indexArguments =
+          (if index.indexUrls == [ ] then " --no-index" else " --index-url ${head index.indexUrls}")
+          + concatStringsSep "" (map (url: " --extra-index-url ${url}") (if index.indexUrls == [ ] then [ ] else builtins.tail index.indexUrls))
+          + concatStringsSep "" (map (location: " --find-links ${location}") index.findLinks);
       in
       if lock.inputHash == wanted then lock
-      else fail ''
-        ${toString lockFile} is stale: ${if changed != [ ] then "${concatStringsSep "; " changed}."
+      else if index == null then fail ''
+        ${toString lockFile} is stale: ${if why != null then "${why}."
           else "it answers other requirements, providers, Python, platform or data than this call gives."}
         Refresh it: build the environment's `lock` attribute without lockFile and copy it, e.g.
           nix build <your env>.lock -o mach-nix.lock.json  (then copy the file instead of the link)
-        or run: mach-nix lock -r <requirements file> --python ${request.python} --platform ${request.platform}${if request.glibc == null then "" else " --glibc ${request.glibc}"} --providers '${toJSON request.providers}'${if request.providerDefaults == null then "" else " --provider-defaults '${toJSON request.providerDefaults}'"} --deps-db <index of the pinned pypi-deps-db> -o ${baseNameOf (toString lockFile)}'';
+        or run: ${lockCommand} --deps-db <index of the pinned pypi-deps-db> -o ${baseNameOf (toString lockFile)}''
+      else fail ''
+        ${toString lockFile} is stale: ${if why != null then why
+          else "it answers other requirements, providers, Python or platform than this call gives"} (it was made from package indexes).
+        Refresh it: ${lockCommand}${indexArguments} -o ${baseNameOf (toString lockFile)}'';
   };
 }

@@ -96,6 +96,13 @@ export class InvalidWheelFilename extends ParseError {
   }
 }
 
+/**
+ * Metadata that makes one candidate unusable (an invalid requirement, a Requires-Python the target
+ * fails, dependencies known only after a build): pip skips such versions too, and so does the
+ * solver. The message continues the candidate's name (`flask 3.1.3 <message>`).
+ */
+export class InvalidMetadata extends MachNixError {}
+
 /** A marker that is well-formed but cannot be evaluated (packaging's UndefinedComparison and kin). */
 export class MarkerEvaluationError extends MachNixError {}
 

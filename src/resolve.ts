@@ -48,7 +48,8 @@ export interface ResolveOutcome {
 
 export function resolve(options: ResolveOptions): ResolveOutcome {
   const { target, inputs } = options;
-  refuseIndexOptions(inputs.options);
+  const info = options.source.info();
+  if (info.index === undefined) refuseIndexOptions(inputs.options);
   for (const { specifier, source } of inputs.requiresPython) {
     if (!specifier.contains(target.python.full, { prereleases: true })) {
       throw new InputFileError(source, `requires-python ${JSON.stringify(specifier.toString())} excludes the target Python ${target.python.full}: resolve for a Python it allows (--python)`);
@@ -103,13 +104,16 @@ export function resolve(options: ResolveOptions): ResolveOutcome {
   }
   const { provider, selected } = solved;
 
-  const info = options.source.info();
   const resolution: Resolution = {
     lockVersion: 1,
     generator: `mach-nix ${toolVersion()}`,
     inputHash: options.inputHash ?? null,
     target: { python: target.spec.python, platform: target.platform, glibc: target.spec.glibc, macos: target.spec.macos },
-    data: { depsTimestamp: info.depsTimestamp, fetcherCommit: info.fetcherCommit },
+    data: {
+      depsTimestamp: info.depsTimestamp,
+      fetcherCommit: info.fetcherCommit,
+      ...(info.index === undefined ? {} : { index: { indexUrls: [...info.index.indexUrls], findLinks: [...info.index.findLinks] } }),
+    },
     providers: settings.toJSON(),
     roots: [...new Set(roots.requirements.map((dependency) => dependency.key))].sort(),
     packages: {},
@@ -141,17 +145,30 @@ function binaryFallbacks(resolution: Resolution, source: DependencySource): stri
     .sort();
 }
 
-/** The index options of requirements files, which need the live index (not there yet). */
-const INDEX_OPTIONS = new Set(['--index-url', '--extra-index-url', '--no-index', '--find-links', '--trusted-host']);
-
+/**
+ * The pinned data is a copy of PyPI: a requirements file naming PyPI as its index asks for
+ * nothing else, and `--trusted-host` only relaxes checks of hosts never contacted. Any other
+ * index option names another source of packages, which the pinned data cannot honour: resolving
+ * without it would silently take PyPI's packages instead (the CLI reads those lines when it
+ * resolves against the index, `../index/locations.ts`).
+ */
 function refuseIndexOptions(options: RequirementsOptions): void {
-  const line = options.given.find((given) => INDEX_OPTIONS.has(given.option));
+  const line = options.given.find(
+    (given) =>
+      ['--extra-index-url', '--no-index', '--find-links'].includes(given.option) ||
+      (given.option === '--index-url' && !isPypiSimple(given.value ?? '')),
+  );
   if (line === undefined) return;
   throw new InputFileError(
     line.source,
-    `${line.option} is not supported yet: mach-nix resolves against its pinned dependency data (pypi-deps-db), not a package index; ` +
-      'the live index that will honour it is coming. Remove the line to resolve against the data',
+    `${line.option} names a package source, but this resolution reads the pinned dependency data (pypi-deps-db), a copy of PyPI: ` +
+      'lock against the index instead — `mach-nix lock -r <file>` without --deps-db reads these lines — and give mkPython the lock (lockFile)',
   );
+}
+
+/** PyPI's simple index, as pip spells its default. */
+function isPypiSimple(url: string): boolean {
+  return /^https:\/\/pypi\.org\/simple\/?$/.test(url.trim());
 }
 
 /**

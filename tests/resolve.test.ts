@@ -356,14 +356,18 @@ describe('options of the requirements file', () => {
     assert.deepEqual(versions(run('foo\n--pre', { providers: { _default: 'wheel' } })), { foo: '2.0b1 wheel' });
   });
 
-  it('refuses index options until the live index exists, naming the line', () => {
-    for (const option of ['--index-url https://mirror.example.org/simple', '--extra-index-url https://x.example.org', '-f ./wheels', '--no-index', '--trusted-host x.example.org']) {
+  it('refuses, against the pinned data, index options naming another source of packages, at their line', () => {
+    for (const option of ['--index-url https://mirror.example.org/simple', '--extra-index-url https://x.example.org', '-f ./wheels', '--no-index']) {
       assert.throws(() => run(`foo\n${option}`), (error: unknown) => {
         assert.ok(error instanceof InputFileError);
-        assert.match(error.message, /^requirements\.txt:2: --[a-z-]+ is not supported yet: mach-nix resolves against its pinned dependency data/);
-        assert.match(error.message, /live index/);
+        assert.match(error.message, /^requirements\.txt:2: --[a-z-]+ names a package source, but this resolution reads the pinned dependency data \(pypi-deps-db\), a copy of PyPI: lock against the index instead/);
+        assert.match(error.message, /lockFile/);
         return true;
       });
+    }
+    // The pinned data is PyPI's: naming PyPI, or trusting a host never contacted, asks for nothing else.
+    for (const option of ['--index-url https://pypi.org/simple', '-i https://pypi.org/simple/', '--trusted-host x.example.org']) {
+      assert.deepEqual(versions(run(`foo\n${option}`)), versions(run('foo')), option);
     }
   });
 

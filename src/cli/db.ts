@@ -1,16 +1,41 @@
 /**
  * `mach-nix db …`: the dependency data. `db build` writes the SQLite index the resolver reads
- * (see `src/db/README.md`); `openDependencySource` is how other commands open an index or a tree
- * (`--deps-db DIR|INDEX`, `--files-db DIR`).
+ * (see `src/db/README.md`); `db update` resolves requirements against package indexes and writes
+ * what the resolution read as a data tree (pypi-deps-db + nix-pypi-fetcher-2 format), or as a
+ * SQLite index, so that the import-from-derivation path can use current data too;
+ * `openDependencySource` is how other commands open an index or a tree (`--deps-db DIR|INDEX`,
+ * `--files-db DIR`).
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { condaInputs } from '../db/conda.js';
+import { SqliteSource } from '../db/sqlite-source.js';
 import { buildIndex } from '../db/sqlite-writer.js';
 import type { BuildProgress, BuildStats } from '../db/sqlite-writer.js';
+import { type TreeContent, recoverTree, writeDataTree } from '../db/tree-writer.js';
+import { resolutionTree } from '../index/data-tree.js';
+import { readInputs } from '../inputs.js';
+import { resolve } from '../resolve.js';
+import { parseTarget } from '../target.js';
 import type { RegisterCommands } from './io.js';
+import {
+  type DataFlags,
+  type IndexFlags,
+  type ProviderFlags,
+  type TargetFlags,
+  addIndexOptions,
+  addProviderOptions,
+  addTargetOptions,
+  collect,
+  extendData,
+  openIndexSession,
+  providersJson,
+  reportIndexSession,
+  targetFromFlags,
+} from './options.js';
 
 export { openDependencySource } from '../db/open.js';
 
@@ -57,6 +82,8 @@ export const registerDbCommands: RegisterCommands = (program, io) => {
     .requiredOption('--out <file>', 'index file to write')
     .action((options: BuildOptions) => {
       requireFolder('--deps', options.deps);
+      // A tree written by `db update` is its own fetcher tree.
+      options.files ??= existsSync(join(options.deps, 'pypi')) ? options.deps : undefined;
       if (options.files !== undefined) requireFolder('--files', options.files);
       if (options.nixpkgs !== undefined && !existsSync(options.nixpkgs)) throw new UsageError(`--nixpkgs ${options.nixpkgs}: no such file`);
       requireFolder('--out', dirname(options.out));
@@ -76,4 +103,104 @@ export const registerDbCommands: RegisterCommands = (program, io) => {
           `${stats.wheelFiles} wheel files, ${stats.files} files, ${stats.condaRecords} conda records, ${stats.nixpkgsAttributes} nixpkgs attributes\n`,
       );
     });
+  db.addCommand(updateCommand(io));
 };
+
+interface UpdateFlags extends TargetFlags, Pick<DataFlags, 'nixpkgs' | 'conda'>, IndexFlags, ProviderFlags {
+  requirement: string[];
+  out: string;
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** `SOURCE_DATE_EPOCH` when set (reproducible builds' convention), else now. */
+function timestampNow(): number {
+  const fixed = process.env.SOURCE_DATE_EPOCH;
+  if (fixed !== undefined && fixed !== '') {
+    if (!/^\d+$/.test(fixed)) throw new UsageError(`SOURCE_DATE_EPOCH must be a number of seconds, not ${JSON.stringify(fixed)}`);
+    return Number(fixed);
+  }
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * The tree as a SQLite index at `out`, atomically. Equal content keeps an existing index byte for
+ * byte (its timestamp included), as `writeDataTree` keeps a tree.
+ */
+function writeIndexFile(out: string, content: TreeContent, timestamp: number): void {
+  const scratch = mkdtempSync(join(dirname(out), '.mach-nix-db-update-'));
+  try {
+    const build = (stamp: number, file: string) => {
+      const tree = join(scratch, `tree-${stamp}`);
+      writeDataTree(tree, content, stamp);
+      buildIndex({ depsDir: tree, filesDir: tree }, file);
+    };
+    if (existsSync(out)) {
+      const previous = (() => {
+        const source = new SqliteSource(out);
+        try {
+          return source.info().depsTimestamp;
+        } finally {
+          source.close();
+        }
+      })();
+      if (previous !== null) {
+        const same = join(scratch, 'same.sqlite');
+        build(previous, same);
+        if (readFileSync(same).equals(readFileSync(out))) return;
+      }
+    }
+    const fresh = join(scratch, 'fresh.sqlite');
+    build(timestamp, fresh);
+    renameSync(fresh, out);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function updateCommand(io: Parameters<RegisterCommands>[1]): Command {
+  const command = new Command('update')
+    .description(
+      'resolve requirements against package indexes and write what the resolution read as a data tree in pypi-deps-db + nix-pypi-fetcher-2 format ' +
+        '(pin it as the flake\'s pypi-deps-db input, or pass it as pypiData), or as a SQLite index when --out ends in .sqlite',
+    )
+    .argument('[requirement...]', 'requirement strings, e.g. "requests>=2"')
+    .option('-r, --requirement <file>', 'a requirements.txt, pyproject.toml or environment.yml file (repeatable)', collect, []);
+  addTargetOptions(command);
+  addIndexOptions(command);
+  addProviderOptions(command);
+  command
+    .option('--nixpkgs <file>', 'the python package index of your nixpkgs (JSON), for the nixpkgs provider (its packages are not written)')
+    .requiredOption('--out <dir|file.sqlite>', 'the data tree to write (a new folder, or one an earlier db update wrote), or a SQLite index')
+    .action(async (requirements: string[], flags: UpdateFlags) => {
+      const target = parseTarget(targetFromFlags(flags));
+      const inputs = readInputs({ files: flags.requirement, requirements });
+      if (inputs.requirements.length === 0) throw new UsageError('nothing to resolve: give requirements or -r FILE');
+      if (!existsSync(dirname(flags.out)) || !statSync(dirname(flags.out)).isDirectory()) throw new UsageError(`--out ${flags.out}: no folder ${dirname(flags.out)}`);
+      if (!flags.out.endsWith('.sqlite')) recoverTree(flags.out);
+      const session = openIndexSession(flags, inputs.options.given, target, io);
+      const source = extendData(session.source, flags);
+      const { resolution, content } = await session.solve(inputs.requirements, () => {
+        const { resolution } = resolve({
+          source,
+          inputs,
+          target,
+          providers: providersJson(flags.providers, '--providers') ?? {},
+          providerDefaults: providersJson(flags.providerDefaults, '--provider-defaults') ?? null,
+          cudaVersion: flags.cuda ?? null,
+        });
+        return { resolution, content: resolutionTree(resolution, session.snapshot, target) };
+      });
+      reportIndexSession(session, flags, io);
+      const timestamp = timestampNow();
+      if (flags.out.endsWith('.sqlite')) writeIndexFile(flags.out, content, timestamp);
+      else writeDataTree(flags.out, content, timestamp);
+      const packages = Object.keys(resolution.packages).length;
+      const elsewhere = packages - content.wheels.length - content.sdists.length;
+      io.stdout(
+        `${flags.out}: ${count(content.wheels.length, 'wheel')} and ${count(content.sdists.length, 'sdist')} of the ${count(packages, 'package')} resolved` +
+          `${elsewhere > 0 ? ` (${elsewhere} from nixpkgs or conda, not in the tree)` : ''}\n`,
+      );
+    });
+  return command;
+}

@@ -2,22 +2,42 @@
  * `mach-nix lock`: writes the lock file mkPython reads with `lockFile` (no import-from-derivation
  * then), or with `--check` says whether an existing one still answers. The request is the one
  * mkPython makes from the same arguments — the requirements text it gets, the interpreter's full
- * version, the platform — so its hash matches.
+ * version, the platform — so its hash matches. Against the pinned data with `--deps-db`; otherwise
+ * against package indexes (`--index-url`, pip's and uv's configuration, the requirements' own
+ * `--index-url`/`--extra-index-url`/`--find-links` lines), whose locations the request records too.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { InputFileError, MachNixError } from '../errors.js';
 import type { Resolution } from '../generated/resolution.js';
 import type { ResolveRequest } from '../generated/resolve-request.js';
-import { answer } from '../lock/answer.js';
+import { type Answer, answer } from '../lock/answer.js';
 import { writeDocument } from '../lock/document.js';
-import { makeRequest, requestDifferences, requestHash } from '../lock/request.js';
+import { type RequestParts, makeRequest, requestDifferences, requestHash } from '../lock/request.js';
 import { requirementsText } from '../lock/requirements-text.js';
 import { parseTarget } from '../target.js';
 import { type Io, type RegisterCommands, warn } from './io.js';
-import { type DataFlags, type ProviderFlags, type TargetFlags, addDataOptions, addProviderOptions, addTargetOptions, collect, condaChannelsFromFlags, openData, providersJson, targetFromFlags } from './options.js';
+import {
+  type DataFlags,
+  type IndexFlags,
+  type ProviderFlags,
+  type TargetFlags,
+  addDataOptions,
+  addIndexOptions,
+  addProviderOptions,
+  addTargetOptions,
+  collect,
+  condaChannelsFromFlags,
+  extendData,
+  openData,
+  openIndexSession,
+  providersJson,
+  reportIndexSession,
+  targetFromFlags,
+  usesPinnedData,
+} from './options.js';
 
-interface LockFlags extends TargetFlags, DataFlags, ProviderFlags {
+interface LockFlags extends TargetFlags, DataFlags, IndexFlags, ProviderFlags {
   requirement: string[];
   extra: string[];
   group: string[];
@@ -37,38 +57,48 @@ export const registerLockCommand: RegisterCommands = (program, io) => {
     .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml to include (repeatable)', collect, []);
   addTargetOptions(command);
   addDataOptions(command);
+  addIndexOptions(command);
   addProviderOptions(command);
   command
     .option('-o, --output <file>', 'where to write it (with --check: the lock to check)', 'mach-nix.lock.json')
     .option('--check', 'write nothing; exit 0 when the lock answers these arguments, 1 naming what differs when it is stale')
-    .action((strings: string[], flags: LockFlags) => {
+    .action(async (strings: string[], flags: LockFlags) => {
       const target = targetFromFlags(flags);
-      const { text, verbatim } = requirementsText({ files: flags.requirement, requirements: strings, extras: flags.extra, groups: flags.group }, parseTarget(target));
-      const source = openData(flags);
-      try {
-        const request = makeRequest({
-          requirements: text,
-          ...target,
-          providers: providersJson(flags.providers, '--providers') ?? {},
-          providerDefaults: providersJson(flags.providerDefaults, '--provider-defaults') ?? null,
-          condaChannels: condaChannelsFromFlags(flags),
-          cudaVersion: flags.cuda ?? null,
-          dataTimestamp: source.info().depsTimestamp,
-        });
-        if (flags.check) {
-          checkLock(flags.output, request, io);
-          return;
+      const { text, verbatim, inputs } = requirementsText({ files: flags.requirement, requirements: strings, extras: flags.extra, groups: flags.group }, parseTarget(target));
+      const parts: Omit<RequestParts, 'dataTimestamp'> = {
+        requirements: text,
+        ...target,
+        providers: providersJson(flags.providers, '--providers') ?? {},
+        providerDefaults: providersJson(flags.providerDefaults, '--provider-defaults') ?? null,
+        condaChannels: condaChannelsFromFlags(flags),
+        cudaVersion: flags.cuda ?? null,
+      };
+      let outcome: Answer;
+      if (usesPinnedData(flags)) {
+        const source = openData(flags);
+        try {
+          const request = makeRequest({ ...parts, dataTimestamp: source.info().depsTimestamp });
+          if (flags.check) return checkLock(flags.output, request, io);
+          outcome = answer(request, source);
+        } finally {
+          source.close();
         }
-        const outcome = answer(request, source);
-        if (!outcome.ok) throw outcome.error;
-        refuseUnfetchable(outcome.resolution, io);
-        writeDocument(flags.output, outcome.resolution);
-        io.stdout(`wrote ${flags.output}: ${Object.keys(outcome.resolution.packages).length} packages, input hash ${outcome.resolution.inputHash}\n`);
-        if (!verbatim) {
-          io.stdout(`it answers mkPython { requirements = (builtins.fromJSON (builtins.readFile ./${flags.output.split('/').at(-1)})).request.requirements; … } (the requirements one per line)\n`);
-        }
-      } finally {
-        source.close();
+      } else {
+        // The index lines of the requirements files name the indexes, as pip reads them.
+        const session = openIndexSession(flags, inputs.options.given, parseTarget(target), io);
+        const request = makeRequest({ ...parts, dataTimestamp: null, index: session.locations });
+        // Checking compares requests: no index is asked anything.
+        if (flags.check) return checkLock(flags.output, request, io);
+        const source = extendData(session.source, flags);
+        outcome = await session.solve(inputs.requirements, () => answer(request, source));
+        reportIndexSession(session, flags, io);
+      }
+      if (!outcome.ok) throw outcome.error;
+      refuseUnfetchable(outcome.resolution, io);
+      writeDocument(flags.output, outcome.resolution);
+      io.stdout(`wrote ${flags.output}: ${Object.keys(outcome.resolution.packages).length} packages, input hash ${outcome.resolution.inputHash}\n`);
+      if (!verbatim) {
+        io.stdout(`it answers mkPython { requirements = (builtins.fromJSON (builtins.readFile ./${flags.output.split('/').at(-1)})).request.requirements; … } (the requirements one per line)\n`);
       }
     });
   program.addCommand(command);

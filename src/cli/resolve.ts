@@ -3,21 +3,42 @@
  * the dependency tree, or with `--json` the resolution document. With `--request FILE` it answers
  * the Nix library's resolve request instead (what runs inside the import-from-derivation): the
  * document is always written — a failure becomes a failure document, so that Nix can throw the
- * explanation — and only problems with the data themselves end in a non-zero exit.
+ * explanation — and only problems with the data themselves end in a non-zero exit. The data is
+ * the pinned data (`--deps-db`) or, without it, package indexes, as for `mach-nix lock`; a request
+ * naming its `index` is answered from those indexes.
  */
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { readInputs } from '../inputs.js';
-import { answer, answerDocument } from '../lock/answer.js';
+import { readInputs, readRequirementsText } from '../inputs.js';
+import { IndexSession } from '../index/session.js';
+import { type Answer, answer, answerDocument } from '../lock/answer.js';
 import { documentText, writeDocument } from '../lock/document.js';
 import { readRequestFile } from '../lock/request.js';
 import { resolve } from '../resolve.js';
 import { parseTarget } from '../target.js';
 import type { RegisterCommands } from './io.js';
-import { type DataFlags, type ProviderFlags, type TargetFlags, addDataOptions, addProviderOptions, addTargetOptions, collect, openData, providersJson, targetFromFlags } from './options.js';
+import {
+  type DataFlags,
+  type IndexFlags,
+  type ProviderFlags,
+  type TargetFlags,
+  addDataOptions,
+  addIndexOptions,
+  addProviderOptions,
+  addTargetOptions,
+  collect,
+  extendData,
+  httpFlags,
+  openData,
+  openIndexSession,
+  providersJson,
+  reportIndexSession,
+  targetFromFlags,
+  usesPinnedData,
+} from './options.js';
 import { formatTree } from './tree.js';
 
-interface ResolveFlags extends TargetFlags, DataFlags, ProviderFlags {
+interface ResolveFlags extends TargetFlags, DataFlags, IndexFlags, ProviderFlags {
   requirement: string[];
   extra: string[];
   group: string[];
@@ -37,21 +58,42 @@ export const registerResolveCommand: RegisterCommands = (program, io) => {
     .option('--build-system', "resolve the pyproject.toml's [build-system].requires too, as buildPythonPackage does");
   addTargetOptions(command);
   addDataOptions(command);
+  addIndexOptions(command);
   addProviderOptions(command);
   command
     .option('--json', 'print the resolution document (schemas/resolution.schema.json)')
     .option('--request <file>', 'answer a resolve request of the Nix library (schemas/resolve-request.schema.json)')
     .option('--out <file>', 'with --request: write the document to this file')
-    .action((requirements: string[], flags: ResolveFlags) => {
+    .action(async (requirements: string[], flags: ResolveFlags) => {
       if (flags.request !== undefined) {
         const request = readRequestFile(flags.request);
-        const source = openData(flags);
-        let document;
-        try {
-          document = answerDocument(answer(request, source));
-        } finally {
-          source.close();
+        let outcome: Answer;
+        if (request.index === undefined) {
+          const source = openData(flags);
+          try {
+            outcome = answer(request, source);
+          } finally {
+            source.close();
+          }
+        } else {
+          if (flags.depsDb !== undefined) throw new UsageError(`${flags.request} names package indexes (its "index"): it is answered from them, without --deps-db`);
+          const inputs = readRequirementsText(request.requirements, { name: 'requirements' });
+          const index = request.index;
+          const session = new IndexSession({
+            locations: {
+              indexUrls: index.indexUrls.map((value) => ({ value, source: flags.request! })),
+              findLinks: index.findLinks.map((value) => ({ value, source: flags.request! })),
+              trustedHosts: [],
+            },
+            target: parseTarget(request),
+            offline: flags.offline ?? false,
+            refresh: flags.refresh ?? false,
+            http: httpFlags(flags),
+          });
+          const source = extendData(session.source, flags);
+          outcome = await session.solve(inputs.requirements, () => answer(request, source));
         }
+        const document = answerDocument(outcome);
         if (flags.out) writeDocument(flags.out, document);
         else io.stdout(documentText(document));
         return;
@@ -59,21 +101,30 @@ export const registerResolveCommand: RegisterCommands = (program, io) => {
       const target = parseTarget(targetFromFlags(flags));
       const inputs = readInputs({ files: flags.requirement, requirements, extras: flags.extra, groups: flags.group });
       if (inputs.requirements.length === 0) throw new UsageError('nothing to resolve: give requirements or -r FILE');
-      const source = openData(flags);
-      try {
-        const { resolution } = resolve({
-          source,
-          inputs,
-          target,
-          providers: providersJson(flags.providers, '--providers') ?? {},
-          providerDefaults: providersJson(flags.providerDefaults, '--provider-defaults') ?? null,
-          cudaVersion: flags.cuda ?? null,
-          buildSystem: flags.buildSystem ?? false,
-        });
-        io.stdout(flags.json ? documentText(resolution) : formatTree(resolution));
-      } finally {
-        source.close();
+      const options = {
+        inputs,
+        target,
+        providers: providersJson(flags.providers, '--providers') ?? {},
+        providerDefaults: providersJson(flags.providerDefaults, '--provider-defaults') ?? null,
+        cudaVersion: flags.cuda ?? null,
+        buildSystem: flags.buildSystem ?? false,
+      };
+      let resolution;
+      if (usesPinnedData(flags)) {
+        const source = openData(flags);
+        try {
+          resolution = resolve({ source, ...options }).resolution;
+        } finally {
+          source.close();
+        }
+      } else {
+        const session = openIndexSession(flags, inputs.options.given, target, io);
+        const source = extendData(session.source, flags);
+        const roots = options.buildSystem ? [...inputs.requirements, ...inputs.buildRequirements] : inputs.requirements;
+        resolution = (await session.solve(roots, () => resolve({ source, ...options }))).resolution;
+        reportIndexSession(session, flags, io);
       }
+      io.stdout(flags.json ? documentText(resolution) : formatTree(resolution));
     });
   program.addCommand(command);
 };

@@ -1,8 +1,9 @@
 /**
  * Opens whatever holds the dependency data as a DependencySource: a SQLite index file written by
  * `mach-nix db build`, or a folder read bucket by bucket — a pypi-deps-db tree (`sdist/`,
- * `wheel/`), or a corpus folder of the conformance layout (`deps/` holding that tree, `files/`
- * holding a nix-pypi-fetcher-2 tree).
+ * `wheel/`, and `pypi/` when it holds its nix-pypi-fetcher-2 tree too, as `db update` writes it),
+ * or a corpus folder of the conformance layout (`deps/` holding that tree, `files/` holding a
+ * nix-pypi-fetcher-2 tree).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,5 +26,6 @@ export function openDependencySource(path: string, options: OpenOptions = {}): D
     const corpusFiles = join(path, 'files');
     return new BucketSource({ depsDir: corpusDeps, filesDir: options.filesDir ?? (existsSync(corpusFiles) ? corpusFiles : null) });
   }
-  return new BucketSource({ depsDir: path, filesDir: options.filesDir ?? null });
+  // A tree `mach-nix db update` wrote holds its fetcher tree (`pypi/`) itself.
+  return new BucketSource({ depsDir: path, filesDir: options.filesDir ?? (existsSync(join(path, 'pypi')) ? path : null) });
 }

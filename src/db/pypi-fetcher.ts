@@ -3,7 +3,9 @@
  * `name → version → { sdist: [sha256_base64, filename], wheels: { filename: [sha256_base64, python_tag] } }`.
  * Hashes become SRI strings and URLs are the ones the fetcher's `fetchPypiSdist` /
  * `fetchPypiWheel` build, with the data's key as the project name and its first character as the
- * directory letter.
+ * directory letter — unless an entry has a third element, the file's own URL: mach-nix's
+ * extension for trees of another index (`mach-nix db update`), whose files are not on
+ * files.pythonhosted.org. Readers of the original format ignore it.
  */
 import * as v from 'valibot';
 import { bucketNames, dataError, expectObject, issueError } from './buckets.js';
@@ -17,9 +19,12 @@ export interface FetcherFile {
   /** The raw sha256 (32 bytes): compact in the index, and checked to be one. */
   readonly sha256: Buffer;
   readonly pythonTag: string | null;
+  /** The file's own URL (the optional third element); null: the files.pythonhosted.org URL the fetcher builds. */
+  readonly url: string | null;
 }
 
-const Entry = v.tuple([v.string(), v.string()]);
+// The longer form first: a tuple schema drops items beyond its own.
+const Entry = v.union([v.tuple([v.string(), v.string(), v.string()]), v.tuple([v.string(), v.string()])]);
 const ReleaseSchema = v.object({
   sdist: v.optional(Entry),
   wheels: v.optional(v.unknown()),
@@ -50,7 +55,7 @@ export function readFetcherBucket(file: string, json: unknown): Map<string, Fetc
       if (sdist) {
         const sha256 = decodeSha256(sdist[0]);
         if (!sha256) throw dataError(file, [...path, 'sdist', 0], `not a base64 sha256: ${JSON.stringify(sdist[0])}`);
-        files.push({ version, filename: sdist[1], kind: 'sdist', sha256, pythonTag: null });
+        files.push({ version, filename: sdist[1], kind: 'sdist', sha256, pythonTag: null, url: sdist[2] ?? null });
       }
       if (wheels !== undefined) {
         const wheelsObject = expectObject(wheels, file, [...path, 'wheels']);
@@ -61,7 +66,7 @@ export function readFetcherBucket(file: string, json: unknown): Map<string, Fetc
           if (!entry.success) throw issueError(file, wheelPath, entry.issues);
           const sha256 = decodeSha256(entry.output[0]);
           if (!sha256) throw dataError(file, [...wheelPath, 0], `not a base64 sha256: ${JSON.stringify(entry.output[0])}`);
-          files.push({ version, filename, kind: 'wheel', sha256, pythonTag: entry.output[1] });
+          files.push({ version, filename, kind: 'wheel', sha256, pythonTag: entry.output[1], url: entry.output[2] ?? null });
         }
       }
     }
@@ -78,11 +83,11 @@ export function fileUrl(key: string, filename: string, pythonTag: string | null)
 }
 
 /** The interface's view of a file of `key`. */
-export function distributionFile(key: string, file: Pick<FetcherFile, 'filename' | 'kind' | 'sha256' | 'pythonTag'>): DistributionFile {
+export function distributionFile(key: string, file: Pick<FetcherFile, 'filename' | 'kind' | 'sha256' | 'pythonTag' | 'url'>): DistributionFile {
   return {
     filename: file.filename,
     kind: file.kind,
-    url: fileUrl(key, file.filename, file.pythonTag),
+    url: file.url ?? fileUrl(key, file.filename, file.pythonTag),
     hash: `sha256-${file.sha256.toString('base64')}`,
     pythonTag: file.pythonTag,
   };

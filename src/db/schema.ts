@@ -9,7 +9,7 @@
  */
 
 /** Bumped whenever the layout changes; an index of another version is refused, not misread. */
-export const SCHEMA_VERSION = '2';
+export const SCHEMA_VERSION = '3';
 
 /** SQLite's page size for the index: fixed, so equal inputs give byte-identical files. */
 export const PAGE_SIZE = 4096;
@@ -33,9 +33,10 @@ export const TABLES = [
   `CREATE TABLE wheel_file (
     name_id INTEGER NOT NULL, version TEXT NOT NULL, filename TEXT NOT NULL, python_tag TEXT NOT NULL, record_id INTEGER NOT NULL,
     PRIMARY KEY (name_id, version, filename, python_tag)) WITHOUT ROWID`,
-  // nix-pypi-fetcher-2 files; python_tag NULL = the sdist. sha256 = the 32 raw bytes.
+  // nix-pypi-fetcher-2 files; python_tag NULL = the sdist. sha256 = the 32 raw bytes. url NULL =
+  // the files.pythonhosted.org URL the fetcher builds; else the entry's own (another index's file).
   `CREATE TABLE file (
-    name_id INTEGER NOT NULL, version TEXT NOT NULL, filename TEXT NOT NULL, python_tag TEXT, sha256 BLOB NOT NULL,
+    name_id INTEGER NOT NULL, version TEXT NOT NULL, filename TEXT NOT NULL, python_tag TEXT, sha256 BLOB NOT NULL, url TEXT,
     PRIMARY KEY (name_id, version, filename)) WITHOUT ROWID`,
   // Conda records; key = legacyKey(name); depends/constrains are JSON lists.
   `CREATE TABLE conda_record (

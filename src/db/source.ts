@@ -15,6 +15,16 @@
  *
  * Order: every list is sorted by its natural key in code point order (`compareCodePoints`), which
  * is SQLite's BINARY collation of UTF-8 — not by PEP 440, which the resolver applies itself.
+ *
+ * A package index answers this interface too (`../index/source.ts`), with what only an index
+ * knows (yanked files, the index of each file, the page's Requires-Python) in the optional fields
+ * below, and one difference: a file's metadata — `requiresDist`, `providesExtras` and
+ * `metadataRequiresPython` of a wheel or an sdist, the `hash` of a file the index gave none for —
+ * is fetched when the property is first read. Reading it may throw `IndexDataPending` (not
+ * fetched yet: the caller lets it propagate and `solveWithIndex` fetches and re-runs) or
+ * `InvalidMetadata` (that file's metadata cannot be used). So these properties are read for the
+ * candidate the solver tries, never to list candidates; everything else is known from the
+ * index's pages.
  */
 import { compareCodePoints } from '../code-points.js';
 import type { TargetPython } from '../target.js';
@@ -25,8 +35,11 @@ export type PythonTarget = Pick<TargetPython, 'major' | 'minor'>;
 /** Dependency data of one sdist release as pypi-deps-db extracted it with setuptools. */
 export interface SdistRelease {
   readonly version: string;
-  /** The python key whose record is used (`"310"`): the target's own or the nearest older one. */
-  readonly pythonKey: string;
+  /**
+   * The python key whose record is used (`"310"`): the target's own or the nearest older one;
+   * null for an index's sdist, whose PKG-INFO is not per Python.
+   */
+  readonly pythonKey: string | null;
   /** False when the DB has no record for the target itself and `pythonKey` is an older Python's. */
   readonly exactPythonKey: boolean;
   readonly installRequires: readonly string[];
@@ -37,8 +50,20 @@ export interface SdistRelease {
    * (`:python_version == "2.7"`), and the empty extra name means "always, under that marker".
    */
   readonly extrasRequire: Readonly<Record<string, readonly string[]>>;
-  /** `python_requires`, its clauses joined with `,`; null when the record has none. */
+  /**
+   * `python_requires`, its clauses joined with `,`; null when the record has none. For an index's
+   * sdist: the page's `data-requires-python` (null when the page has none).
+   */
   readonly requiresPython: string | null;
+  /**
+   * Only an index's sdist: the `Requires-Dist` of its PKG-INFO (static, PEP 643), which stand
+   * for the setuptools fields above (then empty). Fetched when read.
+   */
+  readonly requiresDist?: readonly string[];
+  /** Only a package index: the metadata's own Requires-Python, which a page may not state. Fetched when read. */
+  readonly metadataRequiresPython?: string | null;
+  /** Only a package index (PEP 592): why the file was yanked (`''`: no reason given); null or absent when it was not. */
+  readonly yanked?: string | null;
 }
 
 /** Dependency data of one wheel file, from its METADATA. */
@@ -49,8 +74,16 @@ export interface WheelRelease {
   readonly pythonTag: string;
   /** `Requires-Dist` lines, PEP 508 in METADATA style (`pkg (>=1.0) ; extra == 'x'`). */
   readonly requiresDist: readonly string[];
+  /**
+   * Requires-Python known without reading the metadata: the metadata's own for the pinned data,
+   * the page's `data-requires-python` for a package index (null when the page has none).
+   */
   readonly requiresPython: string | null;
   readonly providesExtras: readonly string[];
+  /** Only a package index: the metadata's own Requires-Python, which a page may not state. Fetched when read. */
+  readonly metadataRequiresPython?: string | null;
+  /** Only a package index (PEP 592): why the file was yanked (`''`: no reason given); null or absent when it was not. */
+  readonly yanked?: string | null;
 }
 
 /** A downloadable file of a release, from nix-pypi-fetcher-2. */
@@ -63,6 +96,8 @@ export interface DistributionFile {
   readonly hash: string;
   /** PyPI's `python_version` of a wheel; null for an sdist. */
   readonly pythonTag: string | null;
+  /** Only a package index: the index or find-links location that listed the file, without credentials. */
+  readonly index?: string;
 }
 
 /** One package record of a conda channel's repodata. */
@@ -106,6 +141,19 @@ export interface DataInfo {
   readonly pythonKeys: readonly string[];
   /** Every conda channel loaded, sorted. */
   readonly condaChannels: readonly string[];
+  /** Only a package index: the locations read, in order, without credentials. */
+  readonly index?: IndexLocations;
+}
+
+/** The package indexes and find-links locations a resolution read (the request's `index`). */
+export interface IndexLocations {
+  readonly indexUrls: readonly string[];
+  readonly findLinks: readonly string[];
+}
+
+/** Whether a file of a package index was yanked (PEP 592). */
+export function isYanked(file: { readonly yanked?: string | null }): boolean {
+  return file.yanked !== undefined && file.yanked !== null;
 }
 
 /** Which kinds of data know a name at all. */

@@ -31,6 +31,7 @@ interface FileRow {
   filename: string;
   python_tag: string | null;
   sha256: Buffer;
+  url: string | null;
 }
 
 interface CondaRow {
@@ -95,7 +96,7 @@ export class SqliteSource implements DependencySource {
            WHERE n.key = ? ORDER BY w.version, w.filename, w.python_tag`,
         ),
         files: this.db.prepare<[string, string], FileRow>(
-          `SELECT f.filename, f.python_tag, f.sha256 FROM name n JOIN file f ON f.name_id = n.id
+          `SELECT f.filename, f.python_tag, f.sha256, f.url FROM name n JOIN file f ON f.name_id = n.id
            WHERE n.key = ? AND f.version = ? ORDER BY f.filename`,
         ),
         conda: this.db.prepare<[string, string], CondaRow>(
@@ -190,7 +191,7 @@ export class SqliteSource implements DependencySource {
   files(key: string, version: string): DistributionFile[] {
     return this.statements.files
       .all(key, version)
-      .map((row) => distributionFile(key, { filename: row.filename, kind: row.python_tag === null ? 'sdist' : 'wheel', sha256: row.sha256, pythonTag: row.python_tag }));
+      .map((row) => distributionFile(key, { filename: row.filename, kind: row.python_tag === null ? 'sdist' : 'wheel', sha256: row.sha256, pythonTag: row.python_tag, url: row.url }));
   }
 
   condaRecords(channel: string, key: string): CondaRecord[] {

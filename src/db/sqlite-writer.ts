@@ -133,8 +133,8 @@ function fillIndex(db: SqliteDatabase, inputs: DataInputs, onProgress?: (progres
   const insertWheel = db.prepare<[number, string, string, string, number]>(
     'INSERT INTO wheel_file (name_id, version, filename, python_tag, record_id) VALUES (?, ?, ?, ?, ?)',
   );
-  const insertFile = db.prepare<[number, string, string, string | null, Buffer]>(
-    'INSERT INTO file (name_id, version, filename, python_tag, sha256) VALUES (?, ?, ?, ?, ?)',
+  const insertFile = db.prepare<[number, string, string, string | null, Buffer, string | null]>(
+    'INSERT INTO file (name_id, version, filename, python_tag, sha256, url) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const insertConda = db.prepare<[string, string, string, string, string, string, string, number, string, string, string | null]>(
     `INSERT OR IGNORE INTO conda_record (channel, key, subdir, filename, name, version, build, build_number, depends, constrains, sha256)
@@ -201,7 +201,7 @@ function fillIndex(db: SqliteDatabase, inputs: DataInputs, onProgress?: (progres
         if (records.size > 0) stats.sdistReleases++;
       }
       for (const file of wheels) insertWheel.run(id, file.version, file.filename, file.pythonTag, wheelRecords.idOf(file.record));
-      for (const file of files) insertFile.run(id, file.version, file.filename, file.pythonTag, file.sha256);
+      for (const file of files) insertFile.run(id, file.version, file.filename, file.pythonTag, file.sha256, file.url);
       if (wheels.length > 0) kinds |= KIND_WHEEL;
       if (files.length > 0) kinds |= KIND_FILES;
       insertName.run(id, name, kinds);

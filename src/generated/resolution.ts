@@ -5,6 +5,10 @@
  */
 export type ResolutionDocument = Resolution | ResolutionFailure;
 export type Source = WheelSource | SdistSource | NixpkgsSource | CondaSource | UrlSource;
+/**
+ * The package index or find-links location that listed the file, without credentials (files from a package index only).
+ */
+export type FileIndex = string;
 
 export interface Resolution {
   lockVersion: 1;
@@ -20,6 +24,7 @@ export interface Resolution {
   data: {
     depsTimestamp: number | null;
     fetcherCommit: string | null;
+    index?: IndexLocations;
   };
   /**
    * The provider preferences in effect, _default included.
@@ -52,6 +57,19 @@ export interface Target {
   platform: 'x86_64-linux' | 'aarch64-linux' | 'x86_64-darwin' | 'aarch64-darwin';
   glibc: string | null;
   macos: string | null;
+}
+/**
+ * Present when the data came from a package index (mach-nix lock --index-url, or pip's and uv's configuration): the locations read, without credentials; the request's `index`.
+ */
+export interface IndexLocations {
+  /**
+   * The package indexes in order, the main index first.
+   */
+  indexUrls: string[];
+  /**
+   * The find-links locations, in order.
+   */
+  findLinks: string[];
 }
 export interface Package {
   /**
@@ -95,6 +113,7 @@ export interface WheelSource {
    * SRI hash.
    */
   hash: string | null;
+  index?: FileIndex;
 }
 export interface SdistSource {
   type: 'sdist';
@@ -102,9 +121,10 @@ export interface SdistSource {
   url: string | null;
   hash: string | null;
   /**
-   * The python key of pypi-deps-db whose metadata was used.
+   * The python key of pypi-deps-db whose metadata was used; null for the sdist's own PKG-INFO (a package index), which is not per Python.
    */
-  pythonKey: string;
+  pythonKey: string | null;
+  index?: FileIndex;
 }
 export interface NixpkgsSource {
   type: 'nixpkgs';

@@ -35,9 +35,10 @@ export interface ResolveRequest {
    */
   cudaVersion: string | null;
   /**
-   * UNIX_TIMESTAMP of the pypi-deps-db tree resolved against: ties a lock to its data.
+   * UNIX_TIMESTAMP of the pypi-deps-db tree resolved against: ties a lock to its data (null for a package index).
    */
   dataTimestamp: number | null;
+  index?: IndexLocations;
 }
 /**
  * mkPython's providers.
@@ -47,4 +48,17 @@ export interface Providers {
 }
 export interface Providers1 {
   [k: string]: (string | string[]) | undefined;
+}
+/**
+ * Present when the resolution reads a package index instead of the pinned data: the locations in effect (pip's and uv's configuration, the command line and the requirements' own option lines applied), without credentials. Absent for the pinned data, so requests (and lock hashes) of the pinned data are what they were.
+ */
+export interface IndexLocations {
+  /**
+   * The package indexes (PEP 503 roots) in order, the main index first; empty with --no-index.
+   */
+  indexUrls: string[];
+  /**
+   * The find-links locations (directories or pages of links), in order.
+   */
+  findLinks: string[];
 }

@@ -5,7 +5,8 @@
  * - `v1/files/ab/<sha256>`: whole distribution files fetched (sdists, wheels of servers without
  *   range requests), verified before they were stored;
  * - `v1/pages/ab/<sha256 of the URL>.json`: index pages keyed by their URL without credentials,
- *   with the ETag / Last-Modified the server sent, for revalidation.
+ *   with the ETag / Last-Modified the server sent, for revalidation, and when they were fetched
+ *   and for how long the server said they stay fresh (`client.ts` decides what that means).
  * Every write goes to a temporary file in the same directory and is renamed into place, so a
  * reader sees a whole entry or none, and a run killed mid-write leaves the cache valid (at worst a
  * stray `.tmp-*` file). An entry that cannot be read back is treated as missing.
@@ -26,6 +27,13 @@ export interface CachedPage {
   readonly etag: string | null;
   readonly lastModified: string | null;
   readonly body: string;
+  /**
+   * When the server produced it (ms since the epoch: the time of the response minus its `Age`);
+   * absent in entries of older versions, which are therefore revalidated.
+   */
+  readonly fetchedAt?: number;
+  /** Seconds the server's `Cache-Control` says it stays fresh (0 for `no-cache`); null when it says nothing. */
+  readonly maxAge?: number | null;
 }
 
 /** `$MACH_NIX_CACHE_DIR`, else `$XDG_CACHE_HOME/mach-nix`, else `~/.cache/mach-nix`; the index cache lives in `index/` there. */

@@ -19,13 +19,17 @@ import { type CoreMetadata, checkMetadataIdentity, dynamicDependencyReason, pars
 import { DynamicSdistMetadata, HashMismatch, IndexRequestError, OfflineCacheMiss, UnsupportedIndexResponse } from './errors.js';
 import { directoryLinks } from './find-links.js';
 import { type HttpOptions, type HttpStats, HttpTransport } from './http.js';
-import { readZipMemberFromPath, readZipMemberFromUrl } from './lazy-zip.js';
 import { Netrc } from './netrc.js';
 import { type IndexFile, type PageLink, type SkippedLink, collectProjectFiles } from './project-files.js';
 import { type ProgressReporter, SILENT_PROGRESS, type TaskKind } from './progress.js';
-import { readSdistPkgInfo } from './sdist.js';
-import { parseSimpleHtml, type ParsedPage } from './simple-html.js';
+import type { ParsedPage } from './simple-html.js';
 import { parseSimpleJson } from './simple-json.js';
+
+// The parsers of HTML pages, zips and sdists are loaded when first needed: together they are a
+// quarter of the CLI's start-up, and a warm run on a PEP 691 index needs none of them.
+const simpleHtml = () => import('./simple-html.js');
+const lazyZip = () => import('./lazy-zip.js');
+const sdist = () => import('./sdist.js');
 import { type Credentials, locationToUrl, splitCredentials, withTrailingSlash } from './urls.js';
 
 /** What pip sends (pip/_internal/index/collector.py): JSON preferred, PEP 503 HTML accepted. */
@@ -42,6 +46,14 @@ export interface IndexClientOptions {
   readonly cacheDir: string | null;
   /** Answer from the cache alone; whatever it lacks is an `OfflineCacheMiss`. */
   readonly offline?: boolean;
+  /**
+   * Seconds a cached index page is used without asking the server again, when the server's
+   * `Cache-Control` does not say (`max-age`, `no-cache` decide when it does). 0, the default,
+   * revalidates every page on every run, as pip does.
+   */
+  readonly pageMaxAge?: number;
+  /** Revalidate every cached page, whatever its age (`--refresh`). */
+  readonly refresh?: boolean;
   readonly netrc?: Netrc;
   readonly http?: Omit<HttpOptions, 'credentialsFor' | 'log'>;
   /** Receives one credential-free line per request. */
@@ -92,6 +104,8 @@ export class IndexClient {
   private readonly transport: HttpTransport;
   private readonly cache: IndexCache | null;
   private readonly offline: boolean;
+  private readonly pageMaxAge: number;
+  private readonly refresh: boolean;
   private readonly netrc: Netrc;
   private readonly progress: ProgressReporter;
   private readonly indexes: Location[];
@@ -111,10 +125,14 @@ export class IndexClient {
       if (credentials) this.originCredentials.set(new URL(url).origin, credentials);
       return { url: kind === 'index' ? withTrailingSlash(url) : url, kind };
     };
-    this.indexes = options.indexUrls.map((url) => location(url, 'index'));
-    this.findLinks = (options.findLinks ?? []).map((url) => location(url, 'find-links'));
+    // A location named twice (by pip.conf and the command line, say) is read once, where first named.
+    const once = (locations: Location[]) => locations.filter((entry, i) => locations.findIndex((other) => other.url === entry.url) === i);
+    this.indexes = once(options.indexUrls.map((url) => location(url, 'index')));
+    this.findLinks = once((options.findLinks ?? []).map((url) => location(url, 'find-links')));
     this.cache = options.cacheDir === null ? null : new IndexCache(options.cacheDir);
     this.offline = options.offline ?? false;
+    this.pageMaxAge = options.pageMaxAge ?? 0;
+    this.refresh = options.refresh ?? false;
     this.netrc = options.netrc ?? Netrc.EMPTY;
     this.progress = options.progress ?? SILENT_PROGRESS;
     this.transport = new HttpTransport({
@@ -127,6 +145,18 @@ export class IndexClient {
   /** The indexes and find-links locations in use, credential-free, in order. */
   get locations(): readonly string[] {
     return [...this.indexes, ...this.findLinks].map((location) => location.url);
+  }
+
+  /** The same, apart: what a resolution records as its `index`. */
+  get indexLocations(): { readonly indexUrls: readonly string[]; readonly findLinks: readonly string[] } {
+    return { indexUrls: this.indexes.map((location) => location.url), findLinks: this.findLinks.map((location) => location.url) };
+  }
+
+  /** Whether a cached page may be used without asking the server. */
+  private isFresh(page: CachedPage): boolean {
+    if (this.refresh || page.fetchedAt === undefined) return false;
+    const maxAge = page.maxAge ?? this.pageMaxAge;
+    return Date.now() - page.fetchedAt < maxAge * 1000;
   }
 
   get stats(): ClientStats {
@@ -200,11 +230,11 @@ export class IndexClient {
         if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return missing('html');
         throw new DataError({ file: path }, `cannot read ${what}: ${(error as Error).message}`);
       }
-      return { source: { location: location.url, url, format: 'html', found: true }, links: this.checkVersion(parseSimpleHtml(html, url), url).links };
+      return { source: { location: location.url, url, format: 'html', found: true }, links: this.checkVersion((await simpleHtml()).parseSimpleHtml(html, url), url).links };
     }
     const cached = this.cache ? await this.cache.readPage(url) : null;
     let page: CachedPage;
-    if (this.offline) {
+    if (this.offline || (cached && this.isFresh(cached))) {
       if (!cached) throw new OfflineCacheMiss(what, url);
       this.counters.pageCacheHits++;
       page = cached;
@@ -215,7 +245,9 @@ export class IndexClient {
       const response = await this.transport.get(url, headers);
       if (response.status === 304 && cached) {
         this.counters.pageCacheHits++;
-        page = cached;
+        // Fresh again from now on, for as long as this answer says.
+        page = { ...cached, ...freshness(response.headers) };
+        if (this.pageMaxAge > 0 || page.maxAge) await this.cache?.writePage(page);
       } else if (response.status === 200 || response.status === 404 || response.status === 410) {
         page = {
           url,
@@ -225,9 +257,11 @@ export class IndexClient {
           etag: response.headers.get('etag'),
           lastModified: response.headers.get('last-modified'),
           body: response.status === 200 ? response.body.toString('utf8') : '',
+          ...freshness(response.headers),
         };
-        // An unchanged "not here" needs no rewrite (404s carry no validators to answer 304 with).
-        if (!(page.status === 404 && cached?.status === 404)) await this.cache?.writePage(page);
+        // Without a freshness to record, an unchanged "not here" needs no rewrite (404s carry no
+        // validators to answer 304 with).
+        if (!(page.status === 404 && cached?.status === 404 && this.pageMaxAge === 0 && !page.maxAge)) await this.cache?.writePage(page);
       } else {
         throw new IndexRequestError(url, statusReason(response.status, what), response.status);
       }
@@ -238,7 +272,7 @@ export class IndexClient {
     if (!isJson && !contentType.startsWith('text/html') && !contentType.startsWith('application/vnd.pypi.simple.v1+html')) {
       throw new UnsupportedIndexResponse(url, `the ${what} has Content-Type ${JSON.stringify(page.contentType)}, neither PEP 503 HTML nor PEP 691 JSON`);
     }
-    const parsed = isJson ? parseSimpleJson(page.body, page.finalUrl) : parseSimpleHtml(page.body, page.finalUrl);
+    const parsed = isJson ? parseSimpleJson(page.body, page.finalUrl) : (await simpleHtml()).parseSimpleHtml(page.body, page.finalUrl);
     return { source: { location: location.url, url, format: isJson ? 'json' : 'html', found: true }, links: this.checkVersion(parsed, url).links };
   }
 
@@ -302,15 +336,15 @@ export class IndexClient {
     if (file.kind === 'wheel') {
       const pick = (names: readonly string[]) => pickMetadataMember(names, file.project);
       const member = local
-        ? await readZipMemberFromPath(fileURLToPath(file.url), pick)
-        : await readZipMemberFromUrl(this.transport, file.url, file.sha256, pick);
+        ? await (await lazyZip()).readZipMemberFromPath(fileURLToPath(file.url), pick)
+        : await (await lazyZip()).readZipMemberFromUrl(this.transport, file.url, file.sha256, pick);
       if (!member) throw new DataError({ file: file.url }, 'the wheel has no *.dist-info/METADATA');
       this.counters.metadataFrom[local ? 'localWheel' : 'rangeRequests']++;
       return finish(member.data, true);
     }
 
     const archive = await this.download(file);
-    const pkgInfo = await readSdistPkgInfo(archive, file.filename).catch((error: unknown) => {
+    const pkgInfo = await (await sdist()).readSdistPkgInfo(archive, file.filename).catch((error: unknown) => {
       throw new DataError({ file: file.url }, `cannot read the sdist: ${(error as Error).message}`);
     });
     if (!pkgInfo) throw new DataError({ file: file.url }, 'the sdist has no PKG-INFO at its top level');
@@ -350,6 +384,22 @@ export class IndexClient {
     }
     return hash;
   }
+}
+
+/**
+ * When a response was produced and how long it stays fresh, from `Date`-free headers: now minus
+ * `Age`, and `Cache-Control`'s `no-store`/`no-cache` (0) or `max-age` (RFC 9111 §5.2.2).
+ */
+function freshness(headers: Headers): { fetchedAt: number; maxAge: number | null } {
+  const age = Number(headers.get('age') ?? 0);
+  const directives = (headers.get('cache-control') ?? '').toLowerCase().split(',').map((part) => part.trim());
+  let maxAge: number | null = null;
+  for (const directive of directives) {
+    if (directive === 'no-cache' || directive === 'no-store') maxAge = 0;
+    const match = /^max-age=(\d+)$/.exec(directive);
+    if (match && maxAge !== 0) maxAge = Number(match[1]);
+  }
+  return { fetchedAt: Date.now() - (Number.isFinite(age) && age > 0 ? age * 1000 : 0), maxAge };
 }
 
 /** The first hash that does not match, or null when all that can be checked match. */

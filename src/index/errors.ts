@@ -67,3 +67,11 @@ export class DynamicSdistMetadata extends MachNixError {
     );
   }
 }
+
+/**
+ * A failure of the index itself (a request, the offline cache, a corrupted file, an unknown API):
+ * the operator's problem, like malformed pinned data, never an answer to the request.
+ */
+export function isIndexFailure(error: unknown): boolean {
+  return error instanceof IndexRequestError || error instanceof OfflineCacheMiss || error instanceof HashMismatch || error instanceof UnsupportedIndexResponse;
+}

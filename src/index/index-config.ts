@@ -11,12 +11,13 @@
  *   `PIP_CONFIG_FILE=/dev/null` loads no file at all. (pip's "base" file beside the interpreter's
  *   `sys.base_prefix` is not read: mach-nix has no interpreter to ask.)
  * - in the merged result, section `[install]` overrides `[global]` (we resolve as `pip install`
- *   would), and environment variables `PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL`, `PIP_FIND_LINKS`
- *   override both;
- * - list values (extra-index-url, find-links) are split on whitespace.
+ *   would), and environment variables `PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL`, `PIP_FIND_LINKS`,
+ *   `PIP_TRUSTED_HOST` override both;
+ * - list values (extra-index-url, find-links, trusted-host) are split on whitespace.
  * uv's variables (uv-static's `EnvVars`): `UV_DEFAULT_INDEX`, else the older `UV_INDEX_URL`, is the
  * index; `UV_INDEX` then `UV_EXTRA_INDEX_URL` (space-separated; `UV_INDEX` entries may be
- * `name=url`) are extra indexes; `UV_FIND_LINKS` is comma-separated. Where both tools' variables
+ * `name=url`) are extra indexes; `UV_FIND_LINKS` is comma-separated; `UV_INSECURE_HOST`
+ * (space-separated) is uv's trusted-host. Where both tools' variables
  * set the same thing, uv's win: they are the newer, more specific setting.
  * Explicit values (command-line flags, a requirements file's own option lines) come last: an
  * explicit index URL replaces the configured one, explicit extra indexes and find-links are added
@@ -39,6 +40,8 @@ export interface IndexConfiguration {
   readonly indexUrl: Sourced<string>;
   readonly extraIndexUrls: readonly Sourced<string>[];
   readonly findLinks: readonly Sourced<string>[];
+  /** pip's `trusted-host`: `host` or `host:port` whose plain-http index pip accepts. */
+  readonly trustedHosts: readonly Sourced<string>[];
 }
 
 export const PYPI_SIMPLE = 'https://pypi.org/simple/';
@@ -48,6 +51,7 @@ export interface ExplicitIndexOptions {
   readonly indexUrl?: Sourced<string>;
   readonly extraIndexUrls?: readonly Sourced<string>[];
   readonly findLinks?: readonly Sourced<string>[];
+  readonly trustedHosts?: readonly Sourced<string>[];
 }
 
 export interface IndexConfigurationContext {
@@ -78,7 +82,7 @@ export function pipConfigFiles(context: IndexConfigurationContext): Array<{ file
   return files;
 }
 
-const KEYS = ['index-url', 'extra-index-url', 'find-links'] as const;
+const KEYS = ['index-url', 'extra-index-url', 'find-links', 'trusted-host'] as const;
 type Key = (typeof KEYS)[number];
 
 /** pip's merged configuration for the three keys, per section, with the file and section of each. */
@@ -159,7 +163,17 @@ export function effectiveIndexConfiguration(context: IndexConfigurationContext, 
     ...(explicit.findLinks ?? []),
   ];
 
-  return Object.freeze({ indexUrl, extraIndexUrls: Object.freeze(extraIndexUrls), findLinks: Object.freeze(findLinks) });
+  const trustedHosts = [
+    ...(list(env.UV_INSECURE_HOST, 'UV_INSECURE_HOST') ?? list(env.PIP_TRUSTED_HOST, 'PIP_TRUSTED_HOST') ?? fromFile('trusted-host') ?? []),
+    ...(explicit.trustedHosts ?? []),
+  ];
+
+  return Object.freeze({
+    indexUrl,
+    extraIndexUrls: Object.freeze(extraIndexUrls),
+    findLinks: Object.freeze(findLinks),
+    trustedHosts: Object.freeze(trustedHosts),
+  });
 }
 
 /** One line per value, credentials removed: what `mach-nix lock --verbose` would show. */
@@ -168,5 +182,6 @@ export function describeIndexConfiguration(config: IndexConfiguration): string[]
     `index-url ${redactUrl(config.indexUrl.value)} (from ${config.indexUrl.source})`,
     ...config.extraIndexUrls.map((entry) => `extra-index-url ${redactUrl(entry.value)} (from ${entry.source})`),
     ...config.findLinks.map((entry) => `find-links ${redactUrl(entry.value)} (from ${entry.source})`),
+    ...config.trustedHosts.map((entry) => `trusted-host ${entry.value} (from ${entry.source})`),
   ];
 }

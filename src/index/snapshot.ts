@@ -29,16 +29,18 @@ export class IndexDataPending extends Error {
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
-/** A project to visit, with the extras asked of it (they add dependencies). */
+/** A project to visit, with the extras asked of it (they add dependencies) and the versions asked for. */
 export interface ProjectRequest {
   readonly name: string;
   readonly extras?: readonly string[];
+  /** PEP 440 specifiers of the requirement (`>=2,<3`); absent or empty: any version. */
+  readonly specifier?: string;
 }
 
 /** How the speculative prefetch chooses, mirroring what the resolver's provider will likely pick. */
 export interface PrefetchPlan {
-  /** The file whose metadata the resolver will most likely want first (null: none usable). */
-  choose(listing: ProjectListing): IndexFile | null;
+  /** The file whose metadata the resolver will most likely want first for this request (null: none usable). */
+  choose(listing: ProjectListing, request: ProjectRequest): IndexFile | null;
   /** The projects the metadata makes the resolver visit next, for these extras (markers applied). */
   dependencies(metadata: CoreMetadata, file: IndexFile, extras: readonly string[]): Iterable<ProjectRequest>;
 }
@@ -48,6 +50,8 @@ export class IndexSnapshot {
   private readonly metadataByUrl = new Map<string, Settled<CoreMetadata>>();
   private readonly pendingProjects = new Set<string>();
   private readonly pendingMetadata = new Map<string, IndexFile>();
+  private readonly hashesByUrl = new Map<string, Settled<string>>();
+  private readonly pendingHashes = new Map<string, IndexFile>();
 
   constructor(readonly client: IndexClient) {}
 
@@ -74,9 +78,30 @@ export class IndexSnapshot {
     return settled.value;
   }
 
+  /**
+   * The file's sha256 (hex): the index's, else computed from the file (find-links directories and
+   * some pages give none; `IndexClient.fileSha256` downloads it once). Throws `IndexDataPending`
+   * when not computed yet, or the download's own error.
+   */
+  fileSha256(file: IndexFile): string {
+    if (file.sha256) return file.sha256;
+    const settled = this.hashesByUrl.get(file.url);
+    if (!settled) {
+      this.pendingHashes.set(file.url, file);
+      throw new IndexDataPending(`sha256 of ${file.filename}`);
+    }
+    if (!settled.ok) throw settled.error;
+    return settled.value;
+  }
+
+  /** The names of the projects whose pages were fetched without an error, sorted. */
+  fetchedProjects(): string[] {
+    return [...this.projects].filter(([, settled]) => settled.ok).map(([key]) => key).sort();
+  }
+
   /** Whether anything was asked for that is not fetched. */
   get hasPending(): boolean {
-    return this.pendingProjects.size > 0 || this.pendingMetadata.size > 0;
+    return this.pendingProjects.size > 0 || this.pendingMetadata.size > 0 || this.pendingHashes.size > 0;
   }
 
   /** Fetches a project page into the snapshot (an error is kept and rethrown when it is read). */
@@ -100,6 +125,14 @@ export class IndexSnapshot {
     return settled.ok ? settled.value : null;
   }
 
+  /** Computes a file's sha256 into the snapshot (an error is kept and rethrown when it is read). */
+  async loadFileSha256(file: IndexFile): Promise<void> {
+    if (file.sha256 || this.hashesByUrl.has(file.url)) return;
+    const settled = await settle(this.client.fileSha256(file));
+    this.hashesByUrl.set(file.url, settled);
+    this.pendingHashes.delete(file.url);
+  }
+
   /**
    * Fetches the closure the plan predicts from `roots`, every fetch concurrently (the client bounds
    * the requests in flight). Failures are kept for the solver to meet, not thrown here: a
@@ -107,14 +140,15 @@ export class IndexSnapshot {
    */
   async prefetchClosure(roots: Iterable<string | ProjectRequest>, plan: PrefetchPlan): Promise<void> {
     const visited = new Set<string>();
-    const visit = async (request: string | ProjectRequest): Promise<void> => {
-      const { name, extras = [] } = typeof request === 'string' ? { name: request } : request;
+    const visit = async (given: string | ProjectRequest): Promise<void> => {
+      const request: ProjectRequest = typeof given === 'string' ? { name: given } : given;
+      const { name, extras = [], specifier = '' } = request;
       const key = canonicalizeName(name);
-      const visitKey = [key, ...[...extras].map(canonicalizeName).sort()].join('[');
+      const visitKey = `${[key, ...[...extras].map(canonicalizeName).sort()].join('[')}\0${specifier}`;
       if (visited.has(visitKey)) return;
       visited.add(visitKey);
       const listing = await this.loadProject(key);
-      const file = listing ? plan.choose(listing) : null;
+      const file = listing ? plan.choose(listing, request) : null;
       if (!file) return;
       const metadata = await this.loadMetadata(file);
       if (!metadata) return;
@@ -127,12 +161,14 @@ export class IndexSnapshot {
   async fetchPending(plan?: PrefetchPlan): Promise<void> {
     const projects = [...this.pendingProjects];
     const files = [...this.pendingMetadata.values()];
+    const hashes = [...this.pendingHashes.values()];
     await Promise.all([
       plan ? this.prefetchClosure(projects, plan) : Promise.all(projects.map((name) => this.loadProject(name))),
       ...files.map(async (file) => {
         const metadata = await this.loadMetadata(file);
         if (metadata && plan) await this.prefetchClosure(plan.dependencies(metadata, file, []), plan);
       }),
+      ...hashes.map((file) => this.loadFileSha256(file)),
     ]);
   }
 }

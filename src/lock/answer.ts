@@ -2,7 +2,8 @@
  * The answer to a resolve request, typed: a resolution, or a failure that keeps the error it came
  * from (so the CLI reports it as it was thrown, and Nix gets the same text in the failure
  * document). What the import-from-derivation writes and `mach-nix lock` saves. Problems with the
- * data themselves are thrown, never answered: they are the operator's, not the request's.
+ * data themselves, or with reaching a package index, are thrown, never answered: they are the
+ * operator's, not the request's.
  */
 import { DataError, MachNixError } from '../errors.js';
 import type { DependencySource } from '../db/source.js';
@@ -13,6 +14,7 @@ import { parseProvidersInput } from '../providers/settings.js';
 import { ResolutionImpossible, resolve } from '../resolve.js';
 import { parseTarget } from '../target.js';
 import { toolVersion } from '../version.js';
+import { isIndexFailure } from '../index/errors.js';
 import { requestHash } from './request.js';
 
 export type Answer =
@@ -36,7 +38,7 @@ export function answer(request: ResolveRequest, source: DependencySource): Answe
     // part of the request changed (nix/resolution.nix, `mach-nix lock --check`).
     return { ok: true, resolution: { ...resolution, request } };
   } catch (error) {
-    if (!(error instanceof MachNixError) || error instanceof DataError) throw error;
+    if (!(error instanceof MachNixError) || error instanceof DataError || isIndexFailure(error)) throw error;
     const failure: ResolutionFailure = {
       lockVersion: 1,
       generator: `mach-nix ${toolVersion()}`,

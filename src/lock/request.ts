@@ -65,8 +65,13 @@ export interface RequestParts {
   /** `attrNames condaChannelsExtra`: any order in, sorted out, as Nix's attrNames gives them. */
   readonly condaChannels: readonly string[];
   readonly cudaVersion: string | null;
-  /** The data's UNIX_TIMESTAMP. */
+  /** The data's UNIX_TIMESTAMP; null for a package index. */
   readonly dataTimestamp: number | null;
+  /**
+   * The package indexes read instead of the pinned data, credential-free; absent for the pinned
+   * data, whose requests (and lock hashes, Nix's among them) stay as they were.
+   */
+  readonly index?: { readonly indexUrls: readonly string[]; readonly findLinks: readonly string[] };
 }
 
 /** The request mkPython makes for the same arguments, checked against the schema. */
@@ -82,6 +87,7 @@ export function makeRequest(parts: RequestParts): ResolveRequest {
     condaChannels: [...new Set(parts.condaChannels)].sort(),
     cudaVersion: parts.cudaVersion,
     dataTimestamp: parts.dataTimestamp,
+    ...(parts.index === undefined ? {} : { index: { indexUrls: [...parts.index.indexUrls], findLinks: [...parts.index.findLinks] } }),
   };
   return checkResolveRequest(request, { file: 'the request' });
 }
@@ -118,6 +124,7 @@ const PART_NAMES: Record<keyof ResolveRequest, string> = {
   condaChannels: "condaChannelsExtra's channels",
   cudaVersion: 'cudaVersion',
   dataTimestamp: "the dependency data's UNIX_TIMESTAMP",
+  index: 'the package indexes',
 };
 
 /**
@@ -129,7 +136,7 @@ export function requestDifferences(recorded: Readonly<Record<string, unknown>>, 
   const differences: string[] = [];
   for (const part of Object.keys(PART_NAMES).sort() as (keyof ResolveRequest)[]) {
     const before = recorded[part] ?? null;
-    const now = request[part];
+    const now = request[part] ?? null;
     if (canonicalJson(before) === canonicalJson(now)) continue;
     if (part === 'requirements' && typeof before === 'string') {
       const lockLines = before.split('\n');

@@ -5,9 +5,10 @@
  * candidate wins, and later providers are reached only by backtracking (mach-nix §4.3).
  *
  * - wheel: one candidate per version, the best installable file for the target (wheel-tags
- *   preference order) among those whose Requires-Python admits the target Python;
+ *   preference order) among those whose Requires-Python admits the target Python — a yanked file
+ *   (PEP 592, package indexes only) only when no other file of the version is usable;
  * - sdist: one per version with dependency data for the target Python (or the nearest older
- *   Python, noted on the candidate);
+ *   Python, noted on the candidate); from a package index, the sdist's static PKG-INFO;
  * - nixpkgs: one per version the nixpkgs python set has;
  * - conda/<channel>: one per record (builds differ), newest version and build number first.
  *
@@ -16,7 +17,7 @@
  */
 import { fnmatch } from './fnmatch.js';
 import { type Version, SpecifierSet, tryParseVersion } from '../pep440.js';
-import type { CondaRecord, DependencySource, DistributionFile, SdistRelease, WheelRelease } from '../db/source.js';
+import { type CondaRecord, type DependencySource, type DistributionFile, type SdistRelease, type WheelRelease, isYanked } from '../db/source.js';
 import type { Target } from '../target.js';
 import { selectWheel, wheelRank } from '../wheel-tags.js';
 import {
@@ -49,6 +50,11 @@ export interface Candidate {
   readonly source: CandidateSource;
   /** Facts worth telling the user about this choice (e.g. which Python's metadata was used). */
   readonly notes: readonly string[];
+  /**
+   * PEP 592: the file is yanked from its index, and why (`''`: no reason given). Only a requirement
+   * pinning the version with `==` or `===` admits it, and only when nothing else matches.
+   */
+  readonly yanked?: string;
   /** What it depends on for the target; throws `InvalidMetadata` for broken metadata. */
   dependencies(): CandidateDependencies;
 }
@@ -91,6 +97,26 @@ function admitsPython(requiresPython: string | null, context: CandidateContext):
   return set.contains(context.target.python.full) ? null : `requires Python ${requiresPython}`;
 }
 
+/**
+ * A package index's page may not state a file's Requires-Python (the metadata is fetched only for
+ * the candidate tried): the metadata's own is checked then, and a Python it excludes makes that
+ * candidate unusable, as pip finds it when it reads the metadata.
+ */
+function checkMetadataPython(file: { readonly metadataRequiresPython?: string | null }, context: CandidateContext): void {
+  if (file.metadataRequiresPython === undefined) return;
+  const problem = admitsPython(file.metadataRequiresPython, context);
+  if (problem !== null) throw new InvalidMetadata(`${problem} (its metadata says so)`);
+}
+
+/** A yanked file's reason as one line: it is the index's free text. */
+function yankedReason(file: { readonly yanked?: string | null }): string | undefined {
+  return isYanked(file) ? file.yanked!.replace(/\s+/g, ' ').trim() : undefined;
+}
+
+function yankedNote(reason: string): string {
+  return `yanked from its index${reason === '' ? '' : ` (${reason})`}: taken only because a requirement pins this version with ==`;
+}
+
 export function wheelCandidates(key: string, dataKeys: readonly string[], context: CandidateContext): CandidateList {
   const byVersion = new Map<string, WheelRelease[]>();
   for (const dataKey of dataKeys) {
@@ -116,20 +142,29 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
     }
     const pythonProblems = installable.map((f) => admitsPython(f.requiresPython, context));
     const usable = installable.filter((_, i) => pythonProblems[i] === null);
-    const file = selectWheel(usable, (f) => f.filename, context.target);
+    const current = usable.filter((f) => !isYanked(f));
+    const file = selectWheel(current.length > 0 ? current : usable, (f) => f.filename, context.target);
     if (file === null) {
       rejected.push({ provider: 'wheel', version: versionText, reason: pythonProblems.find((p) => p !== null)! });
       continue;
     }
+    const yanked = yankedReason(file);
     // Looked up on first use: only the chosen candidates' downloads are ever read, and a query
     // per version was a third of a resolution for projects with hundreds of releases.
     const download = memo(() => dataKeys.flatMap((k) => context.source.files(k, versionText)).find((f) => f.filename === file.filename) ?? null);
-    const notes = memo(() => (download() === null ? ['no download URL and hash are known for this wheel'] : []));
+    const notes = memo(() => [
+      ...(yanked === undefined ? [] : [yankedNote(yanked)]),
+      ...(download() === null ? ['no download URL and hash are known for this wheel'] : []),
+    ]);
     candidates.push({
       key, version, versionText, provider: 'wheel',
       source: { kind: 'wheel', file, get download() { return download(); } },
       get notes() { return notes(); },
-      dependencies: memo(() => requiresDistDependencies(file.requiresDist, context.target.markers)),
+      ...(yanked === undefined ? {} : { yanked }),
+      dependencies: memo(() => {
+        checkMetadataPython(file, context);
+        return requiresDistDependencies(file.requiresDist, context.target.markers);
+      }),
     });
   }
   return { candidates: candidates.sort(byVersionDescending), rejected };
@@ -153,14 +188,16 @@ export function sdistCandidates(key: string, dataKeys: readonly string[], contex
         continue;
       }
       seen.add(version.toString());
+      const yanked = yankedReason(release);
       // Looked up on first use, as for wheels.
       const download = memo(() => context.source.files(dataKey, release.version).find((f) => f.kind === 'sdist') ?? null);
       const notes = memo(() => {
         const found: string[] = [];
-        if (!release.exactPythonKey) {
+        if (!release.exactPythonKey && release.pythonKey !== null) {
           const older = `${release.pythonKey[0]}.${release.pythonKey.slice(1)}`;
           found.push(`sdist metadata of Python ${older} used: the data has none for Python ${context.target.python.major}.${context.target.python.minor}`);
         }
+        if (yanked !== undefined) found.push(yankedNote(yanked));
         if (download() === null) found.push('no download URL and hash are known for this sdist');
         return found;
       });
@@ -168,7 +205,12 @@ export function sdistCandidates(key: string, dataKeys: readonly string[], contex
         key, version, versionText: release.version, provider: 'sdist',
         source: { kind: 'sdist', release, get download() { return download(); } },
         get notes() { return notes(); },
-        dependencies: memo(() => sdistDependencies(release, context.target.markers)),
+        ...(yanked === undefined ? {} : { yanked }),
+        dependencies: memo(() => {
+          if (release.requiresDist === undefined) return sdistDependencies(release, context.target.markers);
+          checkMetadataPython(release, context);
+          return requiresDistDependencies(release.requiresDist, context.target.markers);
+        }),
       });
     }
   }

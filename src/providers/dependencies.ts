@@ -5,7 +5,7 @@
  * in conda data — the looser forms mach-nix accepted (`blas 1.* openblas`).
  */
 import { LRUCache } from 'lru-cache';
-import { InvalidRequirement, MachNixError, MarkerEvaluationError } from '../errors.js';
+import { InvalidMetadata, InvalidRequirement, MarkerEvaluationError } from '../errors.js';
 import { SpecifierSet } from '../pep440.js';
 import { canonicalizeName } from '../pep503.js';
 import { Marker, type MarkerEnvironment, parseMarker, parseRequirement } from '../pep508.js';
@@ -88,8 +88,7 @@ function normalizeExtras(extras: readonly string[]): string[] {
   return [...new Set(extras.map(canonicalizeName))].sort();
 }
 
-/** A metadata problem that makes a candidate unusable (pip skips such versions too). */
-export class InvalidMetadata extends MachNixError {}
+export { InvalidMetadata };
 
 /** Whether the marker holds on the target with `extra` requested (`""`: none). */
 function holds(marker: Marker | null, environment: MarkerEnvironment, extra: string, text: string): boolean {

@@ -11,11 +11,11 @@
  * - `__glibc`, `__cuda`, `__unix`, `__linux`, `__osx` — conda's virtual packages, with one
  *   candidate each from the explicit target (never from the machine running the resolver).
  */
-import { Version } from '../pep440.js';
+import { type SpecifierSet, Version } from '../pep440.js';
 import { CandidateSet } from '../resolver/candidate-set.js';
 import type { Describer } from '../resolver/report.js';
 import type { CandidateDependencies as SolverCandidateDependencies, SolverDependency, SolverProvider } from '../resolver/solver.js';
-import { type DependencySource, parsePythonKey } from '../db/source.js';
+import { type DependencySource, type DistributionFile, parsePythonKey } from '../db/source.js';
 import { compareCodePoints } from '../code-points.js';
 import { canonicalizeName } from '../pep503.js';
 import { didYouMean, suggestions, typoBound } from '../suggest.js';
@@ -300,7 +300,9 @@ export class PythonProvider implements SolverProvider, Describer {
 
   /**
    * The candidates a dependency admits, by pip's prerelease rule: a prerelease only when the
-   * specifier names one, or when no final release matches (or with `--pre`).
+   * specifier names one, or when no final release matches (or with `--pre`); and by PEP 592's
+   * as pip applies it: a yanked release only when the dependency pins a version (`==` without a
+   * wildcard, or `===`) and nothing but yanked releases matches it.
    */
   allowed(dependency: Dependency): CandidateSet {
     const key = `${dependency.key}\0${dependency.url ?? ''}\0${dependency.build ?? ''}\0${dependency.anyOf.join('|')}`;
@@ -319,7 +321,8 @@ export class PythonProvider implements SolverProvider, Describer {
         const urlCandidate = eligible.length === 1 && eligible[0]!.candidate.source.kind === 'url';
         // A direct URL is what was asked for, whatever version it turns out to be.
         const matching = urlCandidate ? eligible : specifier.filter(eligible, ({ candidate }) => candidate.version, { prereleases });
-        for (const { index } of matching) admitted.add(index);
+        const current = matching.filter(({ candidate }) => candidate.yanked === undefined);
+        for (const { index } of current.length > 0 || !pinsVersion(specifier) ? current : matching) admitted.add(index);
       }
       set = CandidateSet.of(candidates.length, admitted);
       this.allowedSets.set(key, set);
@@ -345,6 +348,14 @@ export class PythonProvider implements SolverProvider, Describer {
     return timestamp === null ? '' : ` (data of ${new Date(timestamp * 1000).toISOString().slice(0, 10)})`;
   }
 
+  /** What the data is called in explanations: the dependency data and its date, or the package indexes read. */
+  private dataName(): string {
+    const index = this.options.source.info().index;
+    if (index === undefined) return `dependency data${this.dataDate()}`;
+    const locations = [...index.indexUrls, ...index.findLinks];
+    return `package ${locations.length === 1 ? 'index' : 'indexes'} (${locations.join(', ') || 'none: --no-index'})`;
+  }
+
   explainNoCandidates(dependency: SolverDependency): string {
     const [key] = splitPackage(dependency.pkg);
     const entry = this.packageCandidates(key);
@@ -359,7 +370,10 @@ export class PythonProvider implements SolverProvider, Describer {
         const version = tryVersion(r.version);
         return version !== null && written !== undefined && written.anyOf.some((set) => set.contains(version));
       });
-      const why = rejectedMatching.length > 0 ? `; ${summarizeRejections(rejectedMatching)}` : '';
+      const yanked = entry.candidates.filter((c) => c.yanked !== undefined && written !== undefined && written.anyOf.some((set) => set.contains(c.version, { prereleases: true })));
+      const why =
+        (rejectedMatching.length > 0 ? `; ${summarizeRejections(rejectedMatching)}` : '') +
+        (yanked.length > 0 ? `; ${summarizeYanked(yanked)}` : '');
       const pinned = this.options.hashes?.get(key);
       if (pinned !== undefined && written !== undefined) {
         const files = entry.candidates
@@ -375,16 +389,21 @@ export class PythonProvider implements SolverProvider, Describer {
     if (entry.rejected.length > 0) return `no version of ${key} can be used here: ${summarizeRejections(entry.rejected)}`;
     if (entry.dataKeys.length === 0) {
       const near = this.similarNames(key);
-      return near.length > 0
-        ? `${key} is not in the dependency data${this.dataDate()}: ${didYouMean(near)}`
-        : `${key} is not in the dependency data${this.dataDate()}: it may be newer than the data, or misspelled`;
+      const missing = this.options.source.info().index !== undefined
+        ? `${key} is not on the ${this.dataName()}`
+        : `${key} is not in the dependency data${this.dataDate()}`;
+      if (near.length > 0) return `${missing}: ${didYouMean(near)}`;
+      return this.options.source.info().index !== undefined
+        ? `${missing}: it may be misspelled, or not published there`
+        : `${missing}: it may be newer than the data, or misspelled`;
     }
     const pythonGap = this.sdistPythonGap(key, entry.dataKeys, selected);
     if (pythonGap !== null) return pythonGap;
     const others = this.providersWith(key, entry.dataKeys).filter((p) => !selected.includes(p));
     const from = `${selected.length === 1 ? 'provider' : 'providers'} ${selected.join(', ')}`;
-    if (others.length === 0) return `the dependency data${this.dataDate()} has nothing of ${key} for the ${from}`;
-    return `${key} is not available from the ${from}${this.dataDate()}, but from ${others.join(', ')}: add ${others.length === 1 ? 'it' : 'them'} to providers.${key} to use ${others.length === 1 ? 'it' : 'them'}`;
+    if (others.length === 0) return `the ${this.dataName()} has nothing of ${key} for the ${from}`;
+    const of = this.options.source.info().index === undefined ? this.dataDate() : ` (${this.dataName()})`;
+    return `${key} is not available from the ${from}${of}, but from ${others.join(', ')}: add ${others.length === 1 ? 'it' : 'them'} to providers.${key} to use ${others.length === 1 ? 'it' : 'them'}`;
   }
 
   /**
@@ -447,6 +466,17 @@ function tryVersion(text: string): Version | null {
   }
 }
 
+/** pip's `is_pinned`: an `===`, or an `==` without a wildcard, among the specifiers. */
+function pinsVersion(specifier: SpecifierSet): boolean {
+  return specifier.specifiers.some(({ operator, version }) => operator === '===' || (operator === '==' && !version.endsWith('.*')));
+}
+
+function summarizeYanked(candidates: readonly Candidate[]): string {
+  const versions = [...new Set(candidates.map((c) => c.versionText))];
+  const reasons = [...new Set(candidates.map((c) => c.yanked!).filter((reason) => reason !== ''))];
+  return `${listVersions(versions)} ${versions.length === 1 ? 'is' : 'are'} yanked from the index${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}, which only a requirement pinning the version with == may take (PEP 592)`;
+}
+
 function summarizeRejections(rejections: readonly Rejection[]): string {
   const byReason = new Map<string, string[]>();
   for (const { provider, version, reason } of rejections) {
@@ -500,11 +530,14 @@ function sourceOf(candidate: Candidate): Source {
   const origin = candidate.source;
   switch (origin.kind) {
     case 'wheel':
-      return { type: 'wheel', filename: origin.file.filename, url: origin.download?.url ?? null, hash: origin.download?.hash ?? null };
+      return {
+        type: 'wheel', filename: origin.file.filename, url: origin.download?.url ?? null, hash: origin.download?.hash ?? null,
+        ...indexOf(origin.download),
+      };
     case 'sdist':
       return {
         type: 'sdist', filename: origin.download?.filename ?? null, url: origin.download?.url ?? null,
-        hash: origin.download?.hash ?? null, pythonKey: origin.release.pythonKey,
+        hash: origin.download?.hash ?? null, pythonKey: origin.release.pythonKey, ...indexOf(origin.download),
       };
     case 'nixpkgs':
       return { type: 'nixpkgs', attribute: origin.attribute };
@@ -518,6 +551,11 @@ function sourceOf(candidate: Candidate): Source {
     case 'virtual':
       throw new Error('internal: a virtual package has no source');
   }
+}
+
+/** The lock's `index` of a file from a package index; nothing for the pinned data, whose locks stay as they were. */
+function indexOf(download: DistributionFile | null): { index?: string } {
+  return download?.index === undefined ? {} : { index: download.index };
 }
 
 /** The file a candidate installs and its digests as `--hash` writes them (`sha256:<hex>`). */

@@ -5,6 +5,9 @@
  * errors and away from other origins.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { IndexClient } from '../../src/index/client.js';
 import { HashMismatch, IndexRequestError } from '../../src/index/errors.js';
@@ -122,5 +125,30 @@ describe('credentials', () => {
     assert.equal(redirected.length, 1);
     assert.equal(redirected[0]!.authorization, null);
     assert.ok(server.requests.some((request) => request.path.startsWith('/redirect/') && request.authorization !== null));
+  });
+});
+
+describe('page freshness', () => {
+  const pages = (mode: string) => server.requests.filter((request) => request.path.startsWith(`/${mode}/simple/`)).length;
+  const listing = (mode: string, cacheDir: string, options: { pageMaxAge?: number; refresh?: boolean } = {}) =>
+    new IndexClient({ indexUrls: [server.index(mode)], cacheDir, ...options }).project(server.project);
+
+  test("a cached page is used without a request for the caller's time, unless the server's Cache-Control says otherwise, or --refresh", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'mach-nix-freshness-'));
+    try {
+      for (const [mode, pageMaxAge, asked] of [['ok', 0, 2], ['ok', 600, 1], ['nocache', 600, 2], ['maxage', 0, 1]] as const) {
+        const before = pages(mode);
+        await listing(mode, cacheDir, { pageMaxAge });
+        await listing(mode, cacheDir, { pageMaxAge });
+        assert.equal(pages(mode) - before, asked, `${mode}, ${pageMaxAge} s: ${asked} requests for two runs`);
+        rmSync(join(cacheDir, 'v1', 'pages'), { recursive: true, force: true });
+      }
+      const before = pages('maxage');
+      await listing('maxage', cacheDir);
+      await listing('maxage', cacheDir, { refresh: true });
+      assert.equal(pages('maxage') - before, 2, '--refresh asks again');
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

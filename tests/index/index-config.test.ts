@@ -64,7 +64,16 @@ test('effective configuration: later files override earlier ones, [install] over
   assert.deepEqual(fromEnv.findLinks.map((entry) => entry.value), ['/w1', '/w2']);
 
   const isolated = effectiveIndexConfiguration(m.context({ PIP_CONFIG_FILE: '/dev/null' }));
-  assert.deepEqual(isolated, { indexUrl: { value: PYPI_SIMPLE, source: 'default' }, extraIndexUrls: [], findLinks: [] });
+  assert.deepEqual(isolated, { indexUrl: { value: PYPI_SIMPLE, source: 'default' }, extraIndexUrls: [], findLinks: [], trustedHosts: [] });
+});
+
+test('trusted hosts: pip.conf trusted-host, PIP_TRUSTED_HOST over it, UV_INSECURE_HOST over both, explicit ones appended', () => {
+  const m = machine({ 'etc/pip.conf': '[global]\ntrusted-host = conf.example\n  conf2.example:8080\n' });
+  const hosts = (extra: NodeJS.ProcessEnv) => effectiveIndexConfiguration(m.context(extra), { trustedHosts: [{ value: 'cli.example', source: '--trusted-host' }] }).trustedHosts;
+  assert.deepEqual(hosts({}).map((entry) => entry.value), ['conf.example', 'conf2.example:8080', 'cli.example']);
+  assert.match(hosts({})[0]!.source, /etc\/pip\.conf \[global\] trusted-host$/);
+  assert.deepEqual(hosts({ PIP_TRUSTED_HOST: 'env.example other.example' }).map((entry) => `${entry.value} ${entry.source}`), ['env.example PIP_TRUSTED_HOST', 'other.example PIP_TRUSTED_HOST', 'cli.example --trusted-host']);
+  assert.deepEqual(hosts({ PIP_TRUSTED_HOST: 'env.example', UV_INSECURE_HOST: 'uv.example' }).map((entry) => entry.value), ['uv.example', 'cli.example']);
 });
 
 test('uv variables: UV_DEFAULT_INDEX before UV_INDEX_URL, UV_INDEX (name=url) and UV_EXTRA_INDEX_URL, comma-separated UV_FIND_LINKS', () => {

@@ -53,7 +53,7 @@ function greedy(snapshot: IndexSnapshot, roots: readonly string[]): string[] {
   const visit = (name: string) => {
     const listing = snapshot.project(name);
     if (chosen.has(listing.name)) return;
-    const file = plan.choose(listing);
+    const file = plan.choose(listing, { name });
     if (!file) throw new Error(`no usable file of ${name}`);
     chosen.set(listing.name, file);
     for (const dependency of plan.dependencies(snapshot.metadata(file), file, [])) visit(dependency.name);

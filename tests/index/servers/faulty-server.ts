@@ -7,7 +7,8 @@
  *   closed, once; `stall-once`: half the body and then silence, once; `stall`: that always;
  * - `down`: always 503; `forbidden`: always 403;
  * - `norange`: Range ignored (200 with the whole file); `corrupt`: that, with one byte changed;
- * - `redirect`: a 302 to the same path in `ok` mode on another server (`redirectTo`).
+ * - `redirect`: a 302 to the same path in `ok` mode on another server (`redirectTo`);
+ * - `nocache`, `maxage`: no failure, pages sent with `Cache-Control: no-cache` / `max-age=3600`.
  * It records every request (path, Range, Authorization) for the tests to count.
  */
 import { createHash } from 'node:crypto';
@@ -120,7 +121,9 @@ export class FaultyServer {
   /** Serves a body honouring a single `bytes=` range, as a static file server does. */
   private serve(request: IncomingMessage, response: ServerResponse, body: Buffer, kind: string): void {
     const match = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
-    if (!match) return void response.writeHead(200, { 'Content-Length': body.length, 'Content-Type': contentType(kind) }).end(body);
+    const mode = (request.url ?? '').split('/')[1];
+    const caching: Record<string, string> = mode === 'nocache' ? { 'Cache-Control': 'no-cache' } : mode === 'maxage' ? { 'Cache-Control': 'public, max-age=3600' } : {};
+    if (!match) return void response.writeHead(200, { 'Content-Length': body.length, 'Content-Type': contentType(kind), ...caching }).end(body);
     let start = match[1] === '' ? Math.max(0, body.length - Number(match[2])) : Number(match[1]);
     let end = match[1] === '' || match[2] === '' ? body.length - 1 : Math.min(Number(match[2]), body.length - 1);
     if (start > end) [start, end] = [0, body.length - 1];
