@@ -1,44 +1,68 @@
 /**
- * examples/flask-app, under Nix 2.8 and Nix 2.26: its requirements locked by `mach-nix lock`,
- * its environment built by Nix from real wheels (nixpkgs stand-in), served by the environment's
+ * examples/flask-app, under Nix 2.8 and Nix 2.26: its requirements locked by `mach-nix lock`
+ * from the machine's PyPI mirror served by nginx on loopback (the lock pins each file by URL and
+ * sha256), its environment built by Nix from real wheels (nixpkgs stand-in), served by the environment's
  * own `flask run` on a free loopback port against a fake weather API on 127.0.0.1, both routes
  * checked over HTTP; and its layered Docker image unpacked and its configured command run from
  * the image's root. Every process started here is stopped, also when a check fails.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, before, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { type FakeWeather, Service, freePort, startFakeWeather, stopAllServices } from '../helpers/services.js';
-import { fetcherDir, pypiData, seedTestData, writeTestData } from './data.js';
+import { Nginx } from '../index/servers/nginx.js';
 import { type NixVariant, commandLine, hostPath, nixBuild, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
 
 const example = join(repoDir, 'examples/flask-app');
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-flask-app-'));
+const mirrors = ['/opt/pypi', '/opt/pypi-more'];
 let weather: FakeWeather;
+let index: Nginx;
 
 before(async () => {
   weather = await startFakeWeather();
+  index = await Nginx.start([{ prefix: '/pypi/', root: mirrors[0]! }, { prefix: '/pypi-more/', root: mirrors[1]! }]);
 });
 after(async () => {
   await stopAllServices();
   await weather.stop();
+  await index.stop();
   rmSync(workDir, { recursive: true, force: true });
 });
 
-/** `mach-nix lock` of the example's requirements.txt, as its README says. */
+/**
+ * `mach-nix lock` of the example's requirements.txt from the machine's PyPI mirror served by
+ * nginx on loopback, as the quick start does (without this machine's pip configuration).
+ */
 function lockApp(variant: NixVariant, python: string, glibc: string): { file: string; resolution: Resolution } {
-  writeTestData();
   const file = join(workDir, variant, 'mach-nix.lock.json');
   mkdirSync(join(workDir, variant), { recursive: true });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PIP|UV)_/.test(key)));
   const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
     'lock', '-r', join(example, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
-    '--deps-db', pypiData, '--files-db', fetcherDir, '-o', file,
-  ], { encoding: 'utf8' });
+    '--index-url', `${index.origin}/pypi/simple/`, '--extra-index-url', `${index.origin}/pypi-more/simple/`, '-o', file,
+  ], { encoding: 'utf8', env: { ...env, PIP_CONFIG_FILE: '/dev/null', MACH_NIX_CACHE_DIR: join(workDir, 'cache') } });
   assert.equal(lock.status, 0, lock.stderr);
   return { file, resolution: JSON.parse(readFileSync(file, 'utf8')) as Resolution };
+}
+
+/**
+ * The lock's files in the store under their URLs' names: fetchurl's output depends only on the
+ * name and the hash, so this is the path a download of the lock's (loopback) URL would make.
+ */
+async function seedLockedFiles(variant: NixVariant, resolution: Resolution): Promise<void> {
+  const paths = Object.values(resolution.packages).map((entry) => {
+    const source = entry!.source as { url?: string | null };
+    assert.ok(source.url?.startsWith(`${index.origin}/`), `${entry!.name} is locked with a URL of the loopback index`);
+    const name = decodeURIComponent(new URL(source.url!).pathname.split('/').pop()!);
+    const found = mirrors.map((dir) => join(dir, 'files', name)).find(existsSync);
+    assert.ok(found, `${name} is in the mirror`);
+    return found;
+  });
+  await run(variant, 'nix-store', ['--add-fixed', 'sha256', ...paths]);
 }
 
 /**
@@ -93,14 +117,14 @@ describe('examples/flask-app', { concurrency: true }, () => {
       let lock: { file: string; resolution: Resolution };
       // the mirror's binary wheels (MarkupSafe, charset-normalizer) are cp311: Python 3.11
       const standIn = `import ${standInDir} { pythonVersion = "3.11"; }`;
-      const app = () => `let pkgs = ${standIn}; in import ${example} { inherit pkgs; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; }; lockFile = ${lock.file}; }`;
+      // an index lock needs no pinned data: a pypiData that does not exist is never read
+      const app = () => `let pkgs = ${standIn}; in import ${example} { inherit pkgs; m = import ${repoDir}/nix { inherit pkgs; pypiData = "/nonexistent/pypi-deps-db"; }; lockFile = ${lock.file}; }`;
 
       before(async () => {
         await seedStore(variant);
         const [python, glibc] = await nixEval<[string, string]>(variant, `let p = ${standIn}; in [ p.python3.version p.glibc.version ]`);
         lock = lockApp(variant, python, glibc);
-        const wheels = Object.values(lock.resolution.packages).map((p) => (p!.source.type === 'wheel' ? p!.source.filename! : ''));
-        await seedTestData(variant, wheels.filter(Boolean));
+        await seedLockedFiles(variant, lock.resolution);
       });
 
       test("the environment's flask run serves / and /weather (fake weather API on 127.0.0.1)", async () => {
