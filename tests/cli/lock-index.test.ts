@@ -350,7 +350,7 @@ describe('lock against a package index', () => {
     assert.equal(strings.code, 0, strings.stderr);
     const written = JSON.parse(readFileSync(join(dir, 'mach-nix.lock.json'), 'utf8')) as Resolution;
     assert.deepEqual(written.data.index, { indexUrls: [], findLinks: ['file:///opt/pypi/files'] });
-    assert.equal(written.request?.requirements, 'six\n');
+    assert.equal((written.request as { requirements?: string } | undefined)?.requirements, 'six\n');
   });
 
   test('a name no index has is explained with the names of the pages fetched that it may have meant', async () => {
