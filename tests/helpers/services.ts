@@ -97,6 +97,22 @@ export class Service {
     }
   }
 
+  /** Resolves when `text` has been printed; rejects when the program exits first or time is up. */
+  async waitForOutput(text: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.output.includes(text)) {
+      if (!this.running) throw new Error(`${this.name} exited (${this.exitCode}) before printing ${JSON.stringify(text)}:\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`${this.name} did not print ${JSON.stringify(text)} within ${timeoutMs / 1000} s:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Ctrl-C as a terminal sends it (SIGINT to the group); resolves with the exit code. */
+  async interrupt(): Promise<number | null> {
+    this.kill('SIGINT');
+    return this.exited;
+  }
+
   /** SIGTERM to the group, SIGKILL after `graceMs`; resolves when the process has exited. */
   async stop(graceMs = 5000): Promise<void> {
     if (!this.running) return;

@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Service } from '../helpers/services.js';
 import { Nginx } from '../index/servers/nginx.js';
 import { fetcherDir, pypiData, seedTestData, wheelFilesOf, writeTestData } from './data.js';
 import { nixEnv, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
@@ -97,7 +98,8 @@ describe("the README's commands", { concurrency: true }, () => {
   // The quick start builds with the host's Nix 2.8 (it is what a new machine gets from Debian);
   // it is run when host-2.8 is among the variants. MACH_NIX_NIX_VARIANTS=host-2.8 keeps its
   // .ci/setup-nix from touching the chroot other test files are using at the same time.
-  if (nixVersions().includes('host-2.8')) {
+  // one quick start at a time: they share its folder (.scratch/quickstart)
+  if (nixVersions().includes('host-2.8')) describe('the quick start', { concurrency: 1 }, () => {
     test('./quickstart prints what the README shows, answers / once and leaves nothing running', async () => {
       const quick = spawnSync(join(repoDir, 'quickstart'), [], {
         cwd: repoDir,
@@ -114,7 +116,24 @@ describe("the README's commands", { concurrency: true }, () => {
         await assert.rejects(fetch(url, { signal: AbortSignal.timeout(2000) }), `${url} still answers`);
       }
     });
-  }
+
+    test('./quickstart serves until Ctrl-C, then stops cleanly', async () => {
+      const quick = Service.start('./quickstart', join(repoDir, 'quickstart'), [], {
+        cwd: repoDir,
+        env: { ...process.env, MACH_NIX_QUICKSTART_ONCE: '', MACH_NIX_NIX_VARIANTS: 'host-2.8' },
+      });
+      try {
+        await quick.waitForOutput('Ctrl-C stops it', 30 * 60_000);
+        const url = /the app is served at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(quick.log)![1]!;
+        assert.equal(await (await fetch(url)).text(), 'Hello, world!', 'still serving after printing');
+        assert.equal(await quick.interrupt(), 0, quick.log);
+        assert.match(quick.log, /\nstopping\.\n$/);
+        await assert.rejects(fetch(url, { signal: AbortSignal.timeout(2000) }), `${url} still answers after Ctrl-C`);
+      } finally {
+        await quick.stop();
+      }
+    });
+  });
 
   for (const variant of nixVersions()) {
     test(`[${variant}] every command of the README's sh blocks`, async () => {
