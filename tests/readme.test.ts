@@ -1,13 +1,15 @@
 /**
  * Every `console` example of the README is run: `$ mach-nix …` lines are commands (run from the
- * checkout's root with its CLI), the lines after them the exact expected output.
+ * checkout's root with its CLI), the lines after them the exact expected output; and the data
+ * they run against (examples/data/flask-closure) is checked to be the shared corpus's, entry by
+ * entry. The README's `sh` commands and the quick start need Nix: tests/nix/readme.test.ts.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { repoDir } from './helpers/paths.js';
+import { conformanceDir, repoDir } from './helpers/paths.js';
 
 interface Example {
   command: string;
@@ -42,6 +44,25 @@ describe('README examples', () => {
         encoding: 'utf8',
       });
       assert.equal(run.stdout + run.stderr, example.expected);
+    });
+  }
+});
+
+describe("the README's dependency data", () => {
+  const tree = join(repoDir, 'examples/data/flask-closure');
+  const corpus = join(conformanceDir, 'resolver/localpypi-2026');
+  for (const part of ['deps/wheel', 'files/pypi']) {
+    it(`${part}: every entry is the shared corpus's, unchanged`, () => {
+      const names: string[] = [];
+      for (const bucket of readdirSync(join(tree, part))) {
+        const ours = JSON.parse(readFileSync(join(tree, part, bucket), 'utf8')) as Record<string, unknown>;
+        const theirs = JSON.parse(readFileSync(join(corpus, part, bucket), 'utf8')) as Record<string, unknown>;
+        for (const [name, entry] of Object.entries(ours)) {
+          assert.deepEqual(entry, theirs[name], `${part}/${bucket}: ${name}`);
+          names.push(name);
+        }
+      }
+      assert.deepEqual(names.sort(), ['blinker', 'certifi', 'charset-normalizer', 'click', 'flask', 'idna', 'itsdangerous', 'jinja2', 'markupsafe', 'requests', 'urllib3', 'werkzeug']);
     });
   }
 });

@@ -95,24 +95,35 @@ export class NixError extends Error {
 }
 
 /**
+ * What to spawn for `program args…` under a variant: the program itself with the variant's Nix
+ * settings (host-2.8), or the chroot's entry running it with only those settings (chroot-2.26).
+ * Exported for tests that start servers; `run` is the one-shot form.
+ */
+export function commandLine(
+  variant: NixVariant,
+  program: string,
+  args: string[],
+  opts: Pick<RunOptions, 'cwd' | 'env' | 'userNixConfig'> = {},
+): { file: string; argv: string[]; cwd: string; env: NodeJS.ProcessEnv } {
+  const cwd = opts.cwd ?? repoDir;
+  const env = { ...nixEnv(variant, opts.userNixConfig), ...opts.env };
+  if (variant === 'host-2.8') return { file: program, argv: args, cwd, env: { ...process.env, ...env } };
+  const assignments = Object.entries({ HOME: '/root', PATH: '/usr/bin:/bin', ...env }).map(([k, v]) => `${k}=${v}`);
+  return {
+    file: 'bash',
+    argv: [setupChroot, 'run', 'env', '-i', ...assignments, 'sh', '-c', 'cd "$1" && shift && exec "$@"', 'sh', cwd, program, ...args],
+    cwd,
+    env: process.env,
+  };
+}
+
+/**
  * Runs `program args…` with the variant's Nix settings: a Nix command (nix, nix-build,
  * nix-store, nix-shell) or a program of its store. For chroot-2.26 it runs inside the chroot,
  * so `cwd` and the paths in `args` must be ones the chroot shares (the repository, /tmp).
  */
 export function run(variant: NixVariant, program: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const cwd = opts.cwd ?? repoDir;
-  const env = { ...nixEnv(variant, opts.userNixConfig), ...opts.env };
-  let file: string;
-  let argv: string[];
-  let spawnEnv: NodeJS.ProcessEnv;
-  if (variant === 'host-2.8') {
-    [file, argv, spawnEnv] = [program, args, { ...process.env, ...env }];
-  } else {
-    const assignments = Object.entries({ HOME: '/root', PATH: '/usr/bin:/bin', ...env }).map(([k, v]) => `${k}=${v}`);
-    file = 'bash';
-    argv = [setupChroot, 'run', 'env', '-i', ...assignments, 'sh', '-c', 'cd "$1" && shift && exec "$@"', 'sh', cwd, program, ...args];
-    spawnEnv = process.env;
-  }
+  const { file, argv, cwd, env: spawnEnv } = commandLine(variant, program, args, opts);
   const command = `[${variant}] ${program} ${args.join(' ')}`;
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, argv, { cwd, env: spawnEnv, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
