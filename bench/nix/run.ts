@@ -40,6 +40,8 @@ const runs = Number(values.runs);
 const requirements = 'flask\\nrequests\\nrich\\ntyper\\npyyaml';
 const providers = 'providers._default = "wheel"; _providerDefaults = { };';
 const lockFile = '/tmp/mach-nix-bench-nix.lock.json';
+/** The stand-in's arguments: Python 3.11 under both variants (the chroot's python3 is 3.13, and the corpus's binary wheels are cp311). */
+const standIn = '{ pythonVersion = "3.11"; }';
 
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -53,13 +55,13 @@ async function timed(variant: NixVariant, expr: string): Promise<number> {
 }
 
 function mkPython(extra: string, text = requirements): string {
-  return `(let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+  return `(let pkgs = import ${standInDir} ${standIn}; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
     in m.mkPython { requirements = "${text}"; ${providers} ${extra} }).drvPath`;
 }
 
 /** A python set grown by `size` trivial packages: the nixpkgs index must look at all of them. */
 function syntheticIndex(size: number): string {
-  return `let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+  return `let pkgs = import ${standInDir} ${standIn}; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
     grow = self: _: builtins.listToAttrs (builtins.genList (i: { name = "synthetic-\${toString i}";
       value = self.buildPythonPackage { pname = "synthetic-\${toString i}"; version = "1.\${toString i}"; format = "other"; }; }) ${size});
     python = pkgs.python3.override { packageOverrides = grow; };
@@ -71,7 +73,7 @@ function syntheticIndex(size: number): string {
  * broken, 2 % unavailable, 2 % disabled, 8 % throwing aliases, 3 % functions, 2 % other values.
  */
 function realisticSet(size: number): string {
-  return `let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+  return `let pkgs = import ${standInDir} ${standIn}; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
     python = (${realisticPython(size)}) pkgs;
   in python.pkgs`;
 }
@@ -111,7 +113,7 @@ async function realisticIndex(variant: NixVariant): Promise<IndexRow> {
   await seedStore(variant);
   const set = realisticSet(10000);
   const reference = `let set = ${set}; in toString (builtins.length (builtins.filter (n: (builtins.tryEval (builtins.seq set.\${n} true)).success) (builtins.attrNames set)))`;
-  const index = `let set = ${set}; m = import ${repoDir}/nix { pkgs = import ${standInDir} { }; pypiData = ${pypiData}; }; in builtins.hashString "sha256" (m.nixpkgsIndex set)`;
+  const index = `let set = ${set}; m = import ${repoDir}/nix { pkgs = import ${standInDir} ${standIn}; pypiData = ${pypiData}; }; in builtins.hashString "sha256" (m.nixpkgsIndex set)`;
   await statsOf(variant, reference);
   const samples = { reference: [] as Measured[], index: [] as Measured[] };
   for (let i = 0; i < runs; i++) {
@@ -191,7 +193,7 @@ async function measure(variant: NixVariant): Promise<Row> {
 
 /** The stand-in's python3 and glibc versions under a variant: what the lock must be made for. */
 async function standInVersions(variant: NixVariant): Promise<[string, string]> {
-  const { stdout } = await nix(variant, ['eval', '--impure', '--json', '--expr', `let p = import ${standInDir} { }; in [ p.python3.version p.glibc.version ]`]);
+  const { stdout } = await nix(variant, ['eval', '--impure', '--json', '--expr', `let p = import ${standInDir} ${standIn}; in [ p.python3.version p.glibc.version ]`]);
   const [python, glibc] = JSON.parse(stdout) as [string, string];
   return [python, glibc.split('.').slice(0, 2).join('.')];
 }
@@ -222,7 +224,7 @@ function referenceLibrary(commit: string): string {
  * library folder (the reference gets this library's CLI, so both run the same resolver build).
  */
 function realisticMkPython(library: string, extra: string): string {
-  return `(let pkgs = import ${standInDir} { }; current = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+  return `(let pkgs = import ${standInDir} ${standIn}; current = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
     m = import ${library} { inherit pkgs; pypiData = ${pypiData}; inherit (current) cli; };
     in m.mkPython { requirements = "${requirements}"; python = (${realisticPython(10000)}) pkgs; ${extra} }).drvPath`;
 }
@@ -308,7 +310,7 @@ node --import tsx bench/nix/run.ts --runs ${runs}
 - date: ${new Date().toISOString().slice(0, 10)}
 - machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 20)} MiB RAM
 - environment: flask, requests, rich, typer, pyyaml → 20 packages, resolved from the real-PyPI corpus
-  (\`localpypi-2026\`) with the nixpkgs stand-in (\`tests/nix/nixpkgs\`), wheels only
+  (\`localpypi-2026\`) with the nixpkgs stand-in (\`tests/nix/nixpkgs\`, Python 3.11 under both Nix variants), wheels only
 - each figure: median of ${runs} whole \`nix eval --impure --raw --expr '(…).drvPath'\` processes (Nix start-up included)
 - targets: lockFile ≤ 0.3 s; IFD with unchanged inputs ≤ 0.5 s; IFD cold, the index of the data already built, ≤ 2 s
 
