@@ -149,7 +149,7 @@ let
         providerDefaults = args._providerDefaults;
         inherit (args) cudaVersion;
       };
-      resolverArgs = { inherit request; nixpkgsIndex = self.nixpkgsIndex pythonForIndex.pkgs; };
+      resolverArgs = { inherit request; nixpkgsIndex = self.nixpkgsProvider.index { inherit request; pythonPackages = pythonForIndex.pkgs; }; };
       resolution =
         if args.lockFile != null then self.resolution.fromLock { inherit (args) lockFile; inherit request; }
         else self.resolution.resolve resolverArgs;

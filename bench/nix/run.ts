@@ -13,8 +13,13 @@
  * unavailable and disabled ones, throwing aliases, functions, non-derivations), measured
  * alternating with a reference (a bare evaluation of the same set: every attribute forced once),
  * as ratios of wall-clock time and of the memory Nix reports (NIX_SHOW_STATS).
+ * And mkPython over such a set (the interpreter's package set grown to 10,000 attributes): the
+ * lockFile evaluation against IFD with unchanged inputs, with this library and with the library
+ * of a reference commit (`--reference`, by default the last one that computed the whole index on
+ * every evaluation), for providers without nixpkgs and for the built-in provider defaults (which
+ * take setuptools, pip, wheel and gdal from nixpkgs), all alternating.
  *
- *   node --import tsx bench/nix/run.ts [--runs 10] [--only realistic-index]
+ *   node --import tsx bench/nix/run.ts [--runs 10] [--only realistic-index|realistic-evaluation] [--reference f77e0f9]
  *
  * Writes bench/nix/RESULTS.md.
  */
@@ -22,15 +27,21 @@ import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { type NixVariant, nix, nixVersions, repoDir, seedStore, standInDir } from '../../tests/nix/harness.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type NixVariant, nix, nixVersions, repoDir, scratchDir, seedStore, standInDir } from '../../tests/nix/harness.js';
 import { fetcherDir, pypiData, seedTestData, writeTestData } from '../../tests/nix/data.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '10' }, only: { type: 'string' }, reference: { type: 'string', default: 'f77e0f9' } },
+});
+const parts = ['realistic-index', 'realistic-evaluation'];
+if (values.only !== undefined && !parts.includes(values.only)) throw new Error(`--only: one of ${parts.join(', ')}`);
 const runs = Number(values.runs);
 const requirements = 'flask\\nrequests\\nrich\\ntyper\\npyyaml';
 const providers = 'providers._default = "wheel"; _providerDefaults = { };';
 const lockFile = '/tmp/mach-nix-bench-nix.lock.json';
+/** The stand-in's arguments: Python 3.11 under both variants (the chroot's python3 is 3.13, and the corpus's binary wheels are cp311). */
+const standIn = '{ pythonVersion = "3.11"; }';
 
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -44,13 +55,13 @@ async function timed(variant: NixVariant, expr: string): Promise<number> {
 }
 
 function mkPython(extra: string, text = requirements): string {
-  return `(let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+  return `(let pkgs = import ${standInDir} ${standIn}; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
     in m.mkPython { requirements = "${text}"; ${providers} ${extra} }).drvPath`;
 }
 
 /** A python set grown by `size` trivial packages: the nixpkgs index must look at all of them. */
 function syntheticIndex(size: number): string {
-  return `let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+  return `let pkgs = import ${standInDir} ${standIn}; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
     grow = self: _: builtins.listToAttrs (builtins.genList (i: { name = "synthetic-\${toString i}";
       value = self.buildPythonPackage { pname = "synthetic-\${toString i}"; version = "1.\${toString i}"; format = "other"; }; }) ${size});
     python = pkgs.python3.override { packageOverrides = grow; };
@@ -62,7 +73,14 @@ function syntheticIndex(size: number): string {
  * broken, 2 % unavailable, 2 % disabled, 8 % throwing aliases, 3 % functions, 2 % other values.
  */
 function realisticSet(size: number): string {
-  return `let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+  return `let pkgs = import ${standInDir} ${standIn}; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+    python = (${realisticPython(size)}) pkgs;
+  in python.pkgs`;
+}
+
+/** `pkgs: interpreter`: the stand-in's python3 whose package set has `size` more attributes shaped like nixpkgs'. */
+function realisticPython(size: number): string {
+  return `pkgs: let
     grow = self: _: builtins.listToAttrs (builtins.genList (i: let
         n = "real-\${toString i}"; k = i - (i / 100) * 100;
         pkg = args: self.buildPythonPackage ({ pname = n; version = "1.\${toString i}"; format = "other"; } // args);
@@ -74,8 +92,7 @@ function realisticSet(size: number): string {
         else if k < 95 then throw "\${n} has been removed"
         else if k < 98 then (x: x)
         else { inherit n; }; }) ${size});
-    python = pkgs.python3.override { packageOverrides = grow; };
-  in python.pkgs`;
+  in pkgs.python3.override { packageOverrides = grow; }`;
 }
 
 interface Measured { seconds: number; bytes: number }
@@ -96,7 +113,7 @@ async function realisticIndex(variant: NixVariant): Promise<IndexRow> {
   await seedStore(variant);
   const set = realisticSet(10000);
   const reference = `let set = ${set}; in toString (builtins.length (builtins.filter (n: (builtins.tryEval (builtins.seq set.\${n} true)).success) (builtins.attrNames set)))`;
-  const index = `let set = ${set}; m = import ${repoDir}/nix { pkgs = import ${standInDir} { }; pypiData = ${pypiData}; }; in builtins.hashString "sha256" (m.nixpkgsIndex set)`;
+  const index = `let set = ${set}; m = import ${repoDir}/nix { pkgs = import ${standInDir} ${standIn}; pypiData = ${pypiData}; }; in builtins.hashString "sha256" (m.nixpkgsIndex set)`;
   await statsOf(variant, reference);
   const samples = { reference: [] as Measured[], index: [] as Measured[] };
   for (let i = 0; i < runs; i++) {
@@ -137,17 +154,23 @@ interface Row {
   index: Record<number, number>;
 }
 
+/** The lock of the requirements (wheels only, no provider defaults), as a user would have it. */
+async function writeLock(variant: NixVariant): Promise<void> {
+  const requirementsFile = '/tmp/mach-nix-bench-nix.requirements.txt';
+  writeFileSync(requirementsFile, requirements.replace(/\\n/g, '\n'));
+  const [python, glibc] = await standInVersions(variant);
+  const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
+    'lock', '-r', requirementsFile, '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc,
+    '--deps-db', pypiData, '--files-db', fetcherDir, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}', '-o', lockFile,
+  ], { encoding: 'utf8' });
+  if (lock.status !== 0) throw new Error(lock.stderr);
+}
+
 async function measure(variant: NixVariant): Promise<Row> {
   await seedStore(variant);
   await seedTestData(variant);
   // The lock, and the files of the resolution, as a user would have them.
-  const requirementsFile = '/tmp/mach-nix-bench-nix.requirements.txt';
-  writeFileSync(requirementsFile, requirements.replace(/\\n/g, '\n'));
-  const lock = spawnSync(join(repoDir, 'bin/mach-nix'), [
-    'lock', '-r', requirementsFile, '--python', await pythonVersion(variant), '--platform', 'x86_64-linux', '--glibc', '2.36',
-    '--deps-db', pypiData, '--files-db', fetcherDir, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}', '-o', lockFile,
-  ], { encoding: 'utf8' });
-  if (lock.status !== 0) throw new Error(lock.stderr);
+  await writeLock(variant);
 
   // First runs: build the CLI, the index and this request's resolution once.
   await timed(variant, mkPython(''));
@@ -168,21 +191,109 @@ async function measure(variant: NixVariant): Promise<Row> {
   };
 }
 
-async function pythonVersion(variant: NixVariant): Promise<string> {
-  const { stdout } = await nix(variant, ['eval', '--impure', '--raw', '--expr', `(import ${standInDir} { }).python3.version`]);
-  return stdout;
+/** The stand-in's python3 and glibc versions under a variant: what the lock must be made for. */
+async function standInVersions(variant: NixVariant): Promise<[string, string]> {
+  const { stdout } = await nix(variant, ['eval', '--impure', '--json', '--expr', `let p = import ${standInDir} ${standIn}; in [ p.python3.version p.glibc.version ]`]);
+  const [python, glibc] = JSON.parse(stdout) as [string, string];
+  return [python, glibc.split('.').slice(0, 2).join('.')];
+}
+
+/** The providers of the realistic-evaluation cases. */
+const providerCases = {
+  'no nixpkgs': 'providers._default = "wheel"; _providerDefaults = { };',
+  'built-in defaults': 'providers._default = "wheel";',
+} as const;
+type ProviderCase = keyof typeof providerCases;
+
+interface EvaluationRow {
+  variant: NixVariant;
+  lockFile: number;
+  ifdUnchanged: Record<ProviderCase, { current: number; reference: number }>;
+}
+
+/** `git archive` of the reference commit's Nix library, in a folder of this process. */
+function referenceLibrary(commit: string): string {
+  const dir = mkdtempSync(join(scratchDir, 'mach-nix-bench-reference-'));
+  const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" nix | tar -x -C "$3"`, 'sh', repoDir, commit, dir], { encoding: 'utf8' });
+  if (archive.status !== 0) throw new Error(`--reference ${commit}: ${archive.stderr}`);
+  return join(dir, 'nix');
+}
+
+/**
+ * mkPython over the stand-in's python grown to 10,000 attributes shaped like nixpkgs', with a
+ * library folder (the reference gets this library's CLI, so both run the same resolver build).
+ */
+function realisticMkPython(library: string, extra: string): string {
+  return `(let pkgs = import ${standInDir} ${standIn}; current = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
+    m = import ${library} { inherit pkgs; pypiData = ${pypiData}; inherit (current) cli; };
+    in m.mkPython { requirements = "${requirements}"; python = (${realisticPython(10000)}) pkgs; ${extra} }).drvPath`;
+}
+
+async function realisticEvaluation(variant: NixVariant, referenceDir: string): Promise<EvaluationRow> {
+  await seedStore(variant);
+  await seedTestData(variant);
+  await writeLock(variant);
+  const commands: { label: string; expr: string }[] = [{ label: 'lockFile', expr: realisticMkPython(`${repoDir}/nix`, `${providerCases['no nixpkgs']} lockFile = ${lockFile};`) }];
+  for (const [name, providers] of Object.entries(providerCases)) {
+    commands.push({ label: `current ${name}`, expr: realisticMkPython(`${repoDir}/nix`, providers) });
+    commands.push({ label: `reference ${name}`, expr: realisticMkPython(referenceDir, providers) });
+  }
+  // First runs: build each resolution once, so that every later run has unchanged inputs.
+  for (const { expr } of commands) await timed(variant, expr);
+  const samples = new Map<string, number[]>(commands.map(({ label }) => [label, []]));
+  for (let i = 0; i < runs; i++) for (const { label, expr } of commands) samples.get(label)!.push(await timed(variant, expr));
+  const mid = (label: string) => median(samples.get(label)!);
+  const ifdUnchanged = Object.fromEntries(Object.keys(providerCases).map((name) =>
+    [name, { current: mid(`current ${name}`), reference: mid(`reference ${name}`) }])) as EvaluationRow['ifdUnchanged'];
+  return { variant, lockFile: mid('lockFile'), ifdUnchanged };
+}
+
+function evaluationSection(rows: EvaluationRow[], reference: string): string {
+  const cell = (r: EvaluationRow, name: ProviderCase, which: 'current' | 'reference') =>
+    `${r.ifdUnchanged[name][which].toFixed(2)} s (${(r.ifdUnchanged[name][which] / r.lockFile).toFixed(2)}×)`;
+  return `<!-- realistic-evaluation -->
+## mkPython over a set shaped like nixpkgs': IFD with unchanged inputs against lockFile
+
+The environment above, its interpreter's package set grown by the 10,000 attributes of the
+previous section. Every figure: the median of ${runs} whole \`nix eval … drvPath\` processes, the
+five commands alternating; in brackets the ratio to the lockFile evaluation (goal for IFD with
+unchanged inputs: ≤ 1.5×). \`current\`: this library; \`reference\`: the library of commit
+\`${reference}\` (which computed the whole index on every evaluation that resolves), given the
+same CLI. Providers: *no nixpkgs* is \`providers._default = "wheel"; _providerDefaults = { };\`;
+*built-in defaults* is \`providers._default = "wheel";\`, under which setuptools, pip, wheel and
+gdal still come from nixpkgs, so every attribute is read as far as its PyPI name. With nixpkgs
+in \`_default\` (mach-nix's default) the whole index is computed, as by the reference.
+Measured ${new Date().toISOString().slice(0, 10)}; re-run only this part with
+\`node --import tsx bench/nix/run.ts --only realistic-evaluation --reference ${reference}\`.
+
+| Nix | lockFile | IFD, no nixpkgs | IFD, no nixpkgs, reference | IFD, built-in defaults | IFD, built-in defaults, reference |
+|---|---|---|---|---|---|
+${rows.map((r) => `| ${nixVersion(r.variant)} | ${r.lockFile.toFixed(2)} s | ${cell(r, 'no nixpkgs', 'current')} | ${cell(r, 'no nixpkgs', 'reference')} | ${cell(r, 'built-in defaults', 'current')} | ${cell(r, 'built-in defaults', 'reference')} |`).join('\n')}
+<!-- /realistic-evaluation -->
+`;
+}
+
+/** RESULTS.md with one marked section replaced (or appended). */
+function replaceSection(previous: string, marker: string, section: string): string {
+  const start = previous.indexOf(`<!-- ${marker} -->`);
+  if (start < 0) return `${previous.trimEnd()}\n\n${section}`;
+  const endMarker = `<!-- /${marker} -->`;
+  const end = previous.indexOf(endMarker, start) + endMarker.length;
+  return previous.slice(0, start) + section.trimEnd() + previous.slice(end);
 }
 
 writeTestData();
 const results = join(repoDir, 'bench/nix/RESULTS.md');
+const reference = referenceLibrary(values.reference);
+process.on('exit', () => rmSync(join(reference, '..'), { recursive: true, force: true }));
 const indexRows: IndexRow[] = [];
-for (const variant of nixVersions()) indexRows.push(await realisticIndex(variant));
-if (values.only === 'realistic-index') {
-  const previous = readFileSync(results, 'utf8');
-  const start = previous.indexOf('<!-- realistic-index -->');
-  const kept = start < 0 ? `${previous.trimEnd()}\n\n` : previous.slice(0, start);
-  writeFileSync(results, kept + realisticSection(indexRows));
-  process.stdout.write(realisticSection(indexRows));
+const evaluationRows: EvaluationRow[] = [];
+if (values.only !== 'realistic-evaluation') for (const variant of nixVersions()) indexRows.push(await realisticIndex(variant));
+if (values.only !== 'realistic-index') for (const variant of nixVersions()) evaluationRows.push(await realisticEvaluation(variant, reference));
+if (values.only !== undefined) {
+  const section = values.only === 'realistic-index' ? realisticSection(indexRows) : evaluationSection(evaluationRows, values.reference);
+  writeFileSync(results, replaceSection(readFileSync(results, 'utf8'), values.only, section));
+  process.stdout.write(section);
   process.exit(0);
 }
 const rows: Row[] = [];
@@ -199,7 +310,7 @@ node --import tsx bench/nix/run.ts --runs ${runs}
 - date: ${new Date().toISOString().slice(0, 10)}
 - machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 20)} MiB RAM
 - environment: flask, requests, rich, typer, pyyaml → 20 packages, resolved from the real-PyPI corpus
-  (\`localpypi-2026\`) with the nixpkgs stand-in (\`tests/nix/nixpkgs\`), wheels only
+  (\`localpypi-2026\`) with the nixpkgs stand-in (\`tests/nix/nixpkgs\`, Python 3.11 under both Nix variants), wheels only
 - each figure: median of ${runs} whole \`nix eval --impure --raw --expr '(…).drvPath'\` processes (Nix start-up included)
 - targets: lockFile ≤ 0.3 s; IFD with unchanged inputs ≤ 0.5 s; IFD cold, the index of the data already built, ≤ 2 s
 
@@ -210,9 +321,10 @@ ${rows.map((r) => `| ${nixVersion(r.variant)} | ${seconds(r.lockFile)} | ${secon
 ## The nixpkgs provider's index and the size of the python package set
 
 Computing what the nixpkgs provider knows visits every attribute of the python set (mach-nix did
-the same; it is part of every evaluation that resolves, cached or not). The stand-in's set is
-small; real nixpkgs has about 8,000 python packages. Time of a \`nix eval\` that only computes
-the index of the stand-in's set grown by N trivial packages:
+the same on every evaluation that resolves, cached or not; this library does it only when the
+default provider includes nixpkgs, see the last section). The stand-in's set is small; real
+nixpkgs has about 8,000 python packages. Time of a \`nix eval\` that only computes the whole
+index of the stand-in's set grown by N trivial packages:
 
 | Nix | N = 0 | N = 1,000 | N = 8,000 |
 |---|---|---|---|
@@ -221,6 +333,7 @@ ${rows.map((r) => `| ${nixVersion(r.variant)} | ${seconds(r.index[0]!)} | ${seco
 Real nixpkgs packages are heavier to evaluate than these trivial ones, so against real nixpkgs
 the IFD modes cost more than this table shows; the lockFile mode does not compute the index at all.
 
-${realisticSection(indexRows)}`;
+${realisticSection(indexRows)}
+${evaluationSection(evaluationRows, values.reference)}`;
 writeFileSync(results, report);
 process.stdout.write(report);
