@@ -90,12 +90,12 @@ in
       '';
 
     # Import-from-derivation: the one build evaluation waits for.
-    resolve = args: check (fromJSON (readFile (self.resolution.derivation args)));
+    resolve = args: check (self.integrity.read "the resolver's answer" (readFile (self.resolution.derivation args)));
 
     # A committed lock: read without building anything, checked against the request it must answer.
     fromLock = { lockFile, request }:
       let
-        lock = check (fromJSON (readFile lockFile));
+        lock = check (self.integrity.read (toString lockFile) (readFile lockFile));
         wanted = self.request.hash request;
         changed = if lock ? request then differences lock.request request else [ ];
       in
