@@ -63,7 +63,7 @@ describe('lock integrity', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mach-nix-integrity-'));
     const result = await machNix(dir, 'lock', 'remote @ https://example.org/remote-1.0-py3-none-any.whl', ...target);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(lockOf(join(dir, 'mach-nix.lock.json')).packages.remote!.source.hash, null);
+    assert.equal((lockOf(join(dir, 'mach-nix.lock.json')).packages.remote!.source as { hash: string | null }).hash, null);
     assert.match(result.stderr, /^warning: mach-nix\.lock\.json: remote is not pinned: it comes from https:\/\/example\.org\/remote-1\.0-py3-none-any\.whl without a hash/);
     assert.match(result.stderr, /--hash=sha256:… or #sha256=…/);
     assert.match(result.stderr, /mkPython \{ allowUnpinned = \[ "remote" \]; … \}/);
