@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
@@ -136,6 +136,15 @@ describe('integrity in the Nix library', { concurrency: true }, () => {
         const stderr = await failure(variant, ['build', '--no-link', '--impure', '--expr', `${prelude} (m.mkPython { requirements = ${nixString(text)}; ${common} lockFile = ${file}; }).python.pkgs.edited.src`]);
         assert.match(stderr, /hash mismatch in fixed-output derivation '\/nix\/store\/[a-z0-9]{32}-edited-1\.0-py3-none-any\.whl\.drv'/);
         assert.match(stderr, new RegExp(`specified: ${good.replace(/[+/]/g, '\\$&')}`));
+      });
+
+      test('fetchPypiWheel refuses a mangled hash of nix-pypi-fetcher-2, naming the package and the file', async () => {
+        const fetcher = join(workDir, `${variant}-fetcher`);
+        mkdirSync(join(fetcher, 'pypi'), { recursive: true });
+        writeFileSync(join(fetcher, 'pypi', `${createHash('sha256').update('six').digest('hex').slice(0, 2)}.json`),
+          JSON.stringify({ six: { '1.0': { wheels: { 'six-1.0-py3-none-any.whl': ['not-base64', 'py3'] } } } }));
+        const expr = `let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; pypiFetcher = ${fetcher}; }; in (m.fetchPypiWheel "six" "1.0" "six-1.0-py3-none-any.whl").drvPath`;
+        assert.match(await failingEval(variant, expr), /mach-nix: nix-pypi-fetcher-2's entry of six six-1\.0-py3-none-any\.whl: the hash "sha256-not-base64" is not an SRI hash/);
       });
 
       test('the request hash of strings holding every control character is the CLI\'s', async () => {
