@@ -14,6 +14,9 @@ let
   fetcherSource =
     if self.pypiFetcher != null then self.pypiFetcher
     else if dataFile "PYPI_FETCHER_COMMIT" == null then null
+    # a fetch is pinned or not made: without the hash, Nix would take whatever the URL gives
+    else if dataFile "PYPI_FETCHER_SHA256" == null then
+      fail "the pypi-deps-db tree ${toString self.pypiData} names PYPI_FETCHER_COMMIT but no PYPI_FETCHER_SHA256, so nix-pypi-fetcher-2 cannot be fetched pinned: add the file, or pass pypiFetcher when importing mach-nix"
     else builtins.fetchTarball {
       name = "nix-pypi-fetcher-2";
       url = "https://github.com/DavHau/nix-pypi-fetcher-2/tarball/${dataFile "PYPI_FETCHER_COMMIT"}";

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
@@ -145,6 +145,14 @@ describe('integrity in the Nix library', { concurrency: true }, () => {
           JSON.stringify({ six: { '1.0': { wheels: { 'six-1.0-py3-none-any.whl': ['not-base64', 'py3'] } } } }));
         const expr = `let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; pypiFetcher = ${fetcher}; }; in (m.fetchPypiWheel "six" "1.0" "six-1.0-py3-none-any.whl").drvPath`;
         assert.match(await failingEval(variant, expr), /mach-nix: nix-pypi-fetcher-2's entry of six six-1\.0-py3-none-any\.whl: the hash "sha256-not-base64" is not an SRI hash/);
+      });
+
+      test('a data tree naming a nix-pypi-fetcher-2 commit without its hash is refused, not fetched unpinned', async () => {
+        const data = join(workDir, `${variant}-data-without-hash`);
+        cpSync(pypiData, data, { recursive: true });
+        rmSync(join(data, 'PYPI_FETCHER_SHA256'), { force: true });
+        const expr = `let pkgs = import ${standInDir} { }; m = import ${repoDir}/nix { inherit pkgs; pypiData = ${data}; }; in (m.fetchPypiSdist "greeting-sdist" "1.0").drvPath`;
+        assert.match(await failingEval(variant, expr), /names PYPI_FETCHER_COMMIT but no PYPI_FETCHER_SHA256, so nix-pypi-fetcher-2 cannot be fetched pinned/);
       });
 
       test('the request hash of strings holding every control character is the CLI\'s', async () => {
