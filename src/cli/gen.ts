@@ -11,6 +11,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { genExpression } from '../nix/expressions.js';
 import { checkOwnPin, lockInputs } from '../nix/pins.js';
 import { nixString } from '../nix/strings.js';
+import { pinLocalFiles } from '../lock/local-files.js';
 import { checkRequiresPython, requirementsText } from '../lock/requirements-text.js';
 import { toolVersion } from '../version.js';
 import { type EnvironmentFlags, addEnvironmentOptions, lockWithNix, referencesFromFlags, settingsFromFlags } from './environment-options.js';
@@ -42,7 +43,8 @@ export const registerGenCommand: RegisterCommands = (program, io) => {
       try {
         const unlocked = join(scratch, 'unlocked.nix');
         writeFileSync(unlocked, genExpression({ ...parts, lock: null }));
-        lock = lockWithNix(`(import ${nixString(unlocked)} { }).lock`, io);
+        // the resolver in Nix cannot read a `name @ file:///…` file: its hash is recorded here
+        lock = pinLocalFiles(lockWithNix(`(import ${nixString(unlocked)} { }).lock`, io), flags.output ?? 'the expression');
       } finally {
         rmSync(scratch, { recursive: true, force: true });
       }
