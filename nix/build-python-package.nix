@@ -13,7 +13,7 @@ let
   # Arguments that are mach-nix's; everything else goes to nixpkgs' function.
   machNixArguments = [
     "requirements" "requirementsExtra" "extras" "tests" "overridesPre" "overridesPost" "providers" "python" "_"
-    "_providerDefaults" "_fixes" "ignoreDataOutdated" "cudaVersion" "lockFile"
+    "_providerDefaults" "_fixes" "ignoreDataOutdated" "cudaVersion" "lockFile" "allowUnpinned"
   ];
 
   # The metadata of a source tree (or archive), as nix/extractor/extract.py reads it.

@@ -22,6 +22,7 @@ let
     ./cli.nix
     ./underscore.nix
     ./request.nix
+    ./integrity.nix
     ./nixpkgs-index.nix
     ./resolution.nix
     ./packages.nix

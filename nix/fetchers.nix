@@ -17,12 +17,18 @@ let
   release = name: version:
     let releases = (bucket name).${key name} or (fail "nix-pypi-fetcher-2 knows no package ${name}");
     in releases.${version} or (fail "nix-pypi-fetcher-2 knows no version ${version} of ${name}");
+  # the data's hash is checked as a lock's is (nix/integrity.nix): a mangled one is named here
   fetch = name: directory: filename: entry:
-    self.pkgs.fetchurl {
+    let
+      sha256 = builtins.elemAt entry 0;
+      problem = self.integrity.hashProblem "sha256-${sha256}";
+    in
+    if problem != null then fail "nix-pypi-fetcher-2's entry of ${name} ${filename}: the hash ${problem}"
+    else self.pkgs.fetchurl {
       url =
         if builtins.length entry > 2 then builtins.elemAt entry 2
         else "https://files.pythonhosted.org/packages/${directory}/${substring 0 1 (key name)}/${key name}/${filename}";
-      hash = "sha256-${builtins.elemAt entry 0}";
+      hash = "sha256-${sha256}";
     };
 in
 {

@@ -30,6 +30,8 @@ let
     _providerDefaults = null;
     _fixes = { };
     lockFile = null;
+    # names of packages whose file may be fetched without a hash (nix/integrity.nix)
+    allowUnpinned = [ ];
   };
 
   # mach-nix's old argument names still work, with a warning.
@@ -159,7 +161,7 @@ let
       pythonOverrides = composeManyExtensions (
         [ (testsOverlay args.tests) (self.packages.buildTools python.pkgs) ]
         ++ before
-        ++ [ (self.packages.overlay resolution) ]
+        ++ [ (self.packages.overlay (self.integrity.allowing args.allowUnpinned resolution)) ]
         ++ self.underscore.fixOverlays args._fixes python
         ++ fromExtras "overridesPost"
         ++ args.overridesPost

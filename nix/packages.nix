@@ -7,7 +7,8 @@
 #   source edits are cleared and setuptools joins its build system), else a setuptools build;
 # - nixpkgs: nixpkgs' package, with its Python inputs replaced by the resolved ones;
 # - conda: the package's archive, unpacked by conda's hooks;
-# - url: a direct reference, fetched by the hash the requirement gives (impurely without one).
+# - url: a direct reference, fetched by the hash the requirement or the lock gives (without one
+#   only when the call allows it, impurely).
 # Every package has the exact name and version of the resolution (nixpkgs checks pyproject
 # builds' metadata against them) and a `provider` in its passthru.
 self:
@@ -21,10 +22,16 @@ let
   isModule = input: isAttrs input && (input.pythonModule or false) != false;
   moduleName = input: normalizeName (input.pname or (builtins.parseDrvName input.name).name);
 
-  fetch = name: source:
-    if source.url == null || source.hash == null then
+  # A package's file, fetched by the hash the resolution pins it by; without one only when the
+  # call allows that package (nix/integrity.nix, mkPython's allowUnpinned), impurely.
+  fetch = name: package:
+    let source = package.source;
+    in
+    if source.url == null then
       fail "${name}: the data has no URL and hash for ${source.filename or "its file"}, so it cannot be fetched reproducibly"
-    else pkgs.fetchurl { inherit (source) url hash; };
+    else if source.hash != null then pkgs.fetchurl { inherit (source) url hash; }
+    else if package.unpinnedAllowed or false then builtins.fetchurl source.url
+    else fail (self.integrity.unpinned name source.url);
 
   # The manylinux libraries a binary wheel expects, for autoPatchelfHook to link against. In
   # nixpkgs (python/manylinux/default.nix) manylinux1's list (PEP 513, glibc 2.5) is manylinux2014's
@@ -106,7 +113,7 @@ let
       pname = name;
       inherit (package) version;
       format = "wheel";
-      src = fetch name package.source;
+      src = fetch name package;
       dependencies = resolved.runtime;
       dontStrip = true;
       passthru = passthru package;
@@ -121,14 +128,14 @@ let
     if pySuper ? ${name} && isAttrs pySuper.${name} && pySuper.${name} ? overridePythonAttrs then
       pySuper.${name}.overridePythonAttrs (old: reuse pySelf resolution package resolved old // {
         inherit (package) version;
-        src = fetch name package.source;
+        src = fetch name package;
       })
     else pySelf.buildPythonPackage ({
       pname = name;
       inherit (package) version;
       # The data knows setup.py metadata only: a setuptools build (mach-nix built so too).
       pyproject = true;
-      src = fetch name package.source;
+      src = fetch name package;
       build-system = [ pySelf.setuptools ] ++ resolved.build;
       dependencies = resolved.runtime;
       passthru = passthru package;
@@ -147,7 +154,7 @@ let
     pname = name;
     inherit (package) version;
     format = "other";
-    src = fetch name package.source;
+    src = fetch name package;
     nativeBuildInputs = optional platform.isLinux pkgs.autoPatchelfHook ++ [ pySelf.condaUnpackHook pySelf.condaInstallHook ];
     buildInputs = pkgs.pythonCondaPackages.condaPatchelfLibs;
     dependencies = resolved.runtime;
@@ -165,11 +172,12 @@ let
     in pySelf.buildPythonPackage ({
       pname = name;
       inherit (package) version;
-      # Without a hash in the requirement (`--hash=` or `#sha256=`) the file can only be
-      # fetched impurely: pure evaluation (flakes) refuses it and asks for --impure.
+      # Without a hash (`--hash=`, `#sha256=`, or a local file's that mach-nix lock records) the
+      # file can only be fetched impurely (pure evaluation refuses it), and only when allowed.
       src =
         if package.source.hash != null then pkgs.fetchurl { inherit (package.source) url hash; name = fileName; }
-        else builtins.fetchurl { inherit (package.source) url; name = fileName; };
+        else if package.unpinnedAllowed or false then builtins.fetchurl { inherit (package.source) url; name = fileName; }
+        else fail (self.integrity.unpinned name package.source.url);
       dependencies = resolved.runtime;
       passthru = passthru package;
     } // (if wheelFile then { format = "wheel"; } else { pyproject = true; build-system = [ pySelf.setuptools ]; }));

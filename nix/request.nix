@@ -3,7 +3,7 @@
 # can be checked without import-from-derivation.
 self:
 let
-  inherit (builtins) attrNames hashString toJSON readFile pathExists fromJSON;
+  inherit (builtins) attrNames hashString toJSON readFile pathExists fromJSON replaceStrings;
   inherit (self.util) majorMinor;
   pkgs = self.pkgs;
   platform = pkgs.stdenv.hostPlatform;
@@ -26,7 +26,10 @@ in
       let file = "${self.pypiData}/UNIX_TIMESTAMP";
       in if pathExists file then fromJSON (builtins.head (builtins.match "[[:space:]]*([0-9]+)[[:space:]]*" (readFile file))) else null;
 
-    # sha256 of the request's JSON: builtins.toJSON sorts keys, like the CLI's canonical JSON.
-    hash = request: "sha256:${hashString "sha256" (toJSON request)}";
+    # sha256 of the request's JSON: builtins.toJSON sorts keys, like the CLI's canonical JSON
+    # (src/lock/request.ts). Nix 2.8 writes a backspace and a form feed as \u0008 and \u000c, Nix
+    # 2.26 as \b and \f: those are turned into 2.8's (and the CLI's) form, so one request has one
+    # hash everywhere. An escaped backslash is matched first, so `\\b` (a backslash, then b) stays.
+    hash = request: "sha256:${hashString "sha256" (replaceStrings [ "\\\\" "\\b" "\\f" ] [ "\\\\" "\\u0008" "\\u000c" ] (toJSON request))}";
   };
 }

@@ -16,6 +16,9 @@ let
     if self.pypiFetcher != null then self.pypiFetcher
     else if pathExists "${self.pypiData}/pypi" then self.pypiData
     else if dataFile "PYPI_FETCHER_COMMIT" == null then null
+    # a fetch is pinned or not made: without the hash, Nix would take whatever the URL gives
+    else if dataFile "PYPI_FETCHER_SHA256" == null then
+      fail "the pypi-deps-db tree ${toString self.pypiData} names PYPI_FETCHER_COMMIT but no PYPI_FETCHER_SHA256, so nix-pypi-fetcher-2 cannot be fetched pinned: add the file, or pass pypiFetcher when importing mach-nix"
     else builtins.fetchTarball {
       name = "nix-pypi-fetcher-2";
       url = "https://github.com/DavHau/nix-pypi-fetcher-2/tarball/${dataFile "PYPI_FETCHER_COMMIT"}";
@@ -92,7 +95,7 @@ in
       '';
 
     # Import-from-derivation: the one build evaluation waits for.
-    resolve = args: check (fromJSON (readFile (self.resolution.derivation args)));
+    resolve = args: check (self.integrity.read "the resolver's answer" (readFile (self.resolution.derivation args)));
 
     # A committed lock: read without building anything, checked against the request it must answer.
     # A lock made from package indexes (`data.index`) answers the request with the indexes it
@@ -101,7 +104,7 @@ in
     # providers, Python, platform, …) must be this call's, and the index part what was hashed.
     fromLock = { lockFile, request }:
       let
-        lock = check (fromJSON (readFile lockFile));
+        lock = check (self.integrity.read (toString lockFile) (readFile lockFile));
         index = if lock ? data && lock.data ? index then lock.data.index else null;
         answered = if index == null then request else request // { inherit index; dataTimestamp = null; };
         wanted = self.request.hash answered;

@@ -9,11 +9,11 @@
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { cliProgress } from '../on-demand.js';
-import { UsageError } from '../errors.js';
+import { cliProgress, os } from '../on-demand.js';
+import { MachNixError, UsageError } from '../errors.js';
 import { condaInputs } from '../db/conda.js';
 import { SqliteSource } from '../db/sqlite-source.js';
-import { buildIndex } from '../db/sqlite-writer.js';
+import { BuildInterrupted, buildIndex, buildIndexInterruptibly } from '../db/sqlite-writer.js';
 import type { BuildProgress, BuildStats } from '../db/sqlite-writer.js';
 import { type TreeContent, recoverTree, writeDataTree } from '../db/tree-writer.js';
 import { resolutionTree } from '../index/data-tree.js';
@@ -45,6 +45,17 @@ interface BuildOptions {
   conda?: string[];
   nixpkgs?: string;
   out: string;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** A build stopped by a signal: exit status 128 + the signal's number, as a shell reports it. */
+class Interrupted extends MachNixError {
+  override readonly exitCode: number;
+  constructor(signal: NodeJS.Signals, message: string) {
+    super(message);
+    this.exitCode = 128 + os().constants.signals[signal];
+  }
 }
 
 function requireFolder(option: string, path: string): void {
@@ -80,7 +91,7 @@ export const registerDbCommands: RegisterCommands = (program, io) => {
     )
     .option('--nixpkgs <file>', 'nixpkgs python index JSON: { attribute: { pname, version, requirements } | null }')
     .requiredOption('--out <file>', 'index file to write')
-    .action((options: BuildOptions) => {
+    .action(async (options: BuildOptions) => {
       requireFolder('--deps', options.deps);
       // A tree written by `db update` is its own fetcher tree.
       options.files ??= existsSync(join(options.deps, 'pypi')) ? options.deps : undefined;
@@ -91,10 +102,19 @@ export const registerDbCommands: RegisterCommands = (program, io) => {
       const started = Date.now();
       const progress = progressReporter();
       let stats: BuildStats;
+      // SIGINT, SIGTERM and SIGHUP stop the build between two buckets: the temporary is removed,
+      // the old index (if any) stays, and the exit status is the signal's (128 + its number)
+      let signal: NodeJS.Signals | null = null;
+      const stop = (received: NodeJS.Signals) => void (signal ??= received);
+      for (const name of STOP_SIGNALS) process.on(name, stop);
       try {
         const inputs = { depsDir: options.deps, filesDir: options.files ?? null, conda, nixpkgsFile: options.nixpkgs ?? null };
-        stats = buildIndex(inputs, options.out, progress.update);
+        stats = await buildIndexInterruptibly(inputs, options.out, () => signal !== null, progress.update);
+      } catch (error) {
+        if (error instanceof BuildInterrupted && signal !== null) throw new Interrupted(signal, `${signal}: stopped; ${options.out} was not written (an existing one is unchanged) and the partial index was removed`);
+        throw error;
       } finally {
+        for (const name of STOP_SIGNALS) process.off(name, stop);
         progress.stop();
       }
       const seconds = ((Date.now() - started) / 1000).toFixed(1);

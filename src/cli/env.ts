@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { InputFileError, UsageError } from '../errors.js';
 import { writeDocument } from '../lock/document.js';
+import { pinLocalFiles } from '../lock/local-files.js';
 import { checkRequiresPython, requirementsText } from '../lock/requirements-text.js';
 import { type EnvironmentSettings, INPUTS_NIX, defaultNix, envNix, flakeNix, shellNix } from '../nix/expressions.js';
 import { checkOwnPin, inputsText, lockFlake, pinnedInputs } from '../nix/pins.js';
@@ -122,7 +123,8 @@ function writeEnvironment(dir: string, shown: string, strings: string[], flags: 
     const pins = pinnedInputs(lockFlake(dir, own, { interactive: io.tty === true }));
     if (own !== null) checkOwnPin(own, pins);
     const folder = nixString(dir);
-    const lock = lockWithNix(`(import (${folder} + "/env.nix") { inherit (import (${folder} + "/inputs.nix")) mach-nix; lockFile = null; }).python.lock`, io);
+    // the resolver in Nix cannot read a `name @ file:///…` file: its hash is recorded here
+    const lock = pinLocalFiles(lockWithNix(`(import (${folder} + "/env.nix") { inherit (import (${folder} + "/inputs.nix")) mach-nix; lockFile = null; }).python.lock`, io), join(dir, LOCK));
     checkRequiresPython(inputs, lock.target.python);
     writeDocument(join(dir, LOCK), lock);
     packages = Object.keys(lock.packages).length;

@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { genExpression } from '../nix/expressions.js';
 import { checkOwnPin, lockInputs } from '../nix/pins.js';
 import { nixString } from '../nix/strings.js';
+import { pinLocalFiles } from '../lock/local-files.js';
 import { os, writeFileAtomic } from '../on-demand.js';
 import { checkRequiresPython, requirementsText } from '../lock/requirements-text.js';
 import { toolVersion } from '../version.js';
@@ -41,7 +42,8 @@ export const registerGenCommand: RegisterCommands = (program, io) => {
       try {
         const unlocked = join(scratch, 'unlocked.nix');
         writeFileSync(unlocked, genExpression({ ...parts, lock: null }));
-        lock = lockWithNix(`(import ${nixString(unlocked)} { }).lock`, io);
+        // the resolver in Nix cannot read a `name @ file:///…` file: its hash is recorded here
+        lock = pinLocalFiles(lockWithNix(`(import ${nixString(unlocked)} { }).lock`, io), flags.output ?? 'the expression');
       } finally {
         rmSync(scratch, { recursive: true, force: true });
       }

@@ -9,12 +9,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { InputFileError, MachNixError } from '../errors.js';
-import type { Resolution } from '../generated/resolution.js';
+import type { Resolution, ResolutionDocument } from '../generated/resolution.js';
 import type { ResolveRequest } from '../generated/resolve-request.js';
 import { type Answer, answer } from '../lock/answer.js';
 import { writeDocument } from '../lock/document.js';
+import { allowUnpinnedHint, checkIntegrity } from '../lock/integrity.js';
+import { pinLocalFiles } from '../lock/local-files.js';
 import { type RequestParts, makeRequest, requestDifferences, requestHash } from '../lock/request.js';
 import { requirementsText } from '../lock/requirements-text.js';
+import { checkResolution } from '../schemas.js';
 import { parseTarget } from '../target.js';
 import { type Io, type RegisterCommands, warn } from './io.js';
 import {
@@ -94,9 +97,10 @@ export const registerLockCommand: RegisterCommands = (program, io) => {
         reportIndexSession(session, flags, io);
       }
       if (!outcome.ok) throw outcome.error;
-      refuseUnfetchable(outcome.resolution, io);
-      writeDocument(flags.output, outcome.resolution);
-      io.stdout(`wrote ${flags.output}: ${Object.keys(outcome.resolution.packages).length} packages, input hash ${outcome.resolution.inputHash}\n`);
+      const resolution = pinLocalFiles(outcome.resolution, flags.output);
+      refuseUnfetchable(resolution, flags.output, io);
+      writeDocument(flags.output, resolution);
+      io.stdout(`wrote ${flags.output}: ${Object.keys(resolution.packages).length} packages, input hash ${resolution.inputHash}\n`);
       if (!verbatim) {
         io.stdout(`it answers mkPython { requirements = (builtins.fromJSON (builtins.readFile ./${flags.output.split('/').at(-1)})).request.requirements; … } (the requirements one per line)\n`);
       }
@@ -107,17 +111,20 @@ export const registerLockCommand: RegisterCommands = (program, io) => {
 /** `--check`: the lock's recorded request against the one these arguments make. */
 function checkLock(file: string, request: ResolveRequest, io: Io): void {
   if (!existsSync(file)) throw new StaleLock(`${file} does not exist: run the same command without --check to write it`);
-  let lock: Partial<Resolution> & { error?: unknown };
+  let raw: unknown;
   try {
-    lock = JSON.parse(readFileSync(file, 'utf8')) as typeof lock;
+    raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new InputFileError({ file }, `not a lock file: ${(error as Error).message}`);
   }
-  if (lock.inputHash === requestHash(request) && lock.error === undefined) {
+  const lock: ResolutionDocument = checkResolution(raw, { file });
+  // a lock that answers but could not be built from safely is an error, not "up to date"
+  if (!('error' in lock)) checkIntegrity(lock, file, 'read');
+  if (lock.inputHash === requestHash(request) && !('error' in lock)) {
     io.stdout(`${file} is up to date\n`);
     return;
   }
-  const changed = lock.request === undefined ? [] : requestDifferences(lock.request as Record<string, unknown>, request);
+  const changed = 'error' in lock || lock.request === undefined ? [] : requestDifferences(lock.request as Record<string, unknown>, request);
   throw new StaleLock(
     `${file} is stale: ${changed.length > 0 ? changed.join('; ') : 'it answers another request (it does not record which: a lock of an older mach-nix)'}; run the same command without --check to rewrite it`,
   );
@@ -126,17 +133,18 @@ function checkLock(file: string, request: ResolveRequest, io: Io): void {
 /**
  * Every file of a lock must be fetchable by URL and hash in the build. Data without file records
  * (a pypi-deps-db folder without its nix-pypi-fetcher-2, `--files-db`) gives none: said now, when
- * the lock would be written, not when a build fails. A `name @ url` without a hash is fetchable,
- * impurely: a warning.
+ * the lock would be written, not when a build fails. A `name @ url` without a hash (local files
+ * were pinned before) is written, with a warning that it is not pinned: the build refuses it
+ * unless the user allows that package.
  */
-function refuseUnfetchable(resolution: Resolution, io: Io): void {
+function refuseUnfetchable(resolution: Resolution, lock: string, io: Io): void {
   const missing: string[] = [];
   for (const p of Object.values(resolution.packages)) {
     const { source } = p!;
     if ((source.type === 'wheel' || source.type === 'sdist') && (source.url === null || source.hash === null)) missing.push(`${p!.name} ${p!.version}`);
     if (source.type === 'conda' && source.hash === null) missing.push(`${p!.name} ${p!.version}`);
     if (source.type === 'url' && source.hash === null) {
-      warn(io, `${p!.name} comes from ${source.url} without a hash (--hash=sha256:… or #sha256=…): only an impure build (--impure) can fetch it`);
+      warn(io, `${lock}: ${p!.name} is not pinned: it comes from ${source.url} without a hash, so nothing checks the file a build gets. Give one in the requirement (--hash=sha256:… or #sha256=…); else the build refuses it, and ${allowUnpinnedHint(p!.name)}`);
     }
   }
   if (missing.length === 0) return;

@@ -3,15 +3,21 @@
  * `schema.ts`, documented in `README.md`); `sqlite-source.ts` reads it.
  *
  * Building streams the trees bucket by bucket (the real DB is ~2 GB of JSON; one bucket of each
- * kind is in memory at a time), writes to `<out>.tmp-<pid>` and renames it to `<out>` only when
- * complete, so a crash or bad input never leaves a partial index and an existing `<out>` stays as
- * it was. Equal inputs give byte-identical files: rows go in in a fixed order, record ids are
- * counted, the page size is fixed and SQLite stores no timestamps.
+ * kind is in memory at a time), writes to `<out>.tmp-<pid>-<random>` and renames it to `<out>` only
+ * when complete, so a crash or bad input never leaves a partial index and an existing `<out>` stays
+ * as it was; builds running side by side each write their own temporary, the last rename wins and
+ * every one renamed is complete. A failure removes the temporary; `buildIndexInterruptibly`
+ * (the CLI's) also stops between buckets when asked (SIGINT, SIGTERM) and removes it; a build
+ * killed outright (SIGKILL, a power cut) leaves its temporary, which the next build next to the
+ * same `<out>` removes once its process is gone. Equal inputs give byte-identical files: rows go
+ * in in a fixed order, record ids are counted, the page size is fixed and SQLite stores no
+ * timestamps.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { DataError } from '../errors.js';
-import { betterSqlite3 } from '../on-demand.js';
+import { betterSqlite3, crypto } from '../on-demand.js';
 import { canonicalizeName } from '../pep503.js';
 import { BUCKETS, readJsonFile } from './buckets.js';
 import { readCondaFile } from './conda.js';
@@ -91,14 +97,71 @@ class RecordTable<R> {
  * that writes a buffer, while SQLite writes its own file, so the temporary file is renamed here.
  */
 export function buildIndex(inputs: DataInputs, out: string, onProgress?: (progress: BuildProgress) => void): BuildStats {
-  checkDepsTree(inputs.depsDir);
-  const temp = `${out}.tmp-${process.pid}`;
-  rmSync(temp, { force: true });
-  let db: SqliteDatabase | null = null;
+  return publish(inputs, out, (db) => {
+    const steps = fillIndex(db, inputs, onProgress);
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  });
+}
+
+/** Thrown by `buildIndexInterruptibly` when `stopped()` said so between two steps. */
+export class BuildInterrupted extends Error {}
+
+/**
+ * `buildIndex` that lets the event loop run between buckets (signal handlers run then) and stops,
+ * removing its temporary, as soon as `stopped()` is true.
+ */
+export function buildIndexInterruptibly(
+  inputs: DataInputs, out: string, stopped: () => boolean, onProgress?: (progress: BuildProgress) => void,
+): Promise<BuildStats> {
+  return publish(inputs, out, async (db) => {
+    const steps = fillIndex(db, inputs, onProgress);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      await new Promise((resume) => setImmediate(resume));
+      if (stopped()) throw new BuildInterrupted(`interrupted: ${out} was not written`);
+    }
+  });
+}
+
+/** The temporaries of `<out>` (`<out>.tmp-<pid>[-<random>]`) whose process is gone: a killed build's. */
+export function removeStaleTemporaries(out: string): string[] {
+  const prefix = `${basename(out)}.tmp-`;
+  const removed: string[] = [];
+  for (const entry of readdirSync(dirname(out))) {
+    const pid = entry.startsWith(prefix) ? /^(\d+)(?:-[0-9a-f]+)?$/.exec(entry.slice(prefix.length))?.[1] : undefined;
+    if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
+    rmSync(join(dirname(out), entry), { force: true });
+    removed.push(entry);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
   try {
-    db = new (betterSqlite3())(temp);
-    const stats = fillIndex(db, inputs, onProgress);
-    db.close();
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Runs `fill` on a new database at a temporary name next to `out` and renames it to `out` when
+ * `fill` returns; on any failure the temporary is removed and `out` is left as it was.
+ */
+function publish<T extends BuildStats | Promise<BuildStats>>(inputs: DataInputs, out: string, fill: (db: SqliteDatabase) => T): T {
+  checkDepsTree(inputs.depsDir);
+  removeStaleTemporaries(out);
+  const temp = `${out}.tmp-${process.pid}-${crypto().randomBytes(4).toString('hex')}`;
+  let db: SqliteDatabase | null = null;
+  const fail = (error: unknown): never => {
+    db?.close();
+    rmSync(temp, { force: true });
+    throw error;
+  };
+  const finish = (stats: BuildStats): BuildStats => {
+    db!.close();
     db = null;
     // The rename publishes the file: its bytes must be on disk first.
     const fd = openSync(temp, 'r');
@@ -109,14 +172,27 @@ export function buildIndex(inputs: DataInputs, out: string, onProgress?: (progre
     }
     renameSync(temp, out);
     return stats;
+  };
+  try {
+    db = new (betterSqlite3())(temp);
+    const filled = fill(db);
+    if (filled instanceof Promise) {
+      return filled.then((stats) => {
+        try {
+          return finish(stats);
+        } catch (error) {
+          return fail(error);
+        }
+      }, fail) as T;
+    }
+    return finish(filled) as T;
   } catch (error) {
-    db?.close();
-    rmSync(temp, { force: true });
-    throw error;
+    return fail(error);
   }
 }
 
-function fillIndex(db: SqliteDatabase, inputs: DataInputs, onProgress?: (progress: BuildProgress) => void): BuildStats {
+/** Fills the index, one step per bucket, conda file, nixpkgs file and index statement (a pause point each). */
+function* fillIndex(db: SqliteDatabase, inputs: DataInputs, onProgress?: (progress: BuildProgress) => void): Generator<void, BuildStats> {
   db.pragma(`page_size = ${PAGE_SIZE}`);
   // The file is thrown away on any failure, so SQLite's own crash safety is only overhead here
   // (OFF would be cheaper still, but better-sqlite3's defensive mode refuses it).
@@ -213,6 +289,7 @@ function fillIndex(db: SqliteDatabase, inputs: DataInputs, onProgress?: (progres
     sdistRecords.forgetBucket();
     wheelRecords.forgetBucket();
     step();
+    yield;
   }
 
   for (const input of conda) {
@@ -225,6 +302,7 @@ function fillIndex(db: SqliteDatabase, inputs: DataInputs, onProgress?: (progres
       addAlias(record.key);
     }
     step();
+    yield;
   }
 
   if (inputs.nixpkgsFile) {
@@ -244,7 +322,10 @@ function fillIndex(db: SqliteDatabase, inputs: DataInputs, onProgress?: (progres
   insertMeta.run('fetcher_commit', meta.fetcherCommit);
   insertMeta.run('fetcher_sha256', meta.fetcherSha256);
   insertMeta.run('conda_channels', JSON.stringify([...new Set(conda.map((input) => input.channel))].sort(compareCodePoints)));
-  for (const sql of INDEXES) db.exec(sql);
+  for (const sql of INDEXES) {
+    db.exec(sql);
+    yield;
+  }
   db.exec('COMMIT');
   return stats;
 }

@@ -1,6 +1,6 @@
 /**
  * Writing a resolution document (a lock file, or the answer of the import-from-derivation): checked
- * against `schemas/resolution.schema.json` first, then written atomically — a reader never sees half
+ * against `schemas/resolution.schema.json` and for safe hashes and strings first, then written atomically — a reader never sees half
  * a document, and a failed write leaves an existing file as it was. And reading one back.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -9,15 +9,20 @@ import { InputFileError } from '../errors.js';
 import type { Resolution, ResolutionDocument } from '../generated/resolution.js';
 import { writeFileAtomic } from '../on-demand.js';
 import { checkResolution } from '../schemas.js';
+import { checkIntegrity } from './integrity.js';
 
-/** The document's text: the schema checked, two-space indented, one newline at the end. */
-export function documentText(document: ResolutionDocument): string {
+/**
+ * The document's text: the schema checked, and a resolution's hashes and strings (./integrity.ts),
+ * two-space indented, one newline at the end. `file` names where it goes, for the error.
+ */
+export function documentText(document: ResolutionDocument, file = 'the resolution'): string {
   checkResolution(document, { file: 'the resolution written' });
+  if (!('error' in document)) checkIntegrity(document, file, 'write');
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 export function writeDocument(path: string, document: ResolutionDocument): void {
-  writeFileAtomic().sync(path, documentText(document));
+  writeFileAtomic().sync(path, documentText(document, path));
 }
 
 /**
@@ -35,5 +40,6 @@ export function readResolution(path: string): Resolution {
   }
   const document = checkResolution(raw, { file });
   if ('error' in document) throw new InputFileError({ file }, `records a failed resolution: ${document.error.message.split('\n')[0]}`);
+  checkIntegrity(document, file, 'read');
   return document;
 }

@@ -13,8 +13,10 @@ import { crypto } from '../on-demand.js';
 import { checkResolveRequest } from '../schemas.js';
 
 /**
- * JSON with sorted keys and no whitespace, escaped the way Nix's `builtins.toJSON` escapes
- * strings, so that Nix and the CLI hash the same request to the same value.
+ * JSON with sorted keys and no whitespace, escaped the way Nix 2.8's `builtins.toJSON` escapes
+ * strings (`\n`, `\r`, `\t`, every other control character `\u00xx`), so that Nix and the CLI
+ * hash the same request to the same value. Nix 2.26 writes `\b` and `\f` for two of them;
+ * nix/request.nix's hash turns those back into this form.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') return JSON.stringify(value);
@@ -89,7 +91,23 @@ export function makeRequest(parts: RequestParts): ResolveRequest {
     dataTimestamp: parts.dataTimestamp,
     ...(parts.index === undefined ? {} : { index: { indexUrls: [...parts.index.indexUrls], findLinks: [...parts.index.findLinks] } }),
   };
+  refuseNul(request);
   return checkResolveRequest(request, { file: 'the request' });
+}
+
+/**
+ * Nix strings cannot hold U+0000 (Nix 2.8 ends a string there), so no mkPython call makes a request
+ * with one and a lock of it could never answer: refused, naming the part. Every other control
+ * character hashes alike here and in Nix (see canonicalJson and nix/request.nix's hash).
+ */
+function refuseNul(request: ResolveRequest): void {
+  const holdsNul = (value: unknown): boolean =>
+    typeof value === 'string' ? value.includes('\u0000')
+      : Array.isArray(value) ? value.some(holdsNul)
+        : value !== null && typeof value === 'object' ? Object.entries(value).some(([k, v]) => k.includes('\u0000') || holdsNul(v)) : false;
+  for (const part of Object.keys(PART_NAMES) as (keyof ResolveRequest)[]) {
+    if (holdsNul(request[part])) throw new UsageError(`there is a NUL character (U+0000) in ${PART_NAMES[part]}, which Nix strings cannot hold: remove it`);
+  }
 }
 
 /** ASCII-only lower case, as Nix's `toLower` of nix/util.nix (`replaceStrings` of A–Z). */

@@ -1,0 +1,92 @@
+# What makes a resolution document safe to build from, checked whenever one is read (a lock file
+# or the import-from-derivation's answer) — the checks src/lock/integrity.ts makes in the CLI, in
+# the same words: every file hash a well-formed SRI sha256 or sha512 (md5 and sha1 are broken; a
+# mangled hash would fail later naming neither the package nor the file), no control character
+# in the strings that become names, URLs and hashes, and no `\u0000` anywhere in the text (Nix
+# 2.8's builtins.fromJSON ends a string there: a URL would be read as another one). And the
+# files a call lets be fetched without a hash (mkPython's `allowUnpinned`).
+self:
+let
+  inherit (builtins) fromJSON toJSON split match filter isList isString length head elemAt attrNames stringLength elem mapAttrs concatStringsSep genList;
+  inherit (self.util) fail concatMap toLower hasPrefix;
+
+  # A bracket expression of the control characters (written with JSON escapes: Nix strings have
+  # none for them; NUL cannot be in a Nix string at all).
+  controlClass = fromJSON ''"[\u0001-\u001f\u007f]"'';
+  hasControl = text: length (split controlClass text) > 1;
+
+  # The `\u0000` escapes of a JSON text: `u0000` after an odd run of backslashes (an even run is
+  # escaped backslashes followed by the letters `u0000`).
+  nulEscapes = text: filter (part: isList part && stringLength (head part) / 2 * 2 != stringLength (head part)) (split "(\\\\+)u0000" text);
+
+  hashProblem = hash:
+    let
+      prefix = match "([A-Za-z0-9]+)-.*" hash;
+      algorithm = if prefix == null then null else toLower (head prefix);
+    in
+    if match "sha256-[A-Za-z0-9+/]{43}=|sha512-[A-Za-z0-9+/]{86}==" hash != null then null
+    else if algorithm == "md5" || algorithm == "sha1" then
+      "${toJSON hash} is ${if algorithm == "md5" then "an md5" else "a sha1"} hash, too weak to pin a file (collisions can be made): mach-nix accepts sha256 or sha512"
+    else if algorithm != null && algorithm != "sha256" && algorithm != "sha512" then "${toJSON hash} is a ${algorithm} hash: mach-nix pins files by sha256 or sha512"
+    else "${toJSON hash} is not an SRI hash (sha256- and 44 base64 characters, or sha512- and 88)";
+
+  packageProblems = key: p:
+    let
+      label = "package ${if hasControl key then toJSON key else key}";
+      fields =
+        [ { field = "its name in packages"; value = key; } { field = "name"; value = p.name; } { field = "version"; value = p.version; } { field = "provider"; value = p.provider; } ]
+        ++ map (field: { inherit field; value = p.source.${field}; }) (filter (field: isString p.source.${field}) (attrNames p.source))
+        ++ concatMap (list: map (value: { field = "a name in ${list}"; inherit value; }) (if (p.${list} or null) == null then [ ] else p.${list}))
+          [ "dependencies" "buildDependencies" "extras" "cycleDependencies" ];
+      controls = map (f: "${label}: ${f.field} ${toJSON f.value} holds a control character, which no name, URL or hash has (Nix would read another string)")
+        (filter (f: isString f.value && hasControl f.value) fields);
+      hash = p.source.hash or null;
+      hashProblems =
+        if !(isString hash) || hasControl hash then [ ]
+        else let problem = hashProblem hash; in if problem == null then [ ] else [ "${label}: the hash ${problem}" ];
+    in
+    controls ++ hashProblems;
+
+  problemsOf = document:
+    map (root: "the root ${toJSON root} holds a control character") (filter hasControl (document.roots or [ ]))
+    ++ concatMap (key: packageProblems key document.packages.${key}) (attrNames (document.packages or { }));
+
+  take = n: list: genList (elemAt list) (if length list < n then length list else n);
+in
+{
+  integrity = {
+    inherit hashProblem;
+
+    # The document of `text` (the file `file`), or a throw naming the file and the problem.
+    read = file: text:
+      let
+        document = fromJSON text;
+        problems = problemsOf document;
+        edited = "the lock was edited or made by a broken tool; write it again with mach-nix lock";
+      in
+      if nulEscapes text != [ ] then
+        fail "${file}: a string holds a NUL character (\\u0000), which Nix cannot read (builtins.fromJSON ends the string there, so a name, URL or hash would be read as another one): ${edited}"
+      else if document ? error then document
+      else if problems != [ ] then
+        fail "${file}: ${concatStringsSep "; " (take 3 problems)}${if length problems > 3 then "; and ${toString (length problems - 3)} more" else ""}: ${edited}"
+      else document;
+
+    # The resolution with the packages of `names` (mkPython's allowUnpinned) marked as allowed to
+    # be fetched without a hash; a name the resolution does not have is a mistake, said.
+    allowing = names: resolution:
+      let
+        wanted = map self.pep503.normalizeName names;
+        unknown = filter (name: !(resolution.packages ? ${name})) wanted;
+      in
+      if !(isList names) then fail "allowUnpinned must be a list of package names, e.g. allowUnpinned = [ \"my-package\" ];"
+      else if unknown != [ ] then fail "allowUnpinned names ${concatStringsSep ", " unknown}, which the resolution does not have (names are compared PEP 503-normalised)"
+      else if wanted == [ ] then resolution
+      else resolution // { packages = mapAttrs (name: p: if elem name wanted then p // { unpinnedAllowed = true; } else p) resolution.packages; };
+
+    # Why a package's file cannot be fetched without a hash, and how to allow it.
+    unpinned = name: url:
+      "${name}: ${url} has no hash, so nothing would check the file the build gets"
+      + (if hasPrefix "file:" url then ", and evaluation would copy the local file into the world-readable Nix store" else "")
+      + ". Pin it: --hash=sha256:… (or #sha256=…) in the requirement, or lock it with mach-nix lock, which records a local file's sha256; or allow it: mkPython { allowUnpinned = [ \"${name}\" ]; … } (fetched impurely then: --impure)";
+  };
+}
