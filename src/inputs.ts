@@ -140,7 +140,8 @@ function addPyproject(inputs: Inputs, file: string, spec: InputSpec, extrasUsed:
   });
   for (const extra of spec.extras ?? []) {
     const key = canonicalizeName(extra);
-    const requirements = project.optionalDependencies[key];
+    // Own keys only: `--extra constructor` must not find Object.prototype's.
+    const requirements = Object.hasOwn(project.optionalDependencies, key) ? project.optionalDependencies[key] : undefined;
     if (requirements) {
       extrasUsed.add(key);
       add(requirements, `project.optional-dependencies.${key}`);
@@ -148,7 +149,7 @@ function addPyproject(inputs: Inputs, file: string, spec: InputSpec, extrasUsed:
   }
   for (const group of spec.groups ?? []) {
     const key = canonicalizeName(group);
-    const requirements = project.dependencyGroups[key];
+    const requirements = Object.hasOwn(project.dependencyGroups, key) ? project.dependencyGroups[key] : undefined;
     if (requirements) {
       groupsUsed.add(key);
       add(requirements, `dependency-groups.${key}`);

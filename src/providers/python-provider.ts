@@ -139,14 +139,14 @@ export class PythonProvider implements SolverProvider, Describer {
   /** conda's virtual packages, described by the target (mach-nix read some from the build machine). */
   private virtualCandidates(key: string): Candidate[] {
     const { os, spec } = this.options.target;
-    const versions: Record<string, string | null | undefined> = {
-      __unix: '0',
-      __linux: os === 'linux' ? '0' : null,
-      __glibc: os === 'linux' ? spec.glibc : null,
-      __osx: os === 'darwin' ? spec.macos ?? '11.0' : null,
-      __cuda: this.options.cudaVersion,
-    };
-    const version = versions[key];
+    const versions = new Map<string, string | null | undefined>([
+      ['__unix', '0'],
+      ['__linux', os === 'linux' ? '0' : null],
+      ['__glibc', os === 'linux' ? spec.glibc : null],
+      ['__osx', os === 'darwin' ? spec.macos ?? '11.0' : null],
+      ['__cuda', this.options.cudaVersion],
+    ]);
+    const version = versions.get(key);
     if (version === null || version === undefined) return [];
     return [{
       key, version: Version.parse(version), versionText: version, provider: 'target',
