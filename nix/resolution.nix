@@ -5,7 +5,7 @@
 self:
 let
   inherit (builtins) fromJSON readFile toJSON concatStringsSep attrNames pathExists replaceStrings head match filter isString split length elemAt;
-  inherit (self.util) fail concatMap;
+  inherit (self.util) fail concatMap escapeShellArg;
   pkgs = self.pkgs;
   trim = text: head (match "[[:space:]]*([^[:space:]]*)[[:space:]]*" text);
   dataFile = name: let path = "${self.pypiData}/${name}"; in if pathExists path then trim (readFile path) else null;
@@ -20,7 +20,14 @@ let
       sha256 = dataFile "PYPI_FETCHER_SHA256";
     };
 
-  condaArguments = concatMap (channel: map (file: "--conda ${channel}=${file}") self.condaChannelsExtra.${channel}) (attrNames self.condaChannelsExtra);
+  # A channel is a provider name (`conda/<channel>`): the CLI's rule, checked here so a bad one
+  # fails the evaluation naming it; every argument is quoted for the build script all the same.
+  checkedChannel = channel:
+    if match "[A-Za-z0-9][A-Za-z0-9._-]*" channel != null then channel
+    else fail "condaChannelsExtra: invalid channel name ${toJSON channel}: use letters, digits, '.', '_' and '-', starting with a letter or digit";
+  condaArguments = concatMap
+    (channel: map (file: "--conda ${escapeShellArg "${checkedChannel channel}=${file}"}") self.condaChannelsExtra.${channel})
+    (attrNames self.condaChannelsExtra);
 
   # Local paths of a requirements text are not in the resolution: the text has no directory to
   # find them from (and a lock's absolute paths would not exist elsewhere), so they are refused
@@ -105,6 +112,6 @@ in
           else "it answers other requirements, providers, Python, platform or data than this call gives."}
         Refresh it: build the environment's `lock` attribute without lockFile and copy it, e.g.
           nix build <your env>.lock -o mach-nix.lock.json  (then copy the file instead of the link)
-        or run: mach-nix lock -r <requirements file> --python ${request.python} --platform ${request.platform}${if request.glibc == null then "" else " --glibc ${request.glibc}"} --providers '${toJSON request.providers}'${if request.providerDefaults == null then "" else " --provider-defaults '${toJSON request.providerDefaults}'"} --deps-db <index of the pinned pypi-deps-db> -o ${baseNameOf (toString lockFile)}'';
+        or run: mach-nix lock -r <requirements file> --python ${escapeShellArg request.python} --platform ${escapeShellArg request.platform}${if request.glibc == null then "" else " --glibc ${escapeShellArg request.glibc}"} --providers ${escapeShellArg (toJSON request.providers)}${if request.providerDefaults == null then "" else " --provider-defaults ${escapeShellArg (toJSON request.providerDefaults)}"} --deps-db <index of the pinned pypi-deps-db> -o ${escapeShellArg (baseNameOf (toString lockFile))}'';
   };
 }
