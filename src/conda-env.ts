@@ -82,14 +82,14 @@ export const MAX_ALIAS_EXPANSION = 10_000;
 
 /** Parses the text of an environment.yml; `file` names it in errors. */
 export function parseEnvironmentYml(text: string, file: string): CondaEnvironment {
-  const lineCounter = new LineCounter();
   const tooDeep = firstTooDeep(text);
   if (tooDeep !== null) {
     throw new InputFileError(
-      { file, line: lineCounter.linePos(tooDeep).line },
+      { file, line: lineOf(text, tooDeep) },
       `lists and mappings nest deeper than ${MAX_YAML_NESTING} levels, the limit`,
     );
   }
+  const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntaxError = document.errors[0];
   if (syntaxError) {
@@ -241,6 +241,13 @@ function firstTooDeep(text: string): number | null {
     }
   }
   return null;
+}
+
+/** The 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
 }
 
 /**

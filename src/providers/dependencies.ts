@@ -5,7 +5,7 @@
  * in conda data — the looser forms mach-nix accepted (`blas 1.* openblas`).
  */
 import { LRUCache } from 'lru-cache';
-import { InvalidRequirement, MachNixError, MarkerEvaluationError } from '../errors.js';
+import { InvalidRequirement, MachNixError, MarkerEvaluationError, quote } from '../errors.js';
 import { SpecifierSet } from '../pep440.js';
 import { canonicalizeName } from '../pep503.js';
 import { Marker, type MarkerEnvironment, parseMarker, parseRequirement } from '../pep508.js';
@@ -107,7 +107,7 @@ function parseAll(texts: readonly string[]): Dependency[] {
     try {
       return parseDependency(text);
     } catch (error) {
-      if (error instanceof InvalidRequirement) throw new InvalidMetadata(`has an invalid requirement ${JSON.stringify(text)}`);
+      if (error instanceof InvalidRequirement) throw new InvalidMetadata(`has an invalid requirement ${quote(text)} (${error.reason})`);
       throw error;
     }
   });

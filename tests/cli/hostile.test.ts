@@ -1,0 +1,96 @@
+/**
+ * Hostile inputs through the whole command (issue 12): each ends in one `error:` line and exit 1
+ * (or the right answer), never `internal error` (exit 70) or a stack trace; a bad data entry met
+ * by `resolve --request` still gives its document.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { run } from '../../src/cli/program.js';
+import type { Resolution } from '../../src/generated/resolution.js';
+import type { ResolveRequest } from '../../src/generated/resolve-request.js';
+import { projectTree } from '../helpers/data-tree.js';
+
+async function machNix(...argv: string[]) {
+  const outcome = { code: 0, stdout: '', stderr: '' };
+  outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
+  return outcome;
+}
+
+const nested = (depth: number) => `${'('.repeat(depth)}python_version > "3"${')'.repeat(depth)}`;
+const tree = projectTree({
+  alpha: { wheels: { '2.0': { requires: [`beta; ${nested(1900)}`] }, '1.0': {} } },
+  beta: { wheels: { '1.0': {} } },
+  constructor: { wheels: { '1.0': {} } },
+});
+const target = ['--python', '3.11', '--platform', 'x86_64-linux', '--deps-db', tree, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}'];
+
+function assertOneError(outcome: { code: number; stderr: string }, ...parts: string[]): void {
+  assert.equal(outcome.code, 1, outcome.stderr);
+  assert.doesNotMatch(outcome.stderr, /internal error|\n\s+at /);
+  assert.match(outcome.stderr, /^error: /);
+  for (const part of parts) assert.ok(outcome.stderr.includes(part), `${JSON.stringify(outcome.stderr.slice(0, 500))} contains ${JSON.stringify(part)}`);
+}
+
+describe('hostile inputs through the CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mach-nix-hostile-cli-'));
+
+  it('pyproject --extra constructor / --group constructor: an unknown extra or group, exit 1', async () => {
+    const pyproject = join(dir, 'pyproject.toml');
+    writeFileSync(pyproject, '[project]\nname = "x"\nversion = "1"\ndependencies = ["beta"]\n[project.optional-dependencies]\na = ["alpha"]\n');
+    assertOneError(await machNix('resolve', '-r', pyproject, '--extra', 'constructor', ...target), 'extra "constructor" not defined');
+    assertOneError(await machNix('resolve', '-r', pyproject, '--group', 'constructor', ...target), 'dependency group "constructor" not defined');
+  });
+
+  it('an extra, a group and a provider key named constructor are kept, not dropped', async () => {
+    mkdirSync(join(dir, 'kept'));
+    const copy = join(dir, 'kept', 'pyproject.toml');
+    writeFileSync(copy, '[project]\nname = "x"\nversion = "1"\n[project.optional-dependencies]\nconstructor = ["beta"]\n[dependency-groups]\nprototype = ["alpha"]\n');
+    const extra = await machNix('resolve', '-r', copy, '--extra', 'constructor', '--group', 'prototype', ...target, '--json');
+    assert.equal(extra.code, 0, extra.stderr);
+    assert.deepEqual(Object.keys((JSON.parse(extra.stdout) as Resolution).packages).sort(), ['alpha', 'beta']);
+    const providers = await machNix('resolve', 'constructor', ...target.slice(0, -4), '--providers', '{"_default": "nixpkgs", "constructor": "wheel"}', '--provider-defaults', '{}', '--json');
+    assert.equal(providers.code, 0, providers.stderr);
+    assert.equal((JSON.parse(providers.stdout) as Resolution).packages[String('constructor')]!.provider, 'wheel');
+  });
+
+  it('1,900 nested parentheses in a requirement: the file and line, exit 1', async () => {
+    const file = join(dir, 'deep.txt');
+    writeFileSync(file, `beta; ${nested(1900)}\n`);
+    assertOneError(await machNix('resolve', '-r', file, ...target), 'deep.txt:1: invalid requirement', 'the limit');
+  });
+
+  it("1,900 nested parentheses in a data file's requires_dist: that version is unusable, the request still gets its document", async () => {
+    const request: ResolveRequest = {
+      requirements: 'alpha\n', python: '3.11.9', platform: 'x86_64-linux', glibc: '2.40', macos: null,
+      providers: { _default: 'wheel' }, providerDefaults: {}, condaChannels: [], cudaVersion: null, dataTimestamp: null,
+    };
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    const answered = await machNix('resolve', '--request', join(dir, 'request.json'), '--deps-db', tree, '--out', join(dir, 'out.json'));
+    assert.equal(answered.code, 0, answered.stderr);
+    const resolution = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Resolution;
+    assert.equal(resolution.packages.alpha!.version, '1.0');
+    assertOneError(await machNix('resolve', 'alpha==2.0', ...target), 'alpha 2.0 has an invalid requirement', 'the limit');
+  });
+
+  it('a 1,400-deep -r chain ends at the include limit, exit 1', async () => {
+    for (let i = 0; i < 1400; i++) writeFileSync(join(dir, `r${i}.txt`), `-r r${i + 1}.txt\n`);
+    writeFileSync(join(dir, 'r1400.txt'), 'beta\n');
+    assertOneError(await machNix('resolve', '-r', join(dir, 'r0.txt'), ...target), 'r99.txt:1:', 'the limit');
+  });
+
+  it('a deeply nested environment.yml ends at the nesting limit, exit 1', async () => {
+    const file = join(dir, 'environment.yml');
+    writeFileSync(file, `dependencies:\n  - pip: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
+    assertOneError(await machNix('resolve', '-r', file, ...target), 'environment.yml:2: lists and mappings nest deeper than 100 levels, the limit');
+  });
+
+  it('mach-nix why constructor on a resolution without it: a usage error', async () => {
+    const lock = join(dir, 'out.json');
+    const why = await machNix('why', 'constructor', '--lock', lock);
+    assert.equal(why.code, 2, why.stderr);
+    assert.match(why.stderr, /constructor is not in the resolution/);
+  });
+});
