@@ -184,7 +184,7 @@ export function condaRequirements(environment: CondaEnvironment): {
       source: dependency.source,
     });
   }
-  requirements.push(...environment.pip);
+  for (const item of environment.pip) requirements.push(item);
   return { requirements, channels: providerChannels(environment.channels), python };
 }
 

@@ -158,7 +158,7 @@ export function sdistDependencies(release: SdistRelease, environment: MarkerEnvi
     }
     if (!holds(keyMarker, environment, '', key)) continue;
     const dependencies = parseAll(texts).filter((d, i) => holds(d.marker, environment, '', texts[i]!));
-    if (extra === '') always.push(...dependencies);
+    if (extra === '') for (const item of dependencies) always.push(item);
     else byExtra.set(extra, [...(byExtra.get(extra) ?? []), ...dependencies]);
   }
   const filtered = (texts: readonly string[]) => parseAll(texts).filter((d, i) => holds(d.marker, environment, '', texts[i]!));

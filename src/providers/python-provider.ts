@@ -127,8 +127,9 @@ export class PythonProvider implements SolverProvider, Describer {
           : provider === 'sdist' ? sdistCandidates(key, dataKeys, this.context)
           : provider === 'nixpkgs' ? nixpkgsCandidates(key, dataKeys, this.context)
           : condaCandidates(key, dataKeys, provider.slice('conda/'.length), this.context);
-        candidates.push(...list.candidates);
-        rejected.push(...list.rejected);
+        // one by one: push(...list) overflows the stack for a project with ~100,000 candidates
+        for (const item of list.candidates) candidates.push(item);
+        for (const item of list.rejected) rejected.push(item);
       }
       entry = { candidates, rejected, dataKeys };
     }

@@ -4,14 +4,15 @@
  * by `resolve --request` still gives its document.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { run } from '../../src/cli/program.js';
 import type { Resolution } from '../../src/generated/resolution.js';
 import type { ResolveRequest } from '../../src/generated/resolve-request.js';
-import { projectTree } from '../helpers/data-tree.js';
+import { bucketOf } from '../../src/db/buckets.js';
+import { projectTree, writeTree } from '../helpers/data-tree.js';
 
 async function machNix(...argv: string[]) {
   const outcome = { code: 0, stdout: '', stderr: '' };
@@ -92,5 +93,35 @@ describe('hostile inputs through the CLI', () => {
     const why = await machNix('why', 'constructor', '--lock', lock);
     assert.equal(why.code, 2, why.stderr);
     assert.match(why.stderr, /constructor is not in the resolution/);
+  });
+});
+
+describe('big dependency data', () => {
+  /** One project with `count` wheels in one bucket, each with `requires`: the bucket file's size grows with both. */
+  function bigProject(count: number, requires: readonly string[]): string {
+    const versions: Record<string, unknown> = {};
+    const files: Record<string, unknown> = {};
+    for (let i = 0; i < count; i++) {
+      const filename = `big-1.${i}-py3-none-any.whl`;
+      versions[`1.${i}`] = { [filename]: requires.length > 0 ? { requires_dist: requires } : {} };
+      files[`1.${i}`] = { wheels: { [filename]: [Buffer.alloc(32, 1).toString('base64'), 'py3'] } };
+    }
+    return writeTree({ wheel: { big: { py3: versions } }, files: { big: files } });
+  }
+  const bigTarget = (root: string) => ['--python', '3.11', '--platform', 'x86_64-linux', '--deps-db', root, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}', '--json'];
+
+  it('a 100 MB bucket file is read and resolved from', { timeout: 300_000 }, async () => {
+    const requires = Array.from({ length: 10 }, (_, i) => `other${i}>=1.0; extra == "e${'x'.repeat(500)}"`);
+    const root = bigProject(20_000, requires);
+    assert.ok(statSync(join(root, 'deps/wheel', `${bucketOf('big')}.json`)).size > 100_000_000);
+    const resolved = await machNix('resolve', 'big', ...bigTarget(root));
+    assert.equal(resolved.code, 0, resolved.stderr);
+    assert.equal((JSON.parse(resolved.stdout) as Resolution).packages.big!.version, '1.19999');
+  });
+
+  it('a project with 130,000 candidates (more than a call may spread as arguments)', { timeout: 300_000 }, async () => {
+    const resolved = await machNix('resolve', 'big', ...bigTarget(bigProject(130_000, [])));
+    assert.equal(resolved.code, 0, resolved.stderr);
+    assert.equal((JSON.parse(resolved.stdout) as Resolution).packages.big!.version, '1.129999');
   });
 });
