@@ -16,7 +16,7 @@
 import { posix as path } from 'node:path';
 import * as v from 'valibot';
 import { mapping } from './validation.js';
-import { type CST, type Document, LineCounter, Parser, isAlias, isCollection, isPair, parseDocument } from 'yaml';
+import { type CST, Composer, type Document, LineCounter, Parser, YAMLParseError, isAlias, isCollection, isPair } from 'yaml';
 import { InvalidMatchSpec, matchSpecVersions, parseMatchSpec } from './conda-spec.js';
 import { InputFileError, type SourceLocation } from './errors.js';
 import { canonicalizeName } from './pep503.js';
@@ -90,7 +90,7 @@ export function parseEnvironmentYml(text: string, file: string): CondaEnvironmen
     );
   }
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const document = composeFirstError(text, lineCounter);
   const syntaxError = document.errors[0];
   if (syntaxError) {
     // Errors found at the end of the input (an unclosed bracket) are reported on its last line.
@@ -241,6 +241,33 @@ function firstTooDeep(text: string): number | null {
     }
   }
   return null;
+}
+
+/**
+ * `parseDocument` keeping only the first error. The library records every error as an Error
+ * object (stack trace and all): 100,000 stray commas took seconds; only the first is reported.
+ * The hook is the Composer's `onError`, private in its types (yaml is pinned exactly; the
+ * fuzzing test would catch a change).
+ */
+function composeFirstError(text: string, lineCounter: LineCounter): Document {
+  const composer = new Composer({});
+  const hooked = composer as unknown as { onError: (source: unknown, code: unknown, message: unknown, warning?: boolean) => void };
+  const record = hooked.onError;
+  let errors = 0;
+  hooked.onError = (source, code, message, warning) => {
+    if (warning) return;
+    if (errors++ === 0) record(source, code, message, warning);
+  };
+  let document: Document | null = null;
+  for (const composed of composer.compose(new Parser(lineCounter.addNewLine).parse(text), true, text.length)) {
+    if (document === null) {
+      document = composed;
+    } else {
+      if (document.errors.length === 0) document.errors.push(new YAMLParseError([composed.range[0], composed.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+      break;
+    }
+  }
+  return document!;
 }
 
 /** The 1-based line of an offset. */

@@ -233,3 +233,11 @@ describe('other regular expressions of src/ that repeated white space next to a 
     assertError(() => parseRequirementsText(`flask (>=1 x${' '.repeat(LONG)}y)\n`, { name: 'r.txt' }), MachNixError, 'r.txt:1:');
   }));
 });
+
+describe('found by bench/fuzz', () => {
+  it('an environment.yml with 100,000 syntax errors reports the first, without making the others', GUARD, guarded(() => {
+    assertError(() => parseEnvironmentYml(`dependencies: [a, ${','.repeat(100_000)}]\n`, 'environment.yml'), InputFileError, 'environment.yml:1: invalid YAML');
+    assertError(() => parseEnvironmentYml(`dependencies: [a, ${'"'.repeat(100_001)}]\n`, 'environment.yml'), InputFileError, 'environment.yml:1: invalid YAML');
+    assertError(() => parseEnvironmentYml('dependencies: [a]\n---\ndependencies: [b]\n', 'environment.yml'), InputFileError, 'environment.yml:2: invalid YAML: Source contains multiple documents');
+  }));
+});

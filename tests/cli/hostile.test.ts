@@ -125,3 +125,20 @@ describe('big dependency data', () => {
     assert.equal((JSON.parse(resolved.stdout) as Resolution).packages.big!.version, '1.129999');
   });
 });
+
+describe('lock files found by bench/fuzz', () => {
+  it('a lock naming a root or dependency it has no package for (constructor) is refused naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mach-nix-hostile-lock-'));
+    const lock = join(dir, 'mach-nix.lock.json');
+    const made = await machNix('lock', 'beta', ...target, '-o', lock);
+    assert.equal(made.code, 0, made.stderr);
+    const resolution = JSON.parse(readFileSync(lock, 'utf8')) as Resolution;
+    writeFileSync(lock, JSON.stringify({ ...resolution, roots: [...resolution.roots, 'constructor'] }));
+    for (const argv of [['graph', '--lock', lock], ['why', 'beta', '--lock', lock]]) {
+      assertOneError(await machNix(...argv), 'mach-nix.lock.json (roots): names "constructor" as a root, but has no such package');
+    }
+    resolution.packages.beta!.dependencies = ['toString'];
+    writeFileSync(lock, JSON.stringify(resolution));
+    assertOneError(await machNix('graph', '--lock', lock), 'mach-nix.lock.json (packages.beta.dependencies): names "toString", which is not a package of the lock');
+  });
+});
