@@ -73,6 +73,10 @@ describe('hostile inputs through the CLI', () => {
     assert.equal(answered.code, 0, answered.stderr);
     const resolution = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Resolution;
     assert.equal(resolution.packages.alpha!.version, '1.0');
+    // the skip is recorded, for `mach-nix why alpha`: the version, and why, shortly
+    const skipped = resolution.packages.alpha!.why!.skipped!;
+    assert.deepEqual(skipped.map((group) => group.versions), [['2.0']]);
+    assert.match(skipped[0]!.reason, /^unusable: has an invalid requirement "beta; \(+"… \(3826 characters\) \(parentheses nest deeper than 100 levels, the limit/);
     assertOneError(await machNix('resolve', 'alpha==2.0', ...target), 'alpha 2.0 has an invalid requirement', 'the limit');
   });
 
