@@ -82,15 +82,17 @@ export const MAX_ALIAS_EXPANSION = 10_000;
 
 /** Parses the text of an environment.yml; `file` names it in errors. */
 export function parseEnvironmentYml(text: string, file: string): CondaEnvironment {
-  const tooDeep = firstTooDeep(text);
+  // One syntax tree, checked for depth before the (recursive) composer builds the document from it.
+  const lineCounter = new LineCounter();
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = firstTooDeep(tokens);
   if (tooDeep !== null) {
     throw new InputFileError(
-      { file, line: lineOf(text, tooDeep) },
+      { file, line: lineCounter.linePos(tooDeep).line },
       `lists and mappings nest deeper than ${MAX_YAML_NESTING} levels, the limit`,
     );
   }
-  const lineCounter = new LineCounter();
-  const document = composeFirstError(text, lineCounter);
+  const document = composeFirstError(tokens, text.length);
   const syntaxError = document.errors[0];
   if (syntaxError) {
     // Errors found at the end of the input (an unclosed bracket) are reported on its last line.
@@ -224,9 +226,9 @@ function parseCondaDependency(text: string, source: SourceLocation): CondaDepend
 // ---------------------------------------------------------------------------------------------
 
 /** The offset of the first collection nested deeper than `MAX_YAML_NESTING`, from the syntax tree. */
-function firstTooDeep(text: string): number | null {
-  const stack: { token: CST.Token | undefined; depth: number }[] = [];
-  for (const token of new Parser().parse(text)) stack.push({ token, depth: 0 });
+function firstTooDeep(tokens: readonly CST.Token[]): number | null {
+  // children pushed in reverse, so they are visited in file order and the first found is the first
+  const stack: { token: CST.Token | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 })).reverse();
   while (stack.length > 0) {
     const { token, depth } = stack.pop()!;
     if (token === undefined) continue;
@@ -234,9 +236,9 @@ function firstTooDeep(text: string): number | null {
       stack.push({ token: token.value, depth });
     } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
       if (depth >= MAX_YAML_NESTING) return token.offset;
-      for (const item of token.items) {
-        if ('key' in item) stack.push({ token: item.key ?? undefined, depth: depth + 1 });
+      for (const item of [...token.items].reverse()) {
         stack.push({ token: item.value, depth: depth + 1 });
+        if ('key' in item) stack.push({ token: item.key ?? undefined, depth: depth + 1 });
       }
     }
   }
@@ -249,7 +251,7 @@ function firstTooDeep(text: string): number | null {
  * The hook is the Composer's `onError`, private in its types (yaml is pinned exactly; the
  * fuzzing test would catch a change).
  */
-function composeFirstError(text: string, lineCounter: LineCounter): Document {
+function composeFirstError(tokens: readonly CST.Token[], length: number): Document {
   const composer = new Composer({});
   const hooked = composer as unknown as { onError: (source: unknown, code: unknown, message: unknown, warning?: boolean) => void };
   const record = hooked.onError;
@@ -259,7 +261,7 @@ function composeFirstError(text: string, lineCounter: LineCounter): Document {
     if (errors++ === 0) record(source, code, message, warning);
   };
   let document: Document | null = null;
-  for (const composed of composer.compose(new Parser(lineCounter.addNewLine).parse(text), true, text.length)) {
+  for (const composed of composer.compose(tokens, true, length)) {
     if (document === null) {
       document = composed;
     } else {
@@ -268,13 +270,6 @@ function composeFirstError(text: string, lineCounter: LineCounter): Document {
     }
   }
   return document!;
-}
-
-/** The 1-based line of an offset. */
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
-  return line;
 }
 
 /**
