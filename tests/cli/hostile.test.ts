@@ -4,10 +4,10 @@
  * by `resolve --request` still gives its document.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { run } from '../../src/cli/program.js';
 import type { Resolution } from '../../src/generated/resolution.js';
 import type { ResolveRequest } from '../../src/generated/resolve-request.js';
@@ -110,7 +110,9 @@ describe('big dependency data', () => {
       versions[`1.${i}`] = { [filename]: requires.length > 0 ? { requires_dist: requires } : {} };
       files[`1.${i}`] = { wheels: { [filename]: [Buffer.alloc(32, 1).toString('base64'), 'py3'] } };
     }
-    return writeTree({ wheel: { big: { py3: versions } }, files: { big: files } });
+    const root = writeTree({ wheel: { big: { py3: versions } }, files: { big: files } });
+    after(() => rmSync(root, { recursive: true, force: true })); // 100 MB: not left behind
+    return root;
   }
   const bigTarget = (root: string) => ['--python', '3.11', '--platform', 'x86_64-linux', '--deps-db', root, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}', '--json'];
 
