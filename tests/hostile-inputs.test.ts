@@ -5,10 +5,10 @@
  * bounded work: the timeouts only guard against a hang and are far above the time taken.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { MAX_ALIAS_EXPANSION, MAX_YAML_NESTING, parseEnvironmentYml } from '../src/conda-env.js';
 import { InputFileError, InvalidMarker, InvalidRequirement, InvalidSpecifier, InvalidVersion, MachNixError } from '../src/errors.js';
 import { readInputs } from '../src/inputs.js';
@@ -24,8 +24,13 @@ const GUARD = { timeout: 60_000 };
 const guarded = (test: () => void) => () => bounded(test);
 const LONG = 400_000;
 
+const made: string[] = [];
+after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function temporaryDir(): string {
-  return mkdtempSync(join(tmpdir(), 'mach-nix-hostile-'));
+  const dir = mkdtempSync(join(tmpdir(), 'mach-nix-hostile-'));
+  made.push(dir);
+  return dir;
 }
 
 function nestedMarker(depth: number): string {
