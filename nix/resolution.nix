@@ -5,7 +5,7 @@
 self:
 let
   inherit (builtins) fromJSON readFile toJSON concatStringsSep attrNames pathExists replaceStrings head match filter isString split length elemAt;
-  inherit (self.util) fail concatMap;
+  inherit (self.util) fail concatMap escapeShellArg;
   pkgs = self.pkgs;
   trim = text: head (match "[[:space:]]*([^[:space:]]*)[[:space:]]*" text);
   dataFile = name: let path = "${self.pypiData}/${name}"; in if pathExists path then trim (readFile path) else null;
@@ -25,7 +25,14 @@ let
       sha256 = dataFile "PYPI_FETCHER_SHA256";
     };
 
-  condaArguments = concatMap (channel: map (file: "--conda ${channel}=${file}") self.condaChannelsExtra.${channel}) (attrNames self.condaChannelsExtra);
+  # A channel is a provider name (`conda/<channel>`): the CLI's rule, checked here so a bad one
+  # fails the evaluation naming it; every argument is quoted for the build script all the same.
+  checkedChannel = channel:
+    if match "[A-Za-z0-9][A-Za-z0-9._-]*" channel != null then channel
+    else fail "condaChannelsExtra: invalid channel name ${toJSON channel}: use letters, digits, '.', '_' and '-', starting with a letter or digit";
+  condaArguments = concatMap
+    (channel: map (file: "--conda ${escapeShellArg "${checkedChannel channel}=${file}"}") self.condaChannelsExtra.${channel})
+    (attrNames self.condaChannelsExtra);
 
   # Local paths of a requirements text are not in the resolution: the text has no directory to
   # find them from (and a lock's absolute paths would not exist elsewhere), so they are refused
@@ -111,11 +118,11 @@ in
         # The index part is the lock's own (above), so only the parts partNames names can differ.
         changed = if lock ? request then differences lock.request answered else [ ];
         why = if changed != [ ] then concatStringsSep "; " changed else null;
-        lockCommand = "mach-nix lock -r <requirements file> --python ${request.python} --platform ${request.platform}${if request.glibc == null then "" else " --glibc ${request.glibc}"} --providers '${toJSON request.providers}'${if request.providerDefaults == null then "" else " --provider-defaults '${toJSON request.providerDefaults}'"}";
+        lockCommand = "mach-nix lock -r <requirements file> --python ${escapeShellArg request.python} --platform ${escapeShellArg request.platform}${if request.glibc == null then "" else " --glibc ${escapeShellArg request.glibc}"} --providers ${escapeShellArg (toJSON request.providers)}${if request.providerDefaults == null then "" else " --provider-defaults ${escapeShellArg (toJSON request.providerDefaults)}"}";
         indexArguments =
-          (if index.indexUrls == [ ] then " --no-index" else " --index-url ${head index.indexUrls}")
-          + concatStringsSep "" (map (url: " --extra-index-url ${url}") (if index.indexUrls == [ ] then [ ] else builtins.tail index.indexUrls))
-          + concatStringsSep "" (map (location: " --find-links ${location}") index.findLinks);
+          (if index.indexUrls == [ ] then " --no-index" else " --index-url ${escapeShellArg (head index.indexUrls)}")
+          + concatStringsSep "" (map (url: " --extra-index-url ${escapeShellArg url}") (if index.indexUrls == [ ] then [ ] else builtins.tail index.indexUrls))
+          + concatStringsSep "" (map (location: " --find-links ${escapeShellArg location}") index.findLinks);
       in
       if lock.inputHash == wanted then lock
       else if index == null then fail ''
@@ -123,10 +130,10 @@ in
           else "it answers other requirements, providers, Python, platform or data than this call gives."}
         Refresh it: build the environment's `lock` attribute without lockFile and copy it, e.g.
           nix build <your env>.lock -o mach-nix.lock.json  (then copy the file instead of the link)
-        or run: ${lockCommand} --deps-db <index of the pinned pypi-deps-db> -o ${baseNameOf (toString lockFile)}''
+        or run: ${lockCommand} --deps-db <index of the pinned pypi-deps-db> -o ${escapeShellArg (baseNameOf (toString lockFile))}''
       else fail ''
         ${toString lockFile} is stale: ${if why != null then why
           else "it answers other requirements, providers, Python or platform than this call gives"} (it was made from package indexes).
-        Refresh it: ${lockCommand}${indexArguments} -o ${baseNameOf (toString lockFile)}'';
+        Refresh it: ${lockCommand}${indexArguments} -o ${escapeShellArg (baseNameOf (toString lockFile))}'';
   };
 }

@@ -78,6 +78,11 @@ rec {
     in if parts == null then fail "the version ${builtins.toJSON version} does not start with major.minor"
     else "${builtins.elemAt parts 0}.${builtins.elemAt parts 1}";
 
+  # One word for a POSIX shell, whatever it holds: single-quoted, each ' written as '\'' (what
+  # nixpkgs' lib.escapeShellArg and Python's shlex.quote do), so quotes, $(…), backticks, ${…},
+  # backslashes and newlines reach the program literally.
+  escapeShellArg = text: "'${replaceStrings [ "'" ] [ "'\\''" ] (toString text)}'";
+
   # mach-nix's error prefix, so users can tell where a throw comes from.
   fail = message: throw "mach-nix: ${message}";
 }

@@ -16,7 +16,7 @@
 import { posix as path } from 'node:path';
 import * as v from 'valibot';
 import { mapping } from './validation.js';
-import type { Document, LineCounter } from 'yaml';
+import type { CST, Document, LineCounter } from 'yaml';
 import { InvalidMatchSpec, matchSpecVersions, parseMatchSpec } from './conda-spec.js';
 import { InputFileError, type SourceLocation } from './errors.js';
 import { yaml } from './on-demand.js';
@@ -69,11 +69,32 @@ const PipEntry = v.strictObject(
 
 type YamlPath = readonly (string | number)[];
 
+/**
+ * How deeply lists and mappings may nest: the yaml library builds documents recursively, so far
+ * deeper nesting would exhaust the stack; an environment.yml nests three levels.
+ */
+export const MAX_YAML_NESTING = 100;
+/**
+ * How many nodes aliases may add to a document by expanding (a "billion laughs" document is a few
+ * lines whose aliases expand exponentially). The yaml library's `maxAliasCount` limits how often
+ * an anchor is used, not how big what it names is.
+ */
+export const MAX_ALIAS_EXPANSION = 10_000;
+
 /** Parses the text of an environment.yml; `file` names it in errors. */
 export function parseEnvironmentYml(text: string, file: string): CondaEnvironment {
-  const { LineCounter, parseDocument } = yaml();
+  const { LineCounter, Parser } = yaml();
+  // One syntax tree, checked for depth before the (recursive) composer builds the document from it.
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = firstTooDeep(tokens);
+  if (tooDeep !== null) {
+    throw new InputFileError(
+      { file, line: lineCounter.linePos(tooDeep).line },
+      `lists and mappings nest deeper than ${MAX_YAML_NESTING} levels, the limit`,
+    );
+  }
+  const document = composeFirstError(tokens, text.length);
   const syntaxError = document.errors[0];
   if (syntaxError) {
     // Errors found at the end of the input (an unclosed bracket) are reported on its last line.
@@ -82,6 +103,14 @@ export function parseEnvironmentYml(text: string, file: string): CondaEnvironmen
   }
   const locate = (yamlPath: YamlPath): SourceLocation => locationOf(document, lineCounter, file, yamlPath);
 
+  const expansion = aliasExpansion(document);
+  if (expansion.cycle !== null) {
+    const range = (expansion.cycle as { range?: [number, number, number] }).range;
+    throw new InputFileError({ file, ...(range ? { line: lineCounter.linePos(range[0]).line } : {}) }, 'invalid YAML: an alias refers to the node it is part of');
+  }
+  if (expansion.added > MAX_ALIAS_EXPANSION) {
+    throw new InputFileError({ file }, `invalid YAML: its aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes, the limit`);
+  }
   let content: unknown;
   try {
     content = document.toJS({ maxAliasCount: 1000 });
@@ -159,7 +188,7 @@ export function condaRequirements(environment: CondaEnvironment): {
       source: dependency.source,
     });
   }
-  requirements.push(...environment.pip);
+  for (const item of environment.pip) requirements.push(item);
   return { requirements, channels: providerChannels(environment.channels), python };
 }
 
@@ -192,6 +221,104 @@ function parseCondaDependency(text: string, source: SourceLocation): CondaDepend
     if (error instanceof InvalidMatchSpec) throw new InputFileError(source, `invalid conda dependency ${JSON.stringify(text)}: ${error.reason}`);
     throw error;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits: nesting and alias expansion, both measured without recursion
+// ---------------------------------------------------------------------------------------------
+
+/** The offset of the first collection nested deeper than `MAX_YAML_NESTING`, from the syntax tree. */
+function firstTooDeep(tokens: readonly CST.Token[]): number | null {
+  // children pushed in reverse, so they are visited in file order and the first found is the first
+  const stack: { token: CST.Token | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 })).reverse();
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    if (token === undefined) continue;
+    if (token.type === 'document') {
+      stack.push({ token: token.value, depth });
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth >= MAX_YAML_NESTING) return token.offset;
+      for (const item of [...token.items].reverse()) {
+        stack.push({ token: item.value, depth: depth + 1 });
+        if ('key' in item) stack.push({ token: item.key ?? undefined, depth: depth + 1 });
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * `parseDocument` keeping only the first error. The library records every error as an Error
+ * object (stack trace and all): 100,000 stray commas took seconds; only the first is reported.
+ * The hook is the Composer's `onError`, private in its types (yaml is pinned exactly; the
+ * fuzzing test would catch a change).
+ */
+function composeFirstError(tokens: readonly CST.Token[], length: number): Document {
+  const { Composer, YAMLParseError } = yaml();
+  const composer = new Composer({});
+  const hooked = composer as unknown as { onError: (source: unknown, code: unknown, message: unknown, warning?: boolean) => void };
+  const record = hooked.onError;
+  let errors = 0;
+  hooked.onError = (source, code, message, warning) => {
+    if (warning) return;
+    if (errors++ === 0) record(source, code, message, warning);
+  };
+  let document: Document | null = null;
+  for (const composed of composer.compose(tokens, true, length)) {
+    if (document === null) {
+      document = composed;
+    } else {
+      if (document.errors.length === 0) document.errors.push(new YAMLParseError([composed.range[0], composed.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+      break;
+    }
+  }
+  return document!;
+}
+
+/**
+ * How many nodes expanding every alias adds, in one pass in document order (an alias names the
+ * last anchor before it, whose size is then known); `cycle` is an alias inside its own anchor.
+ */
+function aliasExpansion(document: Document): { added: number; cycle: unknown } {
+  const { isAlias, isCollection, isPair } = yaml();
+  const anchored = new Map<string, unknown>();
+  const sizes = new Map<unknown, number>();
+  let added = 0;
+  // Post-order walk with an explicit stack: a frame's size is complete when its children are.
+  const stack: { node: unknown; children: unknown[]; size: number }[] = [];
+  const enter = (node: unknown): number | null => {
+    if (isAlias(node)) {
+      const size = sizes.get(anchored.get(node.source));
+      if (size === undefined) return anchored.has(node.source) ? -1 : 1;
+      added += size;
+      return size;
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor !== undefined) anchored.set(anchor, node);
+    if (isCollection(node)) {
+      stack.push({ node, children: node.items.flatMap((item) => (isPair(item) ? [item.key, item.value] : [item])).reverse(), size: 1 });
+      return null;
+    }
+    sizes.set(node, 1);
+    return 1;
+  };
+  const root = enter(document.contents);
+  if (root === -1) return { added, cycle: document.contents };
+  while (stack.length > 0) {
+    const frame = stack.at(-1)!;
+    if (frame.children.length === 0) {
+      stack.pop();
+      sizes.set(frame.node, frame.size);
+      if (stack.length > 0) stack.at(-1)!.size += frame.size;
+      continue;
+    }
+    const child = frame.children.pop();
+    const size = enter(child);
+    if (size === -1) return { added, cycle: child };
+    if (size !== null) frame.size += size;
+    if (added > MAX_ALIAS_EXPANSION) break;
+  }
+  return { added, cycle: null };
 }
 
 // ---------------------------------------------------------------------------------------------

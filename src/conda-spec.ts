@@ -149,7 +149,15 @@ function versionAndBuild(rest: string, fail: (reason: string) => never): { versi
   const squeeze = (text: string) =>
     text
       .replace(/(===|~=|==|!=|<=|>=|<|>|=)\s+/g, '$1')
-      .replace(/\s*([,|])\s*/g, '$1')
+      .split(/([,|])/)
+      // white space around each `,` and `|` dropped (`/\s*([,|])\s*/g` backtracks quadratically
+      // over a long run of white space without one)
+      .map((piece, i, pieces) => {
+        if (piece === ',' || piece === '|') return piece;
+        const trimmedStart = i > 0 ? piece.trimStart() : piece;
+        return i < pieces.length - 1 ? trimmedStart.trimEnd() : trimmedStart;
+      })
+      .join('')
       .trim();
   const text = rest.trim();
   let words: string[];

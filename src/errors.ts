@@ -11,6 +11,23 @@ export interface SourceLocation {
   readonly key?: string;
 }
 
+/** Texts longer than this are shortened when an error message quotes them. */
+const QUOTED_LENGTH = 200;
+
+/**
+ * `text` as a JSON string for a message; a long one (a 1 MB line) is cut, saying how long it was,
+ * so the message stays one readable line.
+ */
+export function quote(text: string): string {
+  if (text.length <= QUOTED_LENGTH) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, QUOTED_LENGTH))}… (${text.length} characters)`;
+}
+
+/** `text` as it is for a message, or cut like `quote` when it is long. */
+export function shorten(text: string): string {
+  return text.length <= QUOTED_LENGTH ? text : `${text.slice(0, QUOTED_LENGTH)}… (${text.length} characters)`;
+}
+
 export function formatLocation(location: SourceLocation): string {
   let text = location.file;
   if (location.line !== undefined) text += `:${location.line}`;
@@ -55,7 +72,7 @@ export abstract class ParseError extends MachNixError {
   ) {
     super(
       (location ? `${formatLocation(location)}: ` : '') +
-        `invalid ${what} ${JSON.stringify(text)}: ${reason}`,
+        `invalid ${what} ${quote(text)}: ${reason}`,
     );
   }
 

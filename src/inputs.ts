@@ -111,16 +111,17 @@ function readText(file: string): string {
 }
 
 function addRequirementsFile(inputs: Inputs, parsed: RequirementsFile): void {
-  inputs.requirements.push(...parsed.requirements);
-  inputs.constraints.push(...parsed.constraints);
-  inputs.files.push(...parsed.files);
+  // one by one: push(...list) overflows the stack for ~100,000 lines
+  for (const item of parsed.requirements) inputs.requirements.push(item);
+  for (const item of parsed.constraints) inputs.constraints.push(item);
+  for (const item of parsed.files) inputs.files.push(item);
   // pip reads the files one after the other into one state: the options go on from the last file's.
   for (const line of parsed.options.given) applyOption(inputs.options, line);
 }
 
 function addEnvironment(inputs: Inputs, text: string, file: string): void {
   const derived = condaRequirements(parseEnvironmentYml(text, file));
-  inputs.requirements.push(...derived.requirements);
+  for (const item of derived.requirements) inputs.requirements.push(item);
   for (const channel of derived.channels) if (!inputs.condaChannels.includes(channel)) inputs.condaChannels.push(channel);
   inputs.python ??= derived.python;
   inputs.files.push(file);
@@ -140,7 +141,8 @@ function addPyproject(inputs: Inputs, file: string, spec: InputSpec, extrasUsed:
   });
   for (const extra of spec.extras ?? []) {
     const key = canonicalizeName(extra);
-    const requirements = project.optionalDependencies[key];
+    // Own keys only: `--extra constructor` must not find Object.prototype's.
+    const requirements = Object.hasOwn(project.optionalDependencies, key) ? project.optionalDependencies[key] : undefined;
     if (requirements) {
       extrasUsed.add(key);
       add(requirements, `project.optional-dependencies.${key}`);
@@ -148,7 +150,7 @@ function addPyproject(inputs: Inputs, file: string, spec: InputSpec, extrasUsed:
   }
   for (const group of spec.groups ?? []) {
     const key = canonicalizeName(group);
-    const requirements = project.dependencyGroups[key];
+    const requirements = Object.hasOwn(project.dependencyGroups, key) ? project.dependencyGroups[key] : undefined;
     if (requirements) {
       groupsUsed.add(key);
       add(requirements, `dependency-groups.${key}`);

@@ -37,11 +37,18 @@ function compareNumbers(a: VersionNumber, b: VersionNumber): number {
  * JavaScript's: it includes \x1c-\x1f and \x85, and not the byte-order mark \ufeff.
  */
 const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
+const PY_SPACE_CHARACTER = new RegExp(`^${PY_SPACE}$`);
 
-/** `str.strip()` of Python. */
+/**
+ * `str.strip()` of Python, by scanning from both ends: `/\s+$/` would backtrack quadratically
+ * over a long run of white space followed by anything else.
+ */
 function pythonStrip(text: string): string {
-  return text.replace(PY_STRIP, '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && PY_SPACE_CHARACTER.test(text[start]!)) start++;
+  while (end > start && PY_SPACE_CHARACTER.test(text[end - 1]!)) end--;
+  return text.slice(start, end);
 }
 
 const VERSION_PATTERN = new RegExp(

@@ -54,9 +54,17 @@ class SyntaxErrorAt extends Error {
   }
 }
 
+/**
+ * How deeply parentheses may nest in a marker. packaging's recursive parser stops at Python's
+ * recursion limit; real metadata nests a few levels, so a fixed, stated limit replaces a stack overflow.
+ */
+export const MAX_MARKER_NESTING = 100;
+
 /** Context-sensitive tokenizer: the parser asks whether a given token comes next. */
 class Tokenizer {
   position = 0;
+  /** Parentheses open around the current position, for `MAX_MARKER_NESTING`. */
+  depth = 0;
   constructor(readonly source: string) {}
 
   /** The text of the token `name` at the current position, or null. */
@@ -213,12 +221,17 @@ function parseMarkerAtom(tokenizer: Tokenizer): MarkerAtom {
   tokenizer.consume('WS');
   let atom: MarkerAtom;
   if (tokenizer.check('LEFT_PARENTHESIS')) {
+    if (tokenizer.depth >= MAX_MARKER_NESTING) {
+      tokenizer.fail(`parentheses nest deeper than ${MAX_MARKER_NESTING} levels, the limit`);
+    }
+    tokenizer.depth++;
     atom = tokenizer.enclosed('LEFT_PARENTHESIS', 'RIGHT_PARENTHESIS', 'marker expression', () => {
       tokenizer.consume('WS');
       const inner = parseMarkerList(tokenizer);
       tokenizer.consume('WS');
       return inner;
     });
+    tokenizer.depth--;
   } else {
     atom = parseMarkerItem(tokenizer);
   }
@@ -307,7 +320,7 @@ function decodePythonString(quoted: string): string | null {
     }
     if (i === body.length - 1) return null; // the backslash escapes the closing quote
     const next = body[++i]!;
-    if (next in SIMPLE_ESCAPES) {
+    if (Object.hasOwn(SIMPLE_ESCAPES, next)) {
       out += SIMPLE_ESCAPES[next];
     } else if (/[0-7]/.test(next)) {
       const octal = /^[0-7]{1,3}/.exec(body.slice(i))![0];

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { smolToml } from './on-demand.js';
 import * as v from 'valibot';
-import { mapping } from './validation.js';
+import { mapping, ownRecord } from './validation.js';
 import { InputFileError, InvalidRequirement, ParseError, type SourceLocation } from './errors.js';
 import { SpecifierSet, Version } from './pep440.js';
 import { canonicalizeName, isValidName } from './pep503.js';
@@ -53,7 +53,7 @@ const ProjectTable = mapping(
     dynamic: v.optional(STRINGS),
     'requires-python': v.optional(STRING),
     dependencies: v.optional(REQUIREMENTS),
-    'optional-dependencies': v.optional(mapping(v.record(v.string(), REQUIREMENTS), 'must be a table of requirement arrays')),
+    'optional-dependencies': v.optional(ownRecord(REQUIREMENTS, 'must be a table of requirement arrays')),
   }),
   'must be a table',
 );
@@ -70,13 +70,10 @@ const BuildSystemTable = mapping(
 const IncludeGroup = v.strictObject({ 'include-group': v.string() });
 type GroupEntry = string | v.InferOutput<typeof IncludeGroup>;
 
-const DependencyGroupsTable = mapping(
-  v.record(
-    v.string(),
-    v.array(
-      v.union([v.string(), IncludeGroup], 'must be a requirement string or an {include-group = "…"} table'),
-      'must be an array',
-    ),
+const DependencyGroupsTable = ownRecord(
+  v.array(
+    v.union([v.string(), IncludeGroup], 'must be a requirement string or an {include-group = "…"} table'),
+    'must be an array',
   ),
   'must be a table',
 );
@@ -192,6 +189,12 @@ function normalisedTable<T>(
   });
 }
 
+/**
+ * How many groups deep `include-group` may chain: the expansion recurses, and a stated limit
+ * replaces a stack overflow (real projects chain two or three).
+ */
+export const MAX_GROUP_INCLUDE_DEPTH = 100;
+
 /** PEP 735: every group's requirements with its `include-group` entries replaced by theirs. */
 function expandGroups(
   table: Record<string, GroupEntry[]>,
@@ -218,6 +221,9 @@ function expandGroups(
       if (chain.includes(included)) {
         const names = [...chain, included].map((name) => groups.get(name)!.written);
         throw new InputFileError(location, `include-group cycle: ${names.join(' -> ')}`);
+      }
+      if (chain.length >= MAX_GROUP_INCLUDE_DEPTH) {
+        throw new InputFileError(location, `include-group chains more than ${MAX_GROUP_INCLUDE_DEPTH} groups deep, the limit (${groups.get(chain[0]!)!.written} -> … -> ${written})`);
       }
       return expand(included, [...chain, included]);
     });

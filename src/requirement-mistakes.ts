@@ -45,7 +45,12 @@ export function requirementMistake(text: string): string | null {
     return `${code(afterName)} cannot be in a package name (letters, digits, ${code('.')}, ${code('_')} and ${code('-')})`;
   }
   let specifier = rest.split(';', 1)[0]!.trim();
-  if (specifier.startsWith('(')) specifier = specifier.replace(/^\(\s*/, '').replace(/\s*\)$/, '');
+  // `( … )` unwrapped; the trim before `)` is `trimEnd`, since `/\s*\)$/` backtracks quadratically
+  // over a long run of white space.
+  if (specifier.startsWith('(')) {
+    specifier = specifier.slice(1).trimStart();
+    if (specifier.endsWith(')')) specifier = specifier.slice(0, -1).trimEnd();
+  }
   if (specifier.startsWith(',')) {
     return `one requirement names one package: write ${specifier.slice(1).trim() || 'the next one'} on a line of its own`;
   }

@@ -31,10 +31,10 @@
  * without mach-nix's quirks (it dropped everything after `@` and turned `extra == "x"` marker
  * clauses into extras).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { posix as path } from 'node:path';
 import { type CondaLineParts, parseCondaLine, pytzAnyVersion } from './loose-requirement.js';
-import { InputFileError, InvalidMarker, InvalidRequirement, InvalidWheelFilename, type SourceLocation } from './errors.js';
+import { InputFileError, InvalidMarker, InvalidRequirement, InvalidWheelFilename, type SourceLocation, quote, shorten } from './errors.js';
 import { canonicalizeName, isValidName } from './pep503.js';
 import { Marker, Requirement, parseRequirement } from './pep508.js';
 import { shlex } from './on-demand.js';
@@ -202,11 +202,22 @@ export interface RequirementsFile {
 export interface ReadOptions {
   /** Reads a file as text; defaults to `fs.readFileSync(path, 'utf8')`. Injectable for tests. */
   readFile?: (path: string) => string;
+  /**
+   * The identity of a file for include cycles: defaults to its real path (symbolic links followed),
+   * else its normalised path. Injectable with `readFile`.
+   */
+  identify?: (path: string) => string;
 }
+
+/**
+ * How many files deep `-r`/`-c` may include. pip's recursion stops at Python's recursion limit
+ * (about 1,000 levels); a stated limit replaces a stack overflow, and real projects nest a few.
+ */
+export const MAX_INCLUDE_DEPTH = 100;
 
 /** Parses a requirements file and, recursively, the files it includes with `-r` and `-c`. */
 export function parseRequirementsFile(file: string, options: ReadOptions = {}): RequirementsFile {
-  const reader = new RequirementsReader(options.readFile ?? readUtf8);
+  const reader = new RequirementsReader(options.readFile ?? readUtf8, options.identify ?? (options.readFile ? path.normalize : realPath));
   reader.readFile(file, [], false, null);
   return reader.result();
 }
@@ -221,7 +232,7 @@ export function parseRequirementsText(
   origin: { name: string; baseDir?: string },
   options: ReadOptions = {},
 ): RequirementsFile {
-  const reader = new RequirementsReader(options.readFile ?? readUtf8);
+  const reader = new RequirementsReader(options.readFile ?? readUtf8, options.identify ?? (options.readFile ? path.normalize : realPath));
   reader.readText(text, { file: origin.name, baseDir: origin.baseDir ?? null, localBase: origin.baseDir ?? null }, [], false);
   return reader.result();
 }
@@ -235,12 +246,12 @@ export function parseRequirementsText(
  */
 export function parseRequirementLine(text: string, source: SourceLocation, baseDir: LocalBase): RequirementLine {
   const line = stripComment(text);
-  if (line === '') throw new InputFileError(source, `empty requirement ${JSON.stringify(text)}`);
+  if (line === '') throw new InputFileError(source, `empty requirement ${quote(text)}`);
   refuseEnvironmentVariables(line, source);
   const { argument, options } = splitLine(line, source);
   for (const option of options) {
     if (option.name !== '--hash' && option.name !== '--editable') {
-      throw new InputFileError(source, `option ${option.written} is not supported here, only in a requirements file`);
+      throw new InputFileError(source, `option ${shorten(option.written)} is not supported here, only in a requirements file`);
     }
   }
   if (argument !== '') return requirementLine(argument, options, source, baseDir);
@@ -249,6 +260,15 @@ export function parseRequirementLine(text: string, source: SourceLocation, baseD
 
 function readUtf8(file: string): string {
   return readFileSync(file, 'utf8');
+}
+
+/** A file's path with symbolic links resolved, so a link back to an including file is a cycle. */
+function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.normalize(file); // reading it reports the problem
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -277,7 +297,10 @@ class RequirementsReader {
   private readonly options: RequirementsOptions = emptyOptions();
   private readonly files: string[] = [];
 
-  constructor(private readonly read: (file: string) => string) {}
+  constructor(
+    private readonly read: (file: string) => string,
+    private readonly identify: (file: string) => string,
+  ) {}
 
   result(): RequirementsFile {
     return { requirements: this.requirements, constraints: this.constraints, options: this.options, files: this.files };
@@ -288,9 +311,15 @@ class RequirementsReader {
    * line that named it (null for the file given by the caller).
    */
   readFile(file: string, chain: readonly string[], constraint: boolean, includedAt: SourceLocation | null): void {
-    const identity = path.normalize(file);
-    if (chain.some((including) => path.normalize(including) === identity)) {
+    const identity = this.identify(file);
+    if (chain.some((including) => this.identify(including) === identity)) {
       throw new InputFileError(includedAt ?? { file }, `include cycle: ${[...chain, file].join(' -> ')}`);
+    }
+    if (chain.length >= MAX_INCLUDE_DEPTH) {
+      throw new InputFileError(
+        includedAt ?? { file },
+        `-r/-c includes nest deeper than ${MAX_INCLUDE_DEPTH} files, the limit (${chain[0]} -> … -> ${chain.at(-1)} -> ${file})`,
+      );
     }
     let content: string;
     try {
@@ -358,14 +387,14 @@ class RequirementsReader {
       case '--requirement':
       case '--constraint': {
         if (isUrl(value) || ANY_URL.test(value)) {
-          throw new InputFileError(source, `cannot include ${value}: files are read from disk only; download it and include the local copy`);
+          throw new InputFileError(source, `cannot include ${shorten(value)}: files are read from disk only; download it and include the local copy`);
         }
         const included = resolvePath(value, origin.baseDir, source);
         this.readFile(included, chain, constraint || option.name === '--constraint', source);
         return;
       }
       case '--hash':
-        throw new InputFileError(source, `option ${option.written} needs a requirement on the same line`);
+        throw new InputFileError(source, `option ${shorten(option.written)} needs a requirement on the same line`);
       case '--find-links':
         this.fileWide(option, isUrl(value) ? value : resolveLocalPath(value, origin.baseDir, source), source);
         return;
@@ -377,7 +406,7 @@ class RequirementsReader {
   private fileWide(option: LineOption, value: string | null, source: SourceLocation): void {
     if (option.name === '--no-binary' || option.name === '--only-binary') {
       if (!(value ?? '').split(',').some((name) => name.trim() !== '')) {
-        throw new InputFileError(source, `option ${option.written} needs package names, :all: or :none:`);
+        throw new InputFileError(source, `option ${shorten(option.written)} needs package names, :all: or :none:`);
       }
     }
     applyOption(this.options, { option: option.name, value, source });
@@ -405,8 +434,6 @@ function firstLine(text: string): string {
 
 /** Python's `str.splitlines` boundaries, which pip splits a file with. */
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
-/** A comment starts with `#` at the start of a line or after whitespace (pip's `COMMENT_RE`). */
-const COMMENT = /(^|\s+)#.*$/;
 const COMMENT_LINE = /^\s*#/;
 /** What pip would expand from the environment: `${NAME}` with POSIX variable name characters. */
 const ENVIRONMENT_VARIABLE = /\$\{[A-Z0-9_]+\}/;
@@ -429,7 +456,7 @@ function logicalLines(content: string): LogicalLine[] {
       const isComment = COMMENT_LINE.test(text);
       if (text.endsWith('\\') && !isComment) {
         if (pending.length === 0) pendingStart = index + 1;
-        pending.push(text.replace(/\\+$/, ''));
+        pending.push(withoutTrailingBackslashes(text));
         return;
       }
       // A comment line closes a continuation; the space makes sure the comment rule strips it.
@@ -447,8 +474,25 @@ function logicalLines(content: string): LogicalLine[] {
     .filter(({ text }) => text !== '');
 }
 
+/**
+ * Drops a comment — `#` at the start of the text or after white space (pip's `COMMENT_RE`,
+ * `(^|\s+)#.*$`) — and trims. Found by a scan: the regular expression backtracks quadratically
+ * on a long run of white space without a `#`.
+ */
 function stripComment(text: string): string {
-  return text.replace(COMMENT, '').trim();
+  // `.*$` cannot cross a line terminator, so a `#` before the last one starts no comment.
+  const lastTerminator = Math.max(...['\n', '\r', '\u2028', '\u2029'].map((terminator) => text.lastIndexOf(terminator)));
+  for (let at = text.indexOf('#', lastTerminator + 1); at !== -1; at = text.indexOf('#', at + 1)) {
+    if (at === 0 || /\s/.test(text[at - 1]!)) return text.slice(0, at).trim();
+  }
+  return text.trim();
+}
+
+/** `foo \\` → `foo ` (what `/\\+$/` removes, without backtracking over inner runs of `\`). */
+function withoutTrailingBackslashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '\\') end--;
+  return text.slice(0, end);
 }
 
 function refuseEnvironmentVariables(text: string, source: SourceLocation): void {
@@ -532,11 +576,12 @@ function splitLine(text: string, source: SourceLocation): { argument: string; op
   const words = text.split(' ');
   const start = words.findIndex((word) => word.startsWith('-'));
   const argument = (start === -1 ? words : words.slice(0, start)).join(' ').trim();
-  const other = /[^\S ]+(-\S*)/.exec(argument);
+  // One white-space character before the `-` suffices (a run before it would backtrack quadratically).
+  const other = /[^\S ](-\S*)/.exec(argument);
   if (other) {
     throw new InputFileError(
       source,
-      `${JSON.stringify(other[1])} follows a tab or other white space that is not a space: pip separates options from the requirement by spaces only, and would read it as part of the requirement; put a space before it`,
+      `${quote(other[1]!)} follows a tab or other white space that is not a space: pip separates options from the requirement by spaces only, and would read it as part of the requirement; put a space before it`,
     );
   }
   return { argument, options: start === -1 ? [] : parseOptions(words.slice(start).join(' '), source) };
@@ -548,13 +593,13 @@ function parseOptions(text: string, source: SourceLocation): LineOption[] {
     // Python's shlex.split, which pip uses for the options part.
     words = shlex().split(text);
   } catch {
-    throw new InputFileError(source, `cannot split options ${JSON.stringify(text)}: unbalanced quotes or trailing backslash`);
+    throw new InputFileError(source, `cannot split options ${quote(text)}: unbalanced quotes or trailing backslash`);
   }
   const options: LineOption[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (!word.startsWith('-') || word === '-') {
-      throw new InputFileError(source, `unexpected ${JSON.stringify(word)} after options`);
+      throw new InputFileError(source, `unexpected ${quote(word)} after options`);
     }
     let written: string;
     let attached: string | null;
@@ -568,9 +613,9 @@ function parseOptions(text: string, source: SourceLocation): LineOption[] {
       attached = word.length > 2 ? word.slice(2) : null;
     }
     const name = optionName(written);
-    if (name === null) throw new InputFileError(source, `unsupported option ${written}`);
+    if (name === null) throw new InputFileError(source, `unsupported option ${shorten(written)}`);
     if (!TAKES_VALUE[name]) {
-      if (attached !== null) throw new InputFileError(source, `option ${written} takes no value`);
+      if (attached !== null) throw new InputFileError(source, `option ${shorten(written)} takes no value`);
       options.push({ name, written, value: null });
       continue;
     }
@@ -582,7 +627,7 @@ function parseOptions(text: string, source: SourceLocation): LineOption[] {
         i++;
       }
     }
-    if (value === null || value === '') throw new InputFileError(source, `option ${written} needs a value`);
+    if (value === null || value === '') throw new InputFileError(source, `option ${shorten(written)} needs a value`);
     options.push({ name, written, value });
   }
   return options;
@@ -617,7 +662,7 @@ function hashesOf(options: readonly LineOption[], source: SourceLocation): strin
       if (!STRONG_HASH.test(value)) {
         throw new InputFileError(
           source,
-          `invalid ${option.written} value ${JSON.stringify(value)}: expected sha256:, sha384: or sha512: followed by the hex digest`,
+          `invalid ${shorten(option.written)} value ${quote(value)}: expected sha256:, sha384: or sha512: followed by the hex digest`,
         );
       }
       return value;
@@ -673,7 +718,17 @@ function looksLikeLocation(text: string): boolean {
   // `name @ url` is a requirement (a broken one, since PEP 508 refused it), whatever the URL is.
   const head = at === -1 ? withoutMarker : withoutMarker.slice(0, at);
   if (head.startsWith('.') || head.startsWith('/') || head.includes('/')) return true;
-  return at === -1 && hasArchiveExtension(withoutMarker.replace(/\[[^\]]*\]$/, ''));
+  return at === -1 && hasArchiveExtension(withoutTrailingExtras(withoutMarker));
+}
+
+/**
+ * `x.tar.gz[a,b]` → `x.tar.gz`: drops a trailing `[…]` holding no `]`, from its first `[` (what
+ * `/\[[^\]]*\]$/` removes, found without its quadratic backtracking over runs of `[`).
+ */
+function withoutTrailingExtras(text: string): string {
+  if (!text.endsWith(']')) return text;
+  const open = text.indexOf('[', text.lastIndexOf(']', text.length - 2) + 1);
+  return open === -1 || open === text.length - 1 ? text : text.slice(0, open);
 }
 
 /** pip's version-control schemes (`git+https:`, `hg+ssh:`, `svn:`, …). */
@@ -690,7 +745,7 @@ function isVcsUrl(url: string): boolean {
 function vcsError(url: string, source: SourceLocation): InputFileError {
   return new InputFileError(
     source,
-    `${url}: version-control requirements are not supported; fetch the project pinned by its commit and build it, e.g. ` +
+    `${shorten(url)}: version-control requirements are not supported; fetch the project pinned by its commit and build it, e.g. ` +
       'packagesExtra = [ (buildPythonPackage { src = builtins.fetchGit { url = "…"; rev = "<commit>"; }; }) ]',
   );
 }
@@ -720,13 +775,13 @@ function namedUrl(location: string, marker: Marker | null, hashes: string[], sou
     name = decodeURIComponent(egg);
   }
   if (name === null) {
-    throw new InputFileError(source, `${location}: cannot tell which project this URL holds without downloading it; write \`name @ ${location}\``);
+    throw new InputFileError(source, `${shorten(location)}: cannot tell which project this URL holds without downloading it; write \`name @ ${shorten(location)}\``);
   }
   const markerText = marker === null ? '' : ` ; ${marker}`;
   try {
     return { kind: 'requirement', requirement: parseRequirement(`${name} @ ${location}${markerText}`), hashes, source };
   } catch (error) {
-    if (error instanceof InvalidRequirement) throw new InputFileError(source, `invalid #egg= fragment ${JSON.stringify(egg)} of ${location}: ${error.reason}`);
+    if (error instanceof InvalidRequirement) throw new InputFileError(source, `invalid #egg= fragment ${quote(egg ?? "")} of ${shorten(location)}: ${error.reason}`);
     throw error;
   }
 }
@@ -768,19 +823,23 @@ function editableLine(options: readonly LineOption[], source: SourceLocation, ba
 
 /** `./pkg[a,b]` → `./pkg` and `[a, b]` (pip's `_strip_extras`). */
 function splitExtras(location: string, source: SourceLocation): { target: string; extras: string[] } {
-  const match = /^(.+)\[([^\]]+)\]$/.exec(location);
-  if (!match) return { target: location, extras: [] };
-  const extras = match[2]!.split(',').map((extra) => extra.trim());
+  // `/^(.+)\[([^\]]+)\]$/` without its backtracking: the last `[`, with no `]` after it but the final one.
+  const open = location.lastIndexOf('[');
+  const inner = location.slice(open + 1, -1);
+  if (!location.endsWith(']') || open < 1 || inner === '' || inner.includes(']') || /[\n\r\u2028\u2029]/.test(location.slice(0, open))) {
+    return { target: location, extras: [] };
+  }
+  const extras = inner.split(',').map((extra) => extra.trim());
   const invalid = extras.find((extra) => !isValidName(extra));
-  if (invalid !== undefined) throw new InputFileError(source, `invalid extra name ${JSON.stringify(invalid)} in ${location}`);
-  return { target: match[1]!, extras: [...new Set(extras)].sort() };
+  if (invalid !== undefined) throw new InputFileError(source, `invalid extra name ${quote(invalid)} in ${shorten(location)}`);
+  return { target: location.slice(0, open), extras: [...new Set(extras)].sort() };
 }
 
 /** A local path relative to `baseDir`, normalised (`path.join`, as pip joins included files). */
 function resolvePath(target: string, baseDir: string | null, source: SourceLocation): string {
   if (path.isAbsolute(target)) return path.normalize(target);
   if (baseDir === null) {
-    throw new InputFileError(source, `cannot resolve relative path ${target}: the requirements do not come from a file and no base directory was given`);
+    throw new InputFileError(source, `cannot resolve relative path ${shorten(target)}: the requirements do not come from a file and no base directory was given`);
   }
   return path.join(baseDir, target);
 }

@@ -154,7 +154,7 @@ export function whyText(resolution: Resolution, name: string): string {
 /** The package a name means in a resolution, or a usage error with the names it has near it. */
 export function packageNamed(resolution: Resolution, written: string, file: string): string {
   const key = canonicalizeName(written.trim());
-  if (resolution.packages[key] !== undefined) return key;
+  if (Object.hasOwn(resolution.packages, key)) return key;
   const near = suggestions(key, Object.keys(resolution.packages));
   throw new UsageError(`${written} is not in the resolution of ${file}${near.length > 0 ? `: ${didYouMean(near)}` : ` (it has ${Object.keys(resolution.packages).length} packages: mach-nix graph lists them)`}`);
 }

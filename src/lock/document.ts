@@ -40,6 +40,27 @@ export function readResolution(path: string): Resolution {
   }
   const document = checkResolution(raw, { file });
   if ('error' in document) throw new InputFileError({ file }, `records a failed resolution: ${document.error.message.split('\n')[0]}`);
+  checkReferences(document, file);
   checkIntegrity(document, file, 'read');
   return document;
+}
+
+/**
+ * Every name a resolution refers to (roots, dependencies) is one of its packages — what the
+ * schema cannot say. Checked with own keys only: a root named `constructor` must not find
+ * Object.prototype's.
+ */
+function checkReferences(resolution: Resolution, file: string): void {
+  const known = (name: string) => Object.hasOwn(resolution.packages, name);
+  for (const root of resolution.roots) {
+    if (!known(root)) throw new InputFileError({ file, key: 'roots' }, `names ${JSON.stringify(root)} as a root, but has no such package`);
+  }
+  for (const [name, p] of Object.entries(resolution.packages)) {
+    for (const field of ['dependencies', 'buildDependencies', 'cycleDependencies'] as const) {
+      const missing = (p?.[field] ?? []).find((dependency) => !known(dependency));
+      if (missing !== undefined) {
+        throw new InputFileError({ file, key: `packages.${name}.${field}` }, `names ${JSON.stringify(missing)}, which is not a package of the lock`);
+      }
+    }
+  }
 }

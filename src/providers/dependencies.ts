@@ -5,7 +5,7 @@
  * in conda data — the looser forms mach-nix accepted (`blas 1.* openblas`).
  */
 import { boundedCache } from '../bounded-cache.js';
-import { InvalidMetadata, InvalidRequirement, MarkerEvaluationError } from '../errors.js';
+import { InvalidMetadata, InvalidRequirement, MarkerEvaluationError, quote } from '../errors.js';
 import { SpecifierSet } from '../pep440.js';
 import { canonicalizeName } from '../pep503.js';
 import { Marker, type MarkerEnvironment, parseMarker, parseRequirement } from '../pep508.js';
@@ -106,7 +106,7 @@ function parseAll(texts: readonly string[]): Dependency[] {
     try {
       return parseDependency(text);
     } catch (error) {
-      if (error instanceof InvalidRequirement) throw new InvalidMetadata(`has an invalid requirement ${JSON.stringify(text)}`);
+      if (error instanceof InvalidRequirement) throw new InvalidMetadata(`has an invalid requirement ${quote(text)} (${error.reason})`);
       throw error;
     }
   });
@@ -157,7 +157,7 @@ export function sdistDependencies(release: SdistRelease, environment: MarkerEnvi
     }
     if (!holds(keyMarker, environment, '', key)) continue;
     const dependencies = parseAll(texts).filter((d, i) => holds(d.marker, environment, '', texts[i]!));
-    if (extra === '') always.push(...dependencies);
+    if (extra === '') for (const item of dependencies) always.push(item);
     else byExtra.set(extra, [...(byExtra.get(extra) ?? []), ...dependencies]);
   }
   const filtered = (texts: readonly string[]) => parseAll(texts).filter((d, i) => holds(d.marker, environment, '', texts[i]!));

@@ -127,8 +127,9 @@ export class PythonProvider implements SolverProvider, Describer {
           : provider === 'sdist' ? sdistCandidates(key, dataKeys, this.context)
           : provider === 'nixpkgs' ? nixpkgsCandidates(key, dataKeys, this.context)
           : condaCandidates(key, dataKeys, provider.slice('conda/'.length), this.context);
-        candidates.push(...list.candidates);
-        rejected.push(...list.rejected);
+        // one by one: push(...list) overflows the stack for a project with ~100,000 candidates
+        for (const item of list.candidates) candidates.push(item);
+        for (const item of list.rejected) rejected.push(item);
       }
       entry = { candidates, rejected, dataKeys };
     }
@@ -139,14 +140,14 @@ export class PythonProvider implements SolverProvider, Describer {
   /** conda's virtual packages, described by the target (mach-nix read some from the build machine). */
   private virtualCandidates(key: string): Candidate[] {
     const { os, spec } = this.options.target;
-    const versions: Record<string, string | null | undefined> = {
-      __unix: '0',
-      __linux: os === 'linux' ? '0' : null,
-      __glibc: os === 'linux' ? spec.glibc : null,
-      __osx: os === 'darwin' ? spec.macos ?? '11.0' : null,
-      __cuda: this.options.cudaVersion,
-    };
-    const version = versions[key];
+    const versions = new Map<string, string | null | undefined>([
+      ['__unix', '0'],
+      ['__linux', os === 'linux' ? '0' : null],
+      ['__glibc', os === 'linux' ? spec.glibc : null],
+      ['__osx', os === 'darwin' ? spec.macos ?? '11.0' : null],
+      ['__cuda', this.options.cudaVersion],
+    ]);
+    const version = versions.get(key);
     if (version === null || version === undefined) return [];
     return [{
       key, version: Version.parse(version), versionText: version, provider: 'target',

@@ -11,6 +11,7 @@
 import * as v from 'valibot';
 import { UsageError } from '../errors.js';
 import { canonicalizeName } from '../pep503.js';
+import { ownRecord } from '../validation.js';
 
 export type ProviderName = 'wheel' | 'sdist' | 'nixpkgs' | `conda/${string}`;
 
@@ -27,9 +28,9 @@ export const BUILT_IN_PROVIDER_DEFAULTS: ProvidersInput = {
   wheel: 'nixpkgs,sdist',
 };
 
-const ProvidersSchema = v.record(
-  v.string(),
+const ProvidersSchema = ownRecord(
   v.union([v.string(), v.array(v.string())], 'a provider list must be a comma-separated string or a list of strings'),
+  'must be a mapping of package names to provider lists',
 );
 
 /** Parses what a user typed (e.g. the JSON of `--providers`); throws `UsageError` naming the problem. */

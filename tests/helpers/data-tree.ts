@@ -86,7 +86,9 @@ export function projectTree(projects: Readonly<Record<string, ProjectSpec>>, ext
         const tags = spec.tags ?? 'py3-none-any';
         const filename = `${name.replace(/-/g, '_')}-${version}-${tags}.whl`;
         const tag = tags.split('-')[0]!;
-        const byTag = ((wheel[name] ??= {}) as Record<string, Record<string, Record<string, unknown>>>);
+        // own keys only: `??=` would find Object.prototype's for a project named `constructor`
+        if (!Object.hasOwn(wheel, name)) wheel[name] = {};
+        const byTag = wheel[name] as Record<string, Record<string, Record<string, unknown>>>;
         const record: Record<string, unknown> = {};
         if (spec.requires) record.requires_dist = spec.requires;
         if (spec.requiresPython) record.requires_python = spec.requiresPython;
@@ -101,7 +103,8 @@ export function projectTree(projects: Readonly<Record<string, ProjectSpec>>, ext
       if (spec.extras) record.extras_require = spec.extras;
       if (spec.requiresPython) record.python_requires = [spec.requiresPython];
       const [first, ...rest] = spec.pythonKeys ?? ['311'];
-      const byVersion = ((sdist[name] ??= {}) as Record<string, Record<string, unknown>>);
+      if (!Object.hasOwn(sdist, name)) sdist[name] = {};
+      const byVersion = sdist[name] as Record<string, Record<string, unknown>>;
       byVersion[version] = { [first!]: record, ...Object.fromEntries(rest.map((key) => [key, first])) };
       fileEntry(version).sdist = [hash(++seed), `${name}-${version}.tar.gz`];
     }

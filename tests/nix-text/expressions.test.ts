@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -105,5 +105,49 @@ describe("mach-nix env's files", () => {
       assert.deepEqual([read.inputs['mach-nix'].url, read.inputs.nixpkgs.url, read.inputs['pypi-deps-db'].url, read.inputs['pypi-deps-db'].flake], [s.reference, s.reference, s.reference, false]);
     }
     assert.match(INPUTS_NIX, /builtins\.fromJSON \(builtins\.readFile \.\/flake\.lock\)/);
+  });
+});
+
+describe('gen and env with the hostile vectors of issue 12, builtins.exec enabled', () => {
+  const marker = join(dir, 'ran');
+  const exec = `builtins.exec [ "sh" "-c" "touch ${marker} && echo '\\"\\"'" ]`;
+  const vectors = ['"', "''", "''$", '\\', '\n', '${x}', `\${${exec}}`, `"; x = ${exec}; y = "`, `'' + ${exec} + ''`, '/nix/store/00000000000000000000000000000000-x', '# c', '*/'];
+  const text = vectors.join('');
+  const unsafe = { ...process.env, NIX_CONFIG: 'substituters =\nexperimental-features = nix-command\nallow-unsafe-native-code-during-evaluation = true' };
+  const instantiate = (...args: string[]) => spawnSync('nix-instantiate', args, { encoding: 'utf8', env: unsafe });
+  const skip = !hasNix && 'nix-instantiate is not on PATH';
+
+  it('parse, evaluate to exactly the strings written, and run nothing', { skip }, () => {
+    const lock = {
+      lockVersion: 1, generator: text, inputHash: text,
+      packages: { [text]: { name: text, version: text, source: { type: 'wheel', filename: text, url: text, hash: text }, extras: vectors } },
+    } as unknown as Resolution;
+    const pins: PinnedInputs = {
+      nixpkgs: { type: 'github', owner: text, repo: text, rev: text, narHash: text, lastModified: 1 },
+      'pypi-deps-db': { type: 'path', path: text, narHash: text },
+      'mach-nix': { type: 'tarball', url: text, narHash: text },
+    };
+    const providers = Object.fromEntries(vectors.map((v) => [v, v]));
+    const gen = join(dir, 'hostile-gen.nix');
+    writeFileSync(gen, genExpression({ settings: { python: text, providers, providerDefaults: providers }, requirements: text, pins, lock, from: text, generator: 'mach-nix test' }));
+    const env = join(dir, 'hostile-env.nix');
+    writeFileSync(env, envNix({ python: text, providers, providerDefaults: providers }, 'mach-nix test'));
+    for (const file of [gen, env]) {
+      const parsed = instantiate('--parse', file);
+      assert.equal(parsed.status, 0, parsed.stderr);
+    }
+    const read = instantiate('--eval', '--strict', '--json', '--read-write-mode', '-E', `let
+        r = import ${gen} { pkgs = null; pypiData = null; mach-nix = { mkPython = args: args; }; };
+        e = (import ${env} { mach-nix = { mkPython = a: a; mkPythonShell = a: a; }; lockFile = null; }).python;
+      in { inherit (r) requirements python providers _providerDefaults; lock = builtins.fromJSON (builtins.readFile r.lockFile); env = { inherit (e) python providers _providerDefaults; }; }`);
+    assert.equal(read.status, 0, read.stderr);
+    assert.deepEqual(JSON.parse(read.stdout), {
+      requirements: text, python: text, providers, _providerDefaults: providers, lock: plain(lock),
+      env: { python: text, providers, _providerDefaults: providers },
+    });
+    const pinned = instantiate('--eval', '--strict', '--json', '-E', pinsValue(pins));
+    assert.equal(pinned.status, 0, pinned.stderr);
+    assert.deepEqual(JSON.parse(pinned.stdout), plain(pins));
+    assert.equal(existsSync(marker), false);
   });
 });

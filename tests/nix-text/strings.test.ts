@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MachNixError } from '../../src/errors.js';
@@ -76,5 +79,49 @@ describe('nixValue', () => {
     })).value;
     const samples = fc.sample(json, { numRuns: 100, seed: 11 });
     assert.deepEqual(evalNix(nixValue(samples)), JSON.parse(JSON.stringify(samples)));
+  });
+});
+
+/**
+ * The vectors of issue 12, each of which would run code or change meaning if written unescaped:
+ * even with `builtins.exec` enabled (allow-unsafe-native-code-during-evaluation), the text parses
+ * and evaluates to exactly the strings, and the marker file the payloads would create is absent.
+ */
+describe('hostile vectors (issue 12)', () => {
+  const marker = join(mkdtempSync(join(tmpdir(), 'mach-nix-strings-')), 'ran');
+  // creates the marker and evaluates to "" (exec parses the program's output as Nix)
+  const exec = `builtins.exec [ "sh" "-c" "touch ${marker} && echo '\\"\\"'" ]`;
+  const vectors = [
+    '"', "'", "''", "'''", "''$", "''\\", '\\', '\\\\', '\\"', '\n', '\r\n', '\t', '$', '$$', '${', '$${', '${x}',
+    `\${${exec}}`,
+    `"; x = ${exec}; y = "`,
+    `'' + ${exec} + ''`,
+    `\\\${${exec}}`,
+    '/nix/store/00000000000000000000000000000000-x',
+    '${/nix/store/00000000000000000000000000000000-x}',
+    '<nixpkgs>', '# comment', '/* comment', '*/', 'a\u2028b', '\u{1F600}', 'é',
+  ];
+  const unsafe = { ...process.env, NIX_CONFIG: 'substituters =\nexperimental-features = nix-command\nallow-unsafe-native-code-during-evaluation = true' };
+  const instantiate = (...args: string[]) => spawnSync('nix-instantiate', args, { encoding: 'utf8', env: unsafe });
+  const skip = !hasNix && 'nix-instantiate is not on PATH';
+
+  it('as strings, attribute names and values: parsed, evaluated to exactly the vectors, nothing run', { skip }, () => {
+    const expression = `{ strings = [ ${vectors.map(nixString).join(' ')} ]; names = { ${vectors.map((v, i) => `${nixAttrName(v)} = ${i};`).join(' ')} }; value = ${nixValue({ list: vectors, set: Object.fromEntries(vectors.map((v) => [v, v])) })}; }`;
+    const file = join(marker, '..', 'vectors.nix');
+    writeFileSync(file, expression);
+    const parsed = instantiate('--parse', file);
+    assert.equal(parsed.status, 0, parsed.stderr);
+    const evaluated = instantiate('--eval', '--strict', '--json', '-E', expression);
+    assert.equal(evaluated.status, 0, evaluated.stderr);
+    const read = JSON.parse(evaluated.stdout) as { strings: string[]; names: Record<string, number>; value: unknown };
+    assert.deepEqual(read.strings, vectors);
+    assert.deepEqual(Object.keys(read.names).sort(), [...vectors].sort());
+    for (const [i, v] of vectors.entries()) assert.equal(read.names[v], i);
+    assert.deepEqual(read.value, { list: vectors, set: Object.fromEntries(vectors.map((v) => [v, v])) });
+    assert.equal(existsSync(marker), false);
+    // the payload does run when written unescaped: the test can tell
+    const control = instantiate('--eval', '--strict', '-E', `"${vectors[17]}"`);
+    assert.equal(control.status, 0, control.stderr);
+    assert.equal(existsSync(marker), true);
   });
 });

@@ -164,7 +164,7 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
       test('errors are thrown with their reason', async () => {
         const stale = await failingEval(variant, `${prelude()} (m.mkPython { requirements = "flask"; lockFile = ${lock.file}; }).drvPath`);
         assert.match(stale, /mach-nix: .*flask-[\w.-]+\.lock\.json is stale/);
-        assert.match(stale, /mach-nix lock -r <requirements file> --python 3\.11\.\d+ --platform x86_64-linux/);
+        assert.match(stale, /mach-nix lock -r <requirements file> --python '3\.11\.\d+' --platform 'x86_64-linux'/);
         const unsatisfiable = await failingEval(variant, `${prelude()} (m.mkPython { lockFile = ${join(fixtures, 'resolutions/failure.json')}; }).drvPath`);
         assert.match(unsatisfiable, /Because you require flask<1 \(no candidate of flask matches it\)/);
         const unknown = await failingEval(variant, `${prelude()} m.mkPython { requirement = "flask"; }`);
