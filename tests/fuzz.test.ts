@@ -12,7 +12,7 @@ import { fuzz } from '../bench/fuzz/harness.js';
 import { repoDir } from './helpers/paths.js';
 
 it('3,000 fuzzed cases (seed 12) and 5 spawned CLI runs give typed errors only', { timeout: 300_000 }, async () => {
-  const report = await fuzz({ cases: 3000, seed: 12, spawn: 5, cliFile: join(repoDir, 'dist/cli/main.js') });
+  const report = await fuzz({ cases: 3000, seed: 12, spawn: 5, cliFile: join(repoDir, 'dist/mach-nix.cjs') });
   assert.equal(report.cases, 3000);
   assert.ok(Object.values(report.byTarget).every((n) => n > 0), `every target ran: ${JSON.stringify(report.byTarget)}`);
   assert.deepEqual(report.findings.filter((finding) => finding.kind !== 'slow'), []);

@@ -209,7 +209,7 @@ function spawnCase(cliFile: string, argv: readonly string[]): { kind: Finding['k
 export interface FuzzOptions {
   readonly cases: number;
   readonly seed: number;
-  /** How many command-line cases also run as the real CLI (`dist/cli/main.js`, built by npm run build). */
+  /** How many command-line cases also run as the real CLI (`dist/mach-nix.cjs`, built by npm run build). */
   readonly spawn?: number;
   readonly cliFile?: string;
   /** Called now and then with the number of cases done. */

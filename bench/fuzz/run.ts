@@ -20,7 +20,7 @@ const integer = (text: string) => {
 const options = new Command('bench/fuzz/run.ts')
   .option('--cases <n>', 'generated cases, in-process', integer, 100_000)
   .option('--seed <n>', 'the run seed', integer, 1)
-  .option('--spawn <n>', 'command-line cases also run as the real CLI (dist/cli/main.js)', integer, 200)
+  .option('--spawn <n>', 'command-line cases also run as the real CLI (dist/mach-nix.cjs)', integer, 200)
   .option('--replay <target:seed>', 'run one recorded case again and print it')
   .parse()
   .opts<{ cases: number; seed: number; spawn: number; replay?: string }>();
@@ -32,7 +32,7 @@ if (options.replay) {
   process.exit(outcome.kind === null ? 0 : 1);
 }
 
-const cliFile = join(repoDir, 'dist/cli/main.js');
+const cliFile = join(repoDir, 'dist/mach-nix.cjs');
 if (options.spawn > 0 && !existsSync(cliFile)) throw new Error(`${cliFile} not found: run npm run build first`);
 console.log(`fuzz: ${options.cases} cases, seed ${options.seed}, ${options.spawn} spawned; node ${process.version}, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}`);
 const report = await fuzz({ ...options, cliFile, progress: (done) => process.stderr.write(`  ${done} cases\n`) });

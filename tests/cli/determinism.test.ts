@@ -27,7 +27,7 @@ describe('determinism across runs, directories, time zones, locales and environm
       const cwd = mkdtempSync(join(workDir, `run-${run}-`));
       writeFileSync(join(cwd, 'requirements.txt'), 'flask\nrequests[socks]>=2\nidna; python_version >= "3"\n');
       const machNix = (...args: string[]) => {
-        const result = spawnSync(process.execPath, [join(repoDir, 'dist/cli/main.js'), ...args], { cwd, env: environment(run, variation), encoding: 'utf8' });
+        const result = spawnSync(process.execPath, [join(repoDir, 'dist/mach-nix.cjs'), ...args], { cwd, env: environment(run, variation), encoding: 'utf8' });
         assert.equal(result.status, 0, `run ${run} ${args[0]}: ${result.stderr}`);
         return result.stdout;
       };
