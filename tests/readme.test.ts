@@ -3,6 +3,9 @@
  * checkout's root with its CLI), the lines after them the exact expected output; and the data
  * they run against (examples/data/flask-closure) is checked to be the shared corpus's, entry by
  * entry. The README's `sh` commands and the quick start need Nix: tests/nix/readme.test.ts.
+ *
+ * A command reading PyPI (`--index-url https://pypi.org/simple`) reads, on these machines without
+ * PyPI, the local PyPI mirror pip is configured with instead (its first `file://…/simple` index).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -32,6 +35,16 @@ function examples(markdown: string): Example[] {
   return found;
 }
 
+const PYPI = 'https://pypi.org/simple';
+
+/** The first `file://…/simple` index of pip's configuration: the machine's PyPI mirror. */
+function pipMirror(): string {
+  const config = spawnSync('pip', ['config', 'list'], { encoding: 'utf8' });
+  const mirror = /file:\/\/\S*?\/simple\b/.exec(config.stdout ?? '')?.[0];
+  assert.ok(mirror !== undefined, `pip config list names no local mirror (file://…/simple):\n${config.stdout}${config.stderr}`);
+  return mirror;
+}
+
 describe('README examples', () => {
   const readme = readFileSync(join(repoDir, 'README.md'), 'utf8');
   const all = examples(readme);
@@ -39,7 +52,8 @@ describe('README examples', () => {
   for (const example of all) {
     it(example.command, () => {
       assert.match(example.command, /^mach-nix /, 'examples run the mach-nix CLI');
-      const run = spawnSync('sh', ['-c', `${join(repoDir, 'bin/mach-nix')} ${example.command.slice('mach-nix '.length)}`], {
+      const command = example.command.includes(PYPI) ? example.command.replaceAll(PYPI, pipMirror()) : example.command;
+      const run = spawnSync('sh', ['-c', `${join(repoDir, 'bin/mach-nix')} ${command.slice('mach-nix '.length)}`], {
         cwd: repoDir,
         encoding: 'utf8',
       });
