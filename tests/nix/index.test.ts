@@ -123,7 +123,8 @@ describe('mach-nix Nix library with package indexes', { concurrency: true }, () 
         assert.notEqual(result.status, 0);
         // the lock records its request, so the part that differs is named (nix/resolution.nix)
         assert.match(result.stderr, /mach-nix\.lock\.json is stale: the requirements: line 2 is "requests" in the lock, no line here \(it was made from package indexes\)/);
-        assert.ok(result.stderr.includes(`--index-url ${indexes.urls.pypi} --extra-index-url ${indexes.urls.pypiMore} -o mach-nix.lock.json`), result.stderr);
+        // every argument of the suggested command quoted for sh (tests/nix/shell-injection.test.ts)
+        assert.ok(result.stderr.includes(`--index-url '${indexes.urls.pypi}' --extra-index-url '${indexes.urls.pypiMore}' -o 'mach-nix.lock.json'`), result.stderr);
       });
 
       test('a db update tree as the pinned data: mkPython without a lock resolves through import-from-derivation to the index lock', async () => {
