@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# The Nix tests as a machine that never had Nix sees them: a fresh Debian bookworm root
-# (debootstrap, never entered, copied anew for every run), with what a new machine of this
-# project's kind brings (node 20 with npm; the local PyPI mirror) bind-mounted from this
-# machine, and a clean clone of this repository's HEAD. In it:
+# The quick start and the Nix tests as a machine that never had Nix sees them: a fresh Debian
+# bookworm root (debootstrap, never entered, copied anew for every run), with what a new machine
+# of this project's kind brings (node 20 with npm; the local PyPI mirror; pyenv's pip with its
+# configuration and environment) bind-mounted from this machine, and a clean clone of this
+# repository's HEAD. In it:
 #   1. with nothing but `apt-get install nix-bin`, a host-Nix build fails the way the issue
 #      reported (no `nixbld` group) — the check that the root is really new;
-#   2. `.ci/setup-nix` (host variant only: no nested trixie chroot) sets up what the tests need;
-#   3. the harness tests and real host-Nix builds of the stand-in pass.
+#   2. the README's quick start, `./quickstart` from the clean clone, with host Nix only
+#      (MACH_NIX_NIX_VARIANTS=host-2.8: no nested trixie chroot; MACH_NIX_QUICKSTART_ONCE=1):
+#      it runs `.ci/setup-nix`, locks, builds and serves examples/flask-app, and must print the
+#      plain note about the nixpkgs stand-in and the app's `Hello, world!`;
+#   3. `.ci/setup-nix` again (idempotent), then the harness tests and real host-Nix builds of
+#      the stand-in pass.
 # Re-runnable; root only. MACH_NIX_FRESH_ROOT sets where the roots live.
-#   tests/nix/fresh-root.sh          run the check (about 5 minutes)
+#   tests/nix/fresh-root.sh          run the check (about 10 minutes)
 #   tests/nix/fresh-root.sh clean    remove the roots
 set -euo pipefail
 
@@ -22,10 +27,19 @@ NPM_CACHE=${npm_config_cache:-${HOME:-/root}/.npm}
 
 # What a new machine of the project's kind has before .ci/run starts, taken from this machine
 # (read-only): node and npm (not in bookworm's apt), the npm cache the lock's tarballs are in,
-# and the local PyPI mirror pip is configured with.
+# the local PyPI mirror pip is configured with, and that pip: pyenv's, with its configuration
+# files (user, global, XDG; the find-links folder they name). Bind-mounted where they are.
 machine_paths() {
   printf '%s\n' /usr/bin/node /usr/lib/node_modules/npm /usr/include/node /etc/npmrc /usr/etc/npmrc \
-    /opt/pypi /opt/pypi-more "$NPM_CACHE"
+    /opt/pypi /opt/pypi-more "$NPM_CACHE" \
+    /root/.pyenv /root/.config/pip /etc/pip.conf /etc/xdg/pip /opt/wheels
+}
+# ... and its environment: pyenv's shims first on PATH, and pip's settings from the environment
+# (PIP_*, as this machine's are, e.g. PIP_FIND_LINKS).
+machine_env() {
+  printf '%s\n' PATH=/root/.pyenv/shims:/root/.pyenv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PYENV_ROOT=/root/.pyenv
+  env | grep -E '^PIP_[A-Z_]+=' | sort || true
 }
 
 # The host-Nix tests run in the root: the harness's settings and build users, and builds of
@@ -81,10 +95,20 @@ run_check() {
   fi
   echo "   failed as on a new machine: the group 'nixbld' specified in 'build-users-group' does not exist"
 
-  echo "== 2. .ci/setup-nix"
-  inside sh -c 'cd /src && MACH_NIX_NIX_VARIANTS=host-2.8 bash .ci/setup-nix'
+  echo "== 2. the quick start: MACH_NIX_NIX_VARIANTS=host-2.8 MACH_NIX_QUICKSTART_ONCE=1 ./quickstart"
+  local -a menv
+  mapfile -t menv < <(machine_env)
+  if ! chroot "$ROOT" env -i HOME=/root TERM=dumb "${menv[@]}" sh -c \
+    'cd /src && MACH_NIX_NIX_VARIANTS=host-2.8 MACH_NIX_QUICKSTART_ONCE=1 ./quickstart' 2>&1 | tee "$BASE/quickstart.log"; then
+    echo "fresh-root: ./quickstart failed (log: $BASE/quickstart.log)" >&2; exit 1
+  fi
+  grep -qx 'Hello, world!' "$BASE/quickstart.log" || { echo "fresh-root: ./quickstart did not print the app's 'Hello, world!'" >&2; exit 1; }
+  grep -q '^NOTE: this machine has no nixpkgs and no PyPI, so this uses the nixpkgs stand-in bundled for' "$BASE/quickstart.log" ||
+    { echo "fresh-root: ./quickstart did not print its note about the nixpkgs stand-in" >&2; exit 1; }
+  echo "fresh-root: quickstart OK (the stand-in's note, then 'Hello, world!' from the app; log: $BASE/quickstart.log)"
 
-  echo "== 3. host-Nix tests: ${TESTS[*]} (matching: $PATTERN)"
+  echo "== 3. .ci/setup-nix again, then host-Nix tests: ${TESTS[*]} (matching: $PATTERN)"
+  inside sh -c 'cd /src && MACH_NIX_NIX_VARIANTS=host-2.8 bash .ci/setup-nix'
   inside sh -c "cd /src && MACH_NIX_NIX_VARIANTS=host-2.8 node --import tsx --test --test-reporter=spec \
     --test-name-pattern='$PATTERN' ${TESTS[*]}" | tee "$BASE/last-run.log" | grep -E '^\s*(✔|✖|ℹ (tests|pass|fail))'
   local failed passed
