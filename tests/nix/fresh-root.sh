@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The quick start and the Nix tests as a machine that never had Nix sees them: a fresh Debian
 # bookworm root (debootstrap, never entered, copied anew for every run), with what a new machine
-# of this project's kind brings (node 20 with npm; the local PyPI mirror; pyenv's pip with its
-# configuration and environment) bind-mounted from this machine, and a clean clone of this
-# repository's HEAD. In it:
+# of this project's kind brings (node 20 with npm and its cache; the local PyPI mirror; pyenv's
+# pip with its configuration and environment) from this machine, and a clean clone of this
+# repository's HEAD (no node_modules: the quick start runs `npm ci`). In it:
 #   1. with nothing but `apt-get install nix-bin`, a host-Nix build fails the way the issue
 #      reported (no `nixbld` group) — the check that the root is really new;
 #   2. the README's quick start, `./quickstart` from the clean clone, with host Nix only
 #      (MACH_NIX_NIX_VARIANTS=host-2.8: no nested trixie chroot; MACH_NIX_QUICKSTART_ONCE=1):
-#      it runs `.ci/setup-nix`, locks, builds and serves examples/flask-app, and must print the
+#      it runs `.ci/setup-nix` and `npm ci`, locks, builds and serves examples/flask-app, and must print the
 #      plain note about the nixpkgs stand-in and the app's `Hello, world!`;
 #   3. `.ci/setup-nix` again (idempotent), then the harness tests and real host-Nix builds of
 #      the stand-in pass.
@@ -26,12 +26,14 @@ PROJECT=$(cd "$(dirname "$SELF")/../.." && pwd)
 NPM_CACHE=${npm_config_cache:-${HOME:-/root}/.npm}
 
 # What a new machine of the project's kind has before .ci/run starts, taken from this machine
-# (read-only): node and npm (not in bookworm's apt), the npm cache the lock's tarballs are in,
-# the local PyPI mirror pip is configured with, and that pip: pyenv's, with its configuration
-# files (user, global, XDG; the find-links folder they name). Bind-mounted where they are.
+# (bind-mounted read-only where they are): node and npm (not in bookworm's apt) with their
+# configuration (root's .npmrc names nodedir=/usr, where node-gyp finds node's headers offline),
+# the local PyPI mirror pip is configured with, and that pip: pyenv's, with its configuration files (user,
+# global, XDG; the find-links folder they name). The npm cache is copied instead: npm ci
+# writes to it.
 machine_paths() {
-  printf '%s\n' /usr/bin/node /usr/lib/node_modules/npm /usr/include/node /etc/npmrc /usr/etc/npmrc \
-    /opt/pypi /opt/pypi-more "$NPM_CACHE" \
+  printf '%s\n' /usr/bin/node /usr/lib/node_modules/npm /usr/include/node /etc/npmrc /usr/etc/npmrc /root/.npmrc \
+    /opt/pypi /opt/pypi-more \
     /root/.pyenv /root/.config/pip /etc/pip.conf /etc/xdg/pip /opt/wheels
 }
 # ... and its environment: pyenv's shims first on PATH, and pip's settings from the environment
@@ -70,7 +72,9 @@ run_check() {
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
   git clone --quiet "$PROJECT" "$ROOT/src"
   echo "   clean clone of $(git -C "$PROJECT" rev-parse --short HEAD) at /src"
-  # the clone's node_modules: the host's (npm ci would need the registry; the lock is the same)
+  cp -a "$NPM_CACHE" "$ROOT/root/.npm"
+  # step 1's test runs before the quick start's `npm ci`: it borrows the host's node_modules
+  # (same lock), removed again before step 2
   cp -a "$PROJECT/node_modules" "$ROOT/src/node_modules"
   mount -t proc proc "$ROOT/proc"
   mount --bind /dev "$ROOT/dev"
@@ -94,6 +98,8 @@ run_check() {
     echo "fresh-root: expected the missing-nixbld failure before .ci/setup-nix" >&2; exit 1
   fi
   echo "   failed as on a new machine: the group 'nixbld' specified in 'build-users-group' does not exist"
+  git -C "$ROOT/src" clean -fdxq
+  [[ -z $(git -C "$ROOT/src" status --porcelain --ignored) ]] || { echo "fresh-root: /src is not a clean clone" >&2; exit 1; }
 
   echo "== 2. the quick start: MACH_NIX_NIX_VARIANTS=host-2.8 MACH_NIX_QUICKSTART_ONCE=1 ./quickstart"
   local -a menv
