@@ -8,8 +8,8 @@
 #      reported (no `nixbld` group) — the check that the root is really new;
 #   2. the README's quick start, `./quickstart` from the clean clone, with host Nix only
 #      (MACH_NIX_NIX_VARIANTS=host-2.8: no nested trixie chroot; MACH_NIX_QUICKSTART_ONCE=1):
-#      it runs `.ci/setup-nix` and `npm ci`, locks, builds and serves examples/flask-app, and must print the
-#      plain note about the nixpkgs stand-in and the app's `Hello, world!`;
+#      it runs `.ci/setup-nix` and `npm ci`, locks, builds and serves examples/flask-app, and
+#      must print the plain note about the nixpkgs stand-in and the app's `Hello, world!`;
 #   3. `.ci/setup-nix` again (idempotent), then the harness tests and real host-Nix builds of
 #      the stand-in pass.
 # Re-runnable; root only. MACH_NIX_FRESH_ROOT sets where the roots live.
