@@ -13,7 +13,7 @@
 #   3. `.ci/setup-nix` again (idempotent), then the harness tests and real host-Nix builds of
 #      the stand-in pass.
 # Re-runnable; root only. MACH_NIX_FRESH_ROOT sets where the roots live.
-#   tests/nix/fresh-root.sh          run the check (about 10 minutes)
+#   tests/nix/fresh-root.sh          run the check (about 5 minutes)
 #   tests/nix/fresh-root.sh clean    remove the roots
 set -euo pipefail
 
