@@ -4,6 +4,7 @@
  * terminal.
  */
 import { Command, CommanderError } from 'commander';
+import { installDeferredOptions } from './deferred-options.js';
 import { type Io, type RegisterCommands, paint } from './io.js';
 import { MachNixError } from '../errors.js';
 import { toolVersion } from '../version.js';
@@ -45,6 +46,7 @@ export function buildProgram(io: Io): Command {
   for (const register of commandModules) register(program, io);
   // Commands added with addCommand() do not inherit settings: apply them to the whole tree.
   const configure = (command: Command) => {
+    installDeferredOptions(command);
     command
       .showHelpAfterError('(run with --help for usage)')
       .configureOutput({
