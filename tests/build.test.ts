@@ -23,7 +23,8 @@ const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.
 const loadedModulesHook = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'loaded-modules.cjs');
 writeFileSync(
   loadedModulesHook,
-  `process.on('exit', () => process.stderr.write(JSON.stringify({
+  // fs.writeSync: process.stderr would load Node's streams before the list is taken.
+  `process.on('exit', () => require('node:fs').writeSync(2, JSON.stringify({
     files: Object.keys(require.cache),
     builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)),
   })));\n`,
@@ -67,10 +68,12 @@ describe('the built command', () => {
     assert.match(run.stderr, /the code cache does not fit node v\d+/);
   });
 
-  it('starts without SQLite, crypto, child processes or any file outside the bundle', () => {
+  it('starts without SQLite, crypto, child processes, Node\'s streams or any file outside the bundle', () => {
     const loaded = loadedModules([bin, '--version']);
     assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
     for (const builtin of ['crypto', 'child_process', 'readline']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
+    // Output goes to the descriptors (src/cli/process-output.ts): process.stdout, a pipe here, would load stream and net.
+    for (const builtin of ['stream', 'net', 'tty']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
   });
 
   it('loads yaml, smol-toml, cli-progress, better-sqlite3, write-file-atomic and shlex only when they are used', () => {
