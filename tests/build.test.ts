@@ -1,7 +1,7 @@
 /**
  * The built command (scripts/build.ts, run by `npm run build` before the tests): the launcher in
  * package.json's `bin` runs the bundle with a code cache that this node accepts, and start-up
- * loads none of the libraries only some commands need.
+ * loads none of the libraries only some commands need and declares no subcommand's options.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Command } from 'commander';
+import { addDeferredOptions } from '../src/cli/deferred-options.js';
+import { buildProgram } from '../src/cli/program.js';
 import { repoDir } from './helpers/paths.js';
 
 const manifest = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
@@ -20,7 +23,8 @@ const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.
 const loadedModulesHook = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'loaded-modules.cjs');
 writeFileSync(
   loadedModulesHook,
-  `process.on('exit', () => process.stderr.write(JSON.stringify({
+  // fs.writeSync: process.stderr would load Node's streams before the list is taken.
+  `process.on('exit', () => require('node:fs').writeSync(2, JSON.stringify({
     files: Object.keys(require.cache),
     builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)),
   })));\n`,
@@ -64,10 +68,12 @@ describe('the built command', () => {
     assert.match(run.stderr, /the code cache does not fit node v\d+/);
   });
 
-  it('starts without SQLite, crypto, child processes or any file outside the bundle', () => {
+  it('starts without SQLite, crypto, child processes, Node\'s streams or any file outside the bundle', () => {
     const loaded = loadedModules([bin, '--version']);
     assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
     for (const builtin of ['crypto', 'child_process', 'readline']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
+    // Output goes to the descriptors (src/cli/process-output.ts): process.stdout, a pipe here, would load stream and net.
+    for (const builtin of ['stream', 'net', 'tty']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
   });
 
   it('loads yaml, smol-toml, cli-progress, better-sqlite3, write-file-atomic and shlex only when they are used', () => {
@@ -85,6 +91,17 @@ describe('the built command', () => {
     const options = `const { readRequirementsText } = await import('./src/inputs.ts');
       readRequirementsText('x==1.0 --hash=sha256:${'0'.repeat(64)}\\n', { name: 'requirements.txt' });`;
     assert.ok(libraryLoaded(loadedModules(['--import', 'tsx', '--input-type=module', '-e', options]), 'shlex'));
+  });
+
+  it('declares no subcommand\'s options at start-up, only those of the subcommand that runs or shows its help', () => {
+    // Every start builds the whole command tree; its 107 options were a millisecond and a scavenge of each start.
+    const program = buildProgram({ stdout() {}, stderr() {} });
+    const subcommands = (command: Command): Command[] => command.commands.flatMap((sub) => [sub, ...subcommands(sub)]);
+    const all = subcommands(program);
+    assert.deepEqual(all.filter((command) => command.options.length > 0).map((command) => command.name()), []);
+    for (const command of all) addDeferredOptions(command);
+    const leaves = all.filter((command) => command.commands.length === 0);
+    assert.deepEqual(leaves.filter((command) => command.options.length === 0).map((command) => command.name()), [], 'every command has its options deferred');
   });
 
   it('loads the package-index client without its HTML, zip, tar and progress libraries until it uses them', () => {

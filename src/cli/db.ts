@@ -20,6 +20,7 @@ import { resolutionTree } from '../index/data-tree.js';
 import { readInputs } from '../inputs.js';
 import { resolve } from '../resolve.js';
 import { parseTarget } from '../target.js';
+import { deferOptions } from './deferred-options.js';
 import type { RegisterCommands } from './io.js';
 import {
   type DataFlags,
@@ -81,17 +82,19 @@ function progressReporter(): { update: (progress: BuildProgress) => void; stop: 
 
 export const registerDbCommands: RegisterCommands = (program, io) => {
   const db = program.command('db').description('the dependency data: pypi-deps-db, nix-pypi-fetcher-2, conda, nixpkgs');
-  db.command('build')
-    .description('build the SQLite index the resolver reads, atomically (no partial file on failure)')
-    .requiredOption('--deps <dir>', 'pypi-deps-db tree (sdist/XX.json, wheel/XX.json, UNIX_TIMESTAMP, PYPI_FETCHER_COMMIT)')
-    .option('--files <dir>', 'nix-pypi-fetcher-2 tree (pypi/XX.json)')
-    .option(
-      '--conda <source...>',
-      'conda repodata: CHANNEL=FILE (any repodata.json), a file …/channels/<channel>/<subdir>.<n>.json, or a conda-channels folder (with sha256.json)',
-    )
-    .option('--nixpkgs <file>', 'nixpkgs python index JSON: { attribute: { pname, version, requirements } | null }')
-    .requiredOption('--out <file>', 'index file to write')
-    .action(async (options: BuildOptions) => {
+  const build = db.command('build').description('build the SQLite index the resolver reads, atomically (no partial file on failure)');
+  deferOptions(build, (command) =>
+    command
+      .requiredOption('--deps <dir>', 'pypi-deps-db tree (sdist/XX.json, wheel/XX.json, UNIX_TIMESTAMP, PYPI_FETCHER_COMMIT)')
+      .option('--files <dir>', 'nix-pypi-fetcher-2 tree (pypi/XX.json)')
+      .option(
+        '--conda <source...>',
+        'conda repodata: CHANNEL=FILE (any repodata.json), a file …/channels/<channel>/<subdir>.<n>.json, or a conda-channels folder (with sha256.json)',
+      )
+      .option('--nixpkgs <file>', 'nixpkgs python index JSON: { attribute: { pname, version, requirements } | null }')
+      .requiredOption('--out <file>', 'index file to write'),
+  );
+  build.action(async (options: BuildOptions) => {
       requireFolder('--deps', options.deps);
       // A tree written by `db update` is its own fetcher tree.
       options.files ??= existsSync(join(options.deps, 'pypi')) ? options.deps : undefined;
@@ -184,14 +187,17 @@ function updateCommand(io: Parameters<RegisterCommands>[1]): Command {
       'resolve requirements against package indexes and write what the resolution read as a data tree in pypi-deps-db + nix-pypi-fetcher-2 format ' +
         '(pin it as the flake\'s pypi-deps-db input, or pass it as pypiData), or as a SQLite index when --out ends in .sqlite',
     )
-    .argument('[requirement...]', 'requirement strings, e.g. "requests>=2"')
-    .option('-r, --requirement <file>', 'a requirements.txt, pyproject.toml or environment.yml file (repeatable)', collect, []);
-  addTargetOptions(command);
-  addIndexOptions(command);
-  addProviderOptions(command);
+    .argument('[requirement...]', 'requirement strings, e.g. "requests>=2"');
+  deferOptions(command, () => {
+    command.option('-r, --requirement <file>', 'a requirements.txt, pyproject.toml or environment.yml file (repeatable)', collect, []);
+    addTargetOptions(command);
+    addIndexOptions(command);
+    addProviderOptions(command);
+    command
+      .option('--nixpkgs <file>', 'the python package index of your nixpkgs (JSON), for the nixpkgs provider (its packages are not written)')
+      .requiredOption('--out <dir|file.sqlite>', 'the data tree to write (a new folder, or one an earlier db update wrote), or a SQLite index');
+  });
   command
-    .option('--nixpkgs <file>', 'the python package index of your nixpkgs (JSON), for the nixpkgs provider (its packages are not written)')
-    .requiredOption('--out <dir|file.sqlite>', 'the data tree to write (a new folder, or one an earlier db update wrote), or a SQLite index')
     .action(async (requirements: string[], flags: UpdateFlags) => {
       const target = parseTarget(targetFromFlags(flags));
       const inputs = readInputs({ files: flags.requirement, requirements });

@@ -23,6 +23,7 @@ import { nixString } from '../nix/strings.js';
 import { childProcess, crypto, writeFileAtomic } from '../on-demand.js';
 import { toolVersion } from '../version.js';
 import { type EnvironmentFlags, addEnvironmentOptions, lockWithNix, referencesFromFlags, settingsFromFlags } from './environment-options.js';
+import { deferOptions } from './deferred-options.js';
 import { type Io, type RegisterCommands, warn } from './io.js';
 
 const RECORD = '.mach-nix-env.json';
@@ -70,7 +71,7 @@ export const registerEnvCommand: RegisterCommands = (program, io) => {
     .description('write a folder that nix-shell DIR and nix develop DIR enter: the requirements, pinned sources and the lock (run again to update it)')
     .argument('<dir>', 'the folder (created if missing)')
     .argument('[requirement...]', 'requirement strings, instead of or besides -r (mkPython gets them one per line)');
-  addEnvironmentOptions(command);
+  deferOptions(command, addEnvironmentOptions);
   command.action((dir: string, strings: string[], flags: EnvironmentFlags) => writeEnvironment(resolve(dir), dir, strings, flags, io));
   program.addCommand(command);
 };

@@ -14,6 +14,7 @@ import { os, writeFileAtomic } from '../on-demand.js';
 import { checkRequiresPython, requirementsText } from '../lock/requirements-text.js';
 import { toolVersion } from '../version.js';
 import { type EnvironmentFlags, addEnvironmentOptions, lockWithNix, referencesFromFlags, settingsFromFlags } from './environment-options.js';
+import { deferOptions } from './deferred-options.js';
 import { type RegisterCommands, warn } from './io.js';
 
 interface GenFlags extends EnvironmentFlags {
@@ -24,9 +25,8 @@ export const registerGenCommand: RegisterCommands = (program, io) => {
   const command = new Command('gen')
     .description('write a Nix expression of the environment that nix-build builds as it is: pinned sources, the lock inline')
     .argument('[requirement...]', 'requirement strings, e.g. "requests>=2" (mkPython gets them one per line)');
-  addEnvironmentOptions(command);
+  deferOptions(command, () => addEnvironmentOptions(command).option('-o, --output <file>', 'write it to this file (default: print it)'));
   command
-    .option('-o, --output <file>', 'write it to this file (default: print it)')
     .action((strings: string[], flags: GenFlags) => {
       const settings = settingsFromFlags(flags);
       const { text, inputs } = requirementsText({ files: flags.requirement, requirements: strings, extras: flags.extra, groups: flags.group }, null);

@@ -7,6 +7,7 @@
 import { Command, Option } from 'commander';
 import type { Resolution } from '../generated/resolution.js';
 import { readResolution } from '../lock/document.js';
+import { deferOptions } from './deferred-options.js';
 import type { RegisterCommands } from './io.js';
 
 export interface Graph {
@@ -62,12 +63,16 @@ export function toMermaid(graph: Graph): string {
 }
 
 export const registerGraphCommand: RegisterCommands = (program, io) => {
-  program.addCommand(
-    new Command('graph')
-      .description('the dependency graph of a lock, as Graphviz dot, Mermaid or JSON (runtime edges solid, build-only dashed, cycle-breaking dotted)')
+  const command = new Command('graph').description(
+    'the dependency graph of a lock, as Graphviz dot, Mermaid or JSON (runtime edges solid, build-only dashed, cycle-breaking dotted)',
+  );
+  deferOptions(command, () =>
+    command
       .option('--lock <file>', 'the lock file, resolve --json output, or a mach-nix env folder', 'mach-nix.lock.json')
-      .addOption(new Option('--format <format>', 'the output format').choices(['dot', 'mermaid', 'json']).default('dot'))
-      .action((flags: { lock: string; format: 'dot' | 'mermaid' | 'json' }) => {
+      .addOption(new Option('--format <format>', 'the output format').choices(['dot', 'mermaid', 'json']).default('dot')),
+  );
+  program.addCommand(
+    command.action((flags: { lock: string; format: 'dot' | 'mermaid' | 'json' }) => {
         const graph = graphOf(readResolution(flags.lock));
         io.stdout(flags.format === 'dot' ? toDot(graph) : flags.format === 'mermaid' ? toMermaid(graph) : `${JSON.stringify(graph, null, 2)}\n`);
       }),

@@ -19,6 +19,7 @@ import { type RequestParts, makeRequest, requestDifferences, requestHash } from 
 import { requirementsText } from '../lock/requirements-text.js';
 import { checkResolution } from '../schemas.js';
 import { parseTarget } from '../target.js';
+import { deferOptions } from './deferred-options.js';
 import { type Io, type RegisterCommands, warn } from './io.js';
 import {
   type DataFlags,
@@ -54,17 +55,21 @@ class StaleLock extends MachNixError {}
 export const registerLockCommand: RegisterCommands = (program, io) => {
   const command = new Command('lock')
     .description("write the lock file mkPython reads with lockFile = ./mach-nix.lock.json (no import-from-derivation); give mkPython's arguments")
-    .argument('[requirement...]', 'requirement strings, e.g. "requests>=2" (mkPython gets them one per line)')
-    .option('-r, --requirement <file>', 'a requirements.txt or environment.yml (mkPython gets its content as `requirements`), or a pyproject.toml (its dependencies, one per line); repeatable', collect, [])
-    .option('--extra <name>', 'an extra of the pyproject.toml project to include (repeatable)', collect, [])
-    .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml to include (repeatable)', collect, []);
-  addTargetOptions(command);
-  addDataOptions(command);
-  addIndexOptions(command);
-  addProviderOptions(command);
+    .argument('[requirement...]', 'requirement strings, e.g. "requests>=2" (mkPython gets them one per line)');
+  deferOptions(command, () => {
+    command
+      .option('-r, --requirement <file>', 'a requirements.txt or environment.yml (mkPython gets its content as `requirements`), or a pyproject.toml (its dependencies, one per line); repeatable', collect, [])
+      .option('--extra <name>', 'an extra of the pyproject.toml project to include (repeatable)', collect, [])
+      .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml to include (repeatable)', collect, []);
+    addTargetOptions(command);
+    addDataOptions(command);
+    addIndexOptions(command);
+    addProviderOptions(command);
+    command
+      .option('-o, --output <file>', 'where to write it (with --check: the lock to check)', 'mach-nix.lock.json')
+      .option('--check', 'write nothing; exit 0 when the lock answers these arguments, 1 naming what differs when it is stale');
+  });
   command
-    .option('-o, --output <file>', 'where to write it (with --check: the lock to check)', 'mach-nix.lock.json')
-    .option('--check', 'write nothing; exit 0 when the lock answers these arguments, 1 naming what differs when it is stale')
     .action(async (strings: string[], flags: LockFlags) => {
       const target = targetFromFlags(flags);
       const { text, verbatim, inputs } = requirementsText({ files: flags.requirement, requirements: strings, extras: flags.extra, groups: flags.group }, parseTarget(target));

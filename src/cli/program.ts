@@ -4,7 +4,9 @@
  * terminal.
  */
 import { Command, CommanderError } from 'commander';
+import { installDeferredOptions } from './deferred-options.js';
 import { type Io, type RegisterCommands, paint } from './io.js';
+import { descriptorWriter } from './process-output.js';
 import { MachNixError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerDbCommands } from './db.js';
@@ -16,11 +18,16 @@ import { registerGenCommand } from './gen.js';
 import { registerGraphCommand } from './graph.js';
 import { registerWhyCommand } from './why.js';
 
+/** The process's output; whether stderr is a terminal is asked when needed, as that builds process.stderr (process-output.ts). */
 const processIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  colour: process.stderr.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
-  tty: process.stderr.isTTY === true,
+  stdout: descriptorWriter(1, () => process.stdout),
+  stderr: descriptorWriter(2, () => process.stderr),
+  get colour() {
+    return process.stderr.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  },
+  get tty() {
+    return process.stderr.isTTY === true;
+  },
 };
 
 const EXIT_CODES = `
@@ -45,6 +52,7 @@ export function buildProgram(io: Io): Command {
   for (const register of commandModules) register(program, io);
   // Commands added with addCommand() do not inherit settings: apply them to the whole tree.
   const configure = (command: Command) => {
+    installDeferredOptions(command);
     command
       .showHelpAfterError('(run with --help for usage)')
       .configureOutput({

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { UsageError, formatLocation } from '../errors.js';
 import { type Inputs, readInputs, requirementLineText } from '../inputs.js';
 import type { RequirementLine } from '../requirements-txt.js';
+import { deferOptions } from './deferred-options.js';
 import type { RegisterCommands } from './io.js';
 import { collect } from './options.js';
 
@@ -38,15 +39,18 @@ export function inputsJson(inputs: Inputs) {
 }
 
 export const registerRequirementsCommand: RegisterCommands = (program, io) => {
-  program.addCommand(
-    new Command('requirements')
-      .description('show the requirements mach-nix reads from requirements.txt, pyproject.toml or environment.yml files')
-      .argument('[requirement...]', 'requirement strings, e.g. "requests>=2"')
+  const command = new Command('requirements')
+    .description('show the requirements mach-nix reads from requirements.txt, pyproject.toml or environment.yml files')
+    .argument('[requirement...]', 'requirement strings, e.g. "requests>=2"');
+  deferOptions(command, () =>
+    command
       .option('-r, --requirement <file>', 'a requirements.txt, pyproject.toml or environment.yml file (repeatable)', collect, [])
       .option('--extra <name>', 'an extra of the pyproject.toml project to include (repeatable)', collect, [])
       .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml to include (repeatable)', collect, [])
-      .option('--json', 'print JSON')
-      .action((requirements: string[], options: { requirement: string[]; extra: string[]; group: string[]; json?: boolean }) => {
+      .option('--json', 'print JSON'),
+  );
+  program.addCommand(
+    command.action((requirements: string[], options: { requirement: string[]; extra: string[]; group: string[]; json?: boolean }) => {
         if (requirements.length === 0 && options.requirement.length === 0) {
           throw new UsageError('nothing to show: give requirement strings or -r FILE');
         }

@@ -15,6 +15,7 @@ import { documentText, writeDocument } from '../lock/document.js';
 import { readRequestFile } from '../lock/request.js';
 import { resolve } from '../resolve.js';
 import { parseTarget } from '../target.js';
+import { deferOptions } from './deferred-options.js';
 import type { RegisterCommands } from './io.js';
 import {
   type DataFlags,
@@ -50,19 +51,23 @@ interface ResolveFlags extends TargetFlags, DataFlags, IndexFlags, ProviderFlags
 export const registerResolveCommand: RegisterCommands = (program, io) => {
   const command = new Command('resolve')
     .description('resolve requirements for a target Python and platform; prints the dependency tree or the resolution JSON')
-    .argument('[requirement...]', 'requirement strings, e.g. "requests>=2"')
-    .option('-r, --requirement <file>', 'a requirements.txt, pyproject.toml or environment.yml file (repeatable)', collect, [])
-    .option('--extra <name>', 'an extra of the pyproject.toml project (repeatable)', collect, [])
-    .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml (repeatable)', collect, [])
-    .option('--build-system', "resolve the pyproject.toml's [build-system].requires too, as buildPythonPackage does");
-  addTargetOptions(command);
-  addDataOptions(command);
-  addIndexOptions(command);
-  addProviderOptions(command);
+    .argument('[requirement...]', 'requirement strings, e.g. "requests>=2"');
+  deferOptions(command, () => {
+    command
+      .option('-r, --requirement <file>', 'a requirements.txt, pyproject.toml or environment.yml file (repeatable)', collect, [])
+      .option('--extra <name>', 'an extra of the pyproject.toml project (repeatable)', collect, [])
+      .option('--group <name>', 'a PEP 735 dependency group of the pyproject.toml (repeatable)', collect, [])
+      .option('--build-system', "resolve the pyproject.toml's [build-system].requires too, as buildPythonPackage does");
+    addTargetOptions(command);
+    addDataOptions(command);
+    addIndexOptions(command);
+    addProviderOptions(command);
+    command
+      .option('--json', 'print the resolution document (schemas/resolution.schema.json)')
+      .option('--request <file>', 'answer a resolve request of the Nix library (schemas/resolve-request.schema.json)')
+      .option('--out <file>', 'with --request: write the document to this file');
+  });
   command
-    .option('--json', 'print the resolution document (schemas/resolution.schema.json)')
-    .option('--request <file>', 'answer a resolve request of the Nix library (schemas/resolve-request.schema.json)')
-    .option('--out <file>', 'with --request: write the document to this file')
     .action(async (requirements: string[], flags: ResolveFlags) => {
       if (flags.request !== undefined) {
         const request = readRequestFile(flags.request);

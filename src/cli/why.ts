@@ -9,6 +9,7 @@ import type { Package, PackageWhy, Resolution } from '../generated/resolution.js
 import { readResolution } from '../lock/document.js';
 import { canonicalizeName } from '../pep503.js';
 import { didYouMean, suggestions } from '../suggest.js';
+import { deferOptions } from './deferred-options.js';
 import type { RegisterCommands } from './io.js';
 
 /** One step of a chain: a package and the requirement that pulled in the next one. */
@@ -160,13 +161,16 @@ export function packageNamed(resolution: Resolution, written: string, file: stri
 }
 
 export const registerWhyCommand: RegisterCommands = (program, io) => {
-  program.addCommand(
-    new Command('why')
-      .description('why a package is in the lock: the chain of requirements that pulled it in, and why this version and this provider')
-      .argument('<package>', 'a package of the resolution (any spelling of its name)')
+  const command = new Command('why')
+    .description('why a package is in the lock: the chain of requirements that pulled it in, and why this version and this provider')
+    .argument('<package>', 'a package of the resolution (any spelling of its name)');
+  deferOptions(command, () =>
+    command
       .option('--lock <file>', 'the lock file, resolve --json output, or a mach-nix env folder', 'mach-nix.lock.json')
-      .option('--json', 'print JSON: the package, its chains and what the resolver recorded')
-      .action((written: string, flags: { lock: string; json?: boolean }) => {
+      .option('--json', 'print JSON: the package, its chains and what the resolver recorded'),
+  );
+  program.addCommand(
+    command.action((written: string, flags: { lock: string; json?: boolean }) => {
         const resolution = readResolution(flags.lock);
         const name = packageNamed(resolution, written, flags.lock);
         if (flags.json) {

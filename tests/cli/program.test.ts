@@ -36,6 +36,21 @@ describe('mach-nix CLI', () => {
     }
   });
 
+  it('shows every command\'s options in its help, however it is asked for', () => {
+    // The options are declared when commander needs them (src/cli/deferred-options.ts).
+    assert.match(cli(['--help']).stdout, /\n {2}resolve \[options\] \[requirement\.\.\.\] /);
+    assert.match(cli(['db', '--help']).stdout, /\n {2}update \[options\] \[requirement\.\.\.\] /);
+    for (const command of ['resolve', 'why']) {
+      const help = cli(['help', command]);
+      assert.equal(help.status, 0);
+      assert.equal(help.stdout, cli([command, '--help']).stdout);
+      assert.match(help.stdout, /\n {2}--lock <file> |\n {2}--python <version> /);
+    }
+    const update = cli(['db', 'help', 'update']).stdout;
+    assert.match(update, /^Usage: mach-nix db update \[options\]/);
+    assert.match(update, /\n {2}--out <dir\|file\.sqlite> /);
+  });
+
   it('colours errors only on a terminal, and not with NO_COLOR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mach-nix-cli-'));
     const onTerminal = (env: Record<string, string>) =>
