@@ -7,15 +7,32 @@
  * output and its order are the same. When the descriptor refuses a write (a non-blocking pipe
  * that is full, a reader that went away), that write and every later one go through Node's
  * stream, as they always did, so that it waits, retries and reports as before.
+ *
+ * A reader that went away (`mach-nix graph | head -1`) is not the command's failure: the command
+ * stops at once, silently, with the status a process killed by SIGPIPE has (141), as git and the
+ * other Unix tools do — not with Node's unhandled-error stack trace.
  */
 import { writeSync } from 'node:fs';
 
+/** The exit status of a process SIGPIPE ended: 128 + 13. */
+export const BROKEN_PIPE_STATUS = 141;
+
 /** A writer to descriptor `fd` that falls back to `stream()` for good at the first failed write. */
-export function descriptorWriter(fd: number, stream: () => NodeJS.WritableStream): (text: string) => void {
-  let useStream = false;
+export function descriptorWriter(fd: number, stream: () => NodeJS.WritableStream, exit: (status: number) => void = process.exit): (text: string) => void {
+  let fallback: NodeJS.WritableStream | null = null;
+  const toStream = () => {
+    if (fallback === null) {
+      fallback = stream();
+      fallback.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        exit(BROKEN_PIPE_STATUS);
+      });
+    }
+    return fallback;
+  };
   return (text) => {
-    if (useStream) {
-      stream().write(text);
+    if (fallback !== null) {
+      fallback.write(text);
       return;
     }
     const bytes = Buffer.from(text, 'utf8');
@@ -23,8 +40,7 @@ export function descriptorWriter(fd: number, stream: () => NodeJS.WritableStream
     try {
       while (written < bytes.length) written += writeSync(fd, bytes, written);
     } catch {
-      useStream = true;
-      stream().write(bytes.subarray(written));
+      toStream().write(bytes.subarray(written));
     }
   };
 }
