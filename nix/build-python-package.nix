@@ -5,7 +5,7 @@
 self:
 let
   inherit (builtins) isAttrs isString removeAttrs fromJSON readFile concatStringsSep filter elem concatLists;
-  inherit (self.util) fail hasPrefix optionals unique;
+  inherit (self.util) fail optionals unique;
   inherit (self.pep508) requirementLines requirementName;
   inherit (self) pep440;
   pkgs = self.pkgs;
