@@ -138,6 +138,8 @@ in
       else if length given > 1 then fail "${source}: give sha256 or hash, not both"
       else if problem != null then fail "${source}: ${problem}"
       else if given != [ ] then builtins.fetchTarball ({ inherit url; sha256 = item.${head given}; } // (if item ? name then { inherit (item) name; } else { }))
+      else if pin == null && isString item && match "[^#]*#(.*&)?(sha[0-9]*|md5)=.*" url != null then
+        fail "${source}: its fragment pins it by neither form mach-nix reads: write #sha256=<the archive's sha256, 64 hex digits> as the whole fragment"
       else if pin != null then unpacked (self.pkgs.fetchurl { url = head pin; sha256 = toLower (elemAt pin 1); name = self.util.fileNameOfUrl url; })
       else if elem url allowed then builtins.fetchTarball url
       else fail ("${source} has no hash, so nothing would check what the build gets. Pin it: "

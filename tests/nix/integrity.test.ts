@@ -202,6 +202,10 @@ describe('integrity in the Nix library', { concurrency: true }, () => {
         assert.match(wrongFile, new RegExp(`hash mismatch in fixed-output derivation '/nix/store/[a-z0-9]{32}-${variant}-pinned-source\\.tar\\.gz\\.drv'`));
         const wrongTree = await failingEval(variant, `${prelude} (m.buildPythonPackage { src = { url = ${nixString(url)}; sha256 = ${nixString('0'.repeat(52))}; }; }).drvPath`);
         assert.match(wrongTree, new RegExp(`hash mismatch in file downloaded from '${escape(url)}'`));
+        for (const fragment of ['sha256=abc', 'md5=5e41c6c9', `egg=greeting&sha256=${fileSha256}`]) {
+          assert.match(await failingEval(variant, `${prelude} (m.mkPython [ ${nixString(`${url}#${fragment}`)} ]).drvPath`),
+            new RegExp(`mach-nix: packagesExtra: the source ${escape(JSON.stringify(`${url}#${fragment}`))}: its fragment pins it by neither form mach-nix reads: write #sha256=<the archive's sha256, 64 hex digits> as the whole fragment`), fragment);
+        }
         assert.match(await failingEval(variant, `${prelude} (m.mkPython [ { url = ${nixString(url)}; hash = "md5-XUFAKrxLKna5cZ2REBfFkg=="; } ]).drvPath`),
           new RegExp(`mach-nix: packagesExtra: the source ${escape(JSON.stringify(url))}: hash "md5-XUFAKrxLKna5cZ2REBfFkg==" is not an SRI sha256 hash`));
       });
