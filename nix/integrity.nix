@@ -74,8 +74,8 @@ let
   unpacked = archive: self.pkgs.runCommand "source" { inherit archive; nativeBuildInputs = [ self.pkgs.unzip ]; } ''
     mkdir unpacked
     tar -xf "$archive" -C unpacked 2>/dev/null || { rm -rf unpacked; mkdir unpacked; unzip -q "$archive" -d unpacked; }
-    set -- $(ls -A unpacked)
-    if [ $# = 1 ] && [ -d "unpacked/$1" ]; then mv "unpacked/$1" "$out"; else mv unpacked "$out"; fi
+    only="$(ls -A unpacked)"
+    if [ "$(ls -A unpacked | wc -l)" = 1 ] && [ -d "unpacked/$only" ]; then mv "unpacked/$only" "$out"; else mv unpacked "$out"; fi
   '';
 in
 {
