@@ -198,6 +198,19 @@ describe('integrity in the Nix library', { concurrency: true }, () => {
           const setup = await nixEval<string>(variant, `${prelude} builtins.readFile "\${(m.buildPythonPackage { src = ${src}; }).src}/setup.py"`);
           assert.match(setup, /greeting-setuppy/, src);
         }
+        // a .zip archive is unpacked too (with unzip: runCommand has none of its own)
+        const zip = join(workDir, `${variant}-pinned-source.zip`);
+        const zipped = spawnSync('python3', ['-c', [
+          'import os, sys, zipfile',
+          'src, out = sys.argv[1:3]',
+          'with zipfile.ZipFile(out, "w") as z:',
+          '    for name in sorted(os.listdir(src)): z.write(os.path.join(src, name), "greeting-setuppy-0.2/" + name)',
+        ].join('\n'), join(repoDir, 'tests/nix/fixtures/projects/greeting-setuppy'), zip], { encoding: 'utf8' });
+        assert.equal(zipped.status, 0, zipped.stderr);
+        chmodSync(zip, 0o644);
+        const zipSha256 = createHash('sha256').update(readFileSync(zip)).digest('hex');
+        const zipSetup = await nixEval<string>(variant, `${prelude} builtins.readFile "\${(m.buildPythonPackage { src = ${nixString(`file://${zip}#sha256=${zipSha256}`)}; }).src}/setup.py"`);
+        assert.match(zipSetup, /greeting-setuppy/);
         const wrongFile = await failingEval(variant, `${prelude} (m.buildPythonPackage { src = ${nixString(`${url}#sha256=${'0'.repeat(64)}`)}; }).drvPath`);
         assert.match(wrongFile, new RegExp(`hash mismatch in fixed-output derivation '/nix/store/[a-z0-9]{32}-${variant}-pinned-source\\.tar\\.gz\\.drv'`));
         const wrongTree = await failingEval(variant, `${prelude} (m.buildPythonPackage { src = { url = ${nixString(url)}; sha256 = ${nixString('0'.repeat(52))}; }; }).drvPath`);
