@@ -5,7 +5,7 @@
 self:
 let
   inherit (builtins) isAttrs isString removeAttrs fromJSON readFile concatStringsSep filter elem concatLists;
-  inherit (self.util) fail hasPrefix optionals unique;
+  inherit (self.util) fail optionals unique;
   inherit (self.pep508) requirementLines requirementName;
   inherit (self) pep440;
   pkgs = self.pkgs;
@@ -57,7 +57,13 @@ let
       _checked =
         if args ? extra_pkgs || args ? pkgsExtra then fail "'extra_pkgs'/'pkgsExtra' cannot be passed to ${function}. Please pass it to a mkPython call."
         else true;
-      src = if isString args.src && (hasPrefix "https://" args.src || hasPrefix "http://" args.src) then builtins.fetchTarball args.src else args.src;
+      # a source given by URL is fetched by its hash, or only when allowUnpinned names the URL;
+      # the environment is given the package names of allowUnpinned
+      allowUnpinned = args.allowUnpinned or [ ];
+      srcIsUrl = self.integrity.isSourceUrl args.src;
+      src =
+        assert self.integrity.checkUrlAllowances "buildPythonPackage's src" (optionals srcIsUrl [ (self.integrity.sourceUrl args.src) ]) allowUnpinned;
+        if srcIsUrl then self.integrity.fetchSource "buildPythonPackage's src" allowUnpinned args.src else args.src;
       python =
         let given = args.python or self.defaultPython;
         in if given == null then pkgs.python3 else if isString given then pkgs.${given} else given;
@@ -78,7 +84,8 @@ let
         requirements = concatStringsSep "\n" (unique (runtimeLines ++ buildLines));
         inherit python;
       } // removeAttrs (builtins.intersectAttrs (builtins.listToAttrs (map (name: { inherit name; value = null; }) machNixArguments)) args)
-        [ "requirements" "requirementsExtra" "extras" "python" ]));
+        [ "requirements" "requirementsExtra" "extras" "python" "allowUnpinned" ]
+        // (if args ? allowUnpinned then { allowUnpinned = self.integrity.packageNames allowUnpinned; } else { })));
       roots = core.resolution.roots;
       resolved = names: map (name: core.finalPython.pkgs.${name}) (filter (name: elem name roots) (unique (map requirementName names)));
 

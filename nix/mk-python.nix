@@ -82,8 +82,9 @@ let
     else listToAttrs (map (name: { name = key name; value = providers.${name}; }) names);
 
   # What packagesExtra holds, sorted into the kinds mach-nix told apart (reference §2.3).
-  classify = item:
-    if isString item && (self.util.hasPrefix "https://" item || self.util.hasPrefix "http://" item) then { kind = "source"; src = builtins.fetchTarball item; }
+  # A source given by URL is fetched by its hash, or only when allowUnpinned names the URL.
+  classify = allowUnpinned: item:
+    if self.integrity.isSourceUrl item then { kind = "source"; src = self.integrity.fetchSource "packagesExtra" allowUnpinned item; }
     else if isPath item || isString item then { kind = "source"; src = item; }
     else if isAttrs item && item ? rCommand then { kind = "r"; package = item; }
     else if isAttrs item && (item.pythonModule or false) != false then
@@ -115,7 +116,8 @@ let
   environment = function: args:
     let
       python = interpreter args.python;
-      extras = map classify args.packagesExtra;
+      sourceUrls = map self.integrity.sourceUrl (filter self.integrity.isSourceUrl args.packagesExtra);
+      extras = assert self.integrity.checkUrlAllowances "packagesExtra" sourceUrls args.allowUnpinned; map (classify args.allowUnpinned) args.packagesExtra;
       ofKind = kind: map (e: e.package or e.src) (filter (e: e.kind == kind) extras);
       sources = map (src: self.buildPythonPackage { inherit src; inherit (args) python providers tests _providerDefaults; }) (ofKind "source");
       pythonExtras = ofKind "python" ++ sources;

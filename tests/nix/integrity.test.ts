@@ -3,7 +3,9 @@
  * Nix 2.26: a lock's weak, malformed or control-character-holding hashes and URLs are refused
  * naming the package and the lock, a `\u0000` (which Nix 2.8's fromJSON cuts strings at) naming
  * the lock; a file without a hash is refused unless the call allows that package (allowUnpinned);
- * a lock edited to a wrong hash fails the build with Nix's hash mismatch naming the file; and the
+ * a lock edited to a wrong hash fails the build with Nix's hash mismatch naming the file; a source
+ * URL (packagesExtra, buildPythonPackage's src) is fetched by its `#sha256=` fragment or its
+ * `{ url; sha256 | hash; }`, and without one refused unless allowUnpinned names the URL; and the
  * request hash of strings holding every control character is the CLI's on both Nix versions.
  */
 import assert from 'node:assert/strict';
@@ -16,7 +18,7 @@ import type { Resolution } from '../../src/generated/resolution.js';
 import type { ResolveRequest } from '../../src/generated/resolve-request.js';
 import { requestHash } from '../../src/lock/request.js';
 import { fetcherDir, pypiData, writeTestData } from './data.js';
-import { type NixVariant, nix, nixBuild, nixEval, nixString, nixVersions, repoDir, scratchDir, standInDir } from './harness.js';
+import { type NixVariant, nix, nixBuild, nixEval, nixString, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-integrity-'));
 // the build users copy file:// URLs from here
@@ -66,6 +68,18 @@ const someRequest = 'requirements = "six"; python = "3.11.2"; platform = "x86_64
 const fromLock = (file: string) => `${prelude} (m.resolution.fromLock { lockFile = ${file}; request = { ${someRequest} }; }).roots`;
 const good = `sha256-${createHash('sha256').update('six').digest('base64')}`;
 const sixUrl = 'https://files.pythonhosted.org/packages/py2.py3/s/six/six-1.16.0-py2.py3-none-any.whl';
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** A tarball of the greeting-setuppy project (one top-level folder, as GitHub's are), and its file sha256 in hex. */
+function projectTarball(name: string): { url: string; fileSha256: string } {
+  const folder = join(workDir, `${name}-tree`);
+  cpSync(join(repoDir, 'tests/nix/fixtures/projects/greeting-setuppy'), join(folder, 'greeting-setuppy-0.2'), { recursive: true });
+  const archive = join(workDir, `${name}.tar.gz`);
+  const made = spawnSync('tar', ['-czf', archive, '-C', folder, 'greeting-setuppy-0.2'], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  chmodSync(archive, 0o644);
+  return { url: `file://${archive}`, fileSha256: createHash('sha256').update(readFileSync(archive)).digest('hex') };
+}
 
 describe('integrity in the Nix library', { concurrency: true }, () => {
   before(() => writeTestData());
@@ -74,6 +88,7 @@ describe('integrity in the Nix library', { concurrency: true }, () => {
       let python = '';
       let glibc = '';
       before(async () => {
+        await seedStore(variant);
         [python, glibc] = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { pythonVersion = "3.11"; }; in [ p.python3.version p.glibc.version ]`);
       });
 
@@ -136,6 +151,76 @@ describe('integrity in the Nix library', { concurrency: true }, () => {
         const stderr = await failure(variant, ['build', '--no-link', '--impure', '--expr', `${prelude} (m.mkPython { requirements = ${nixString(text)}; ${common} lockFile = ${file}; }).python.pkgs.edited.src`]);
         assert.match(stderr, /hash mismatch in fixed-output derivation '\/nix\/store\/[a-z0-9]{32}-edited-1\.0-py3-none-any\.whl\.drv'/);
         assert.match(stderr, new RegExp(`specified: ${good.replace(/[+/]/g, '\\$&')}`));
+      });
+
+      test('a source URL without a hash is refused naming the URL and how to pin or allow it, before anything is fetched', async () => {
+        const { url } = projectTarball(`${variant}-unpinned-source`);
+        const remote = 'https://example.invalid/psf/requests/tarball/v2.25.0';
+        for (const [where, given, expr] of [
+          ['packagesExtra', remote, `(m.mkPython { packagesExtra = [ ${nixString(remote)} ]; ${common} }).drvPath`],
+          ['packagesExtra', url, `(m.mkPython [ ${nixString(url)} ]).drvPath`],
+          ['packagesExtra', remote, `(m.mkPython [ { url = ${nixString(remote)}; } ]).drvPath`],
+          ["buildPythonPackage's src", remote, `(m.buildPythonPackage { src = ${nixString(remote)}; }).drvPath`],
+        ] as const) {
+          const stderr = await failingEval(variant, `${prelude} ${expr}`);
+          assert.match(stderr, new RegExp(`mach-nix: ${escape(where)}: the source ${escape(JSON.stringify(given))} has no hash, so nothing would check what the build gets`), expr);
+          assert.match(stderr, new RegExp(`${escape(given)}#sha256=<the archive's sha256 in hex>`), expr);
+          assert.match(stderr, new RegExp(`sha256 = "<what nix-prefetch-url --unpack ${escape(given)} prints>"`), expr);
+          assert.match(stderr, new RegExp(`allowUnpinned = \\[ ${escape(JSON.stringify(given))} \\]`), expr);
+          assert.equal(stderr.match(/mach-nix:/g)?.length, 1, 'one message');
+        }
+      });
+
+      test('a source URL allowed by allowUnpinned is fetched impurely; an allowance no source uses is refused', async () => {
+        const { url } = projectTarball(`${variant}-allowed-source`);
+        const { out } = await nixBuild(variant, { expr: `${prelude} m.mkPython { packagesExtra = [ ${nixString(url)} ]; allowUnpinned = [ ${nixString(url)} ]; }` });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_setuppy; print(greeting_setuppy.MESSAGE)']);
+        assert.equal(check.stdout.trim(), 'hello from a setup.py project');
+        const setup = await nixEval<string>(variant, `${prelude} builtins.readFile "\${(m.buildPythonPackage { src = ${nixString(url)}; allowUnpinned = [ ${nixString(url)} ]; }).src}/setup.py"`);
+        assert.match(setup, /greeting-setuppy/);
+        const other = `${url}.other`;
+        assert.match(await failingEval(variant, `${prelude} (m.mkPython { packagesExtra = [ ${nixString(url)} ]; allowUnpinned = [ ${nixString(other)} ]; }).drvPath`),
+          new RegExp(`mach-nix: allowUnpinned names the URL ${escape(JSON.stringify(other))}, which no source of packagesExtra is \\(URLs are compared exactly\\)`));
+        assert.match(await failingEval(variant, `${prelude} (m.buildPythonPackage { src = ${nixString(url)}; allowUnpinned = [ ${nixString(other)} ]; }).drvPath`),
+          new RegExp(`mach-nix: allowUnpinned names the URL ${escape(JSON.stringify(other))}, which no source of buildPythonPackage's src is`));
+      });
+
+      test('a source URL with a #sha256= fragment or as { url; sha256 | hash; } is fetched pinned; a wrong hash fails naming the file', async () => {
+        const { url, fileSha256 } = projectTarball(`${variant}-pinned-source`);
+        // the hash the refusal tells users to get: the unpacked tree's (base32), as fetchTarball takes it
+        const prefetched = (await run(variant, 'nix-prefetch-url', ['--unpack', url])).stdout.trim();
+        assert.match(prefetched, /^[0-9a-z]{52}$/);
+        const sri = (await nix(variant, ['hash', 'to-sri', '--type', 'sha256', prefetched])).stdout.trim();
+        const { out } = await nixBuild(variant, { expr: `${prelude} m.mkPython [ ${nixString(`${url}#sha256=${fileSha256}`)} ]` });
+        const check = await run(variant, `${out}/bin/python`, ['-c', 'import greeting_setuppy; print(greeting_setuppy.MESSAGE)']);
+        assert.equal(check.stdout.trim(), 'hello from a setup.py project');
+        for (const src of [`{ url = ${nixString(url)}; sha256 = ${nixString(prefetched)}; }`, `{ url = ${nixString(url)}; hash = ${nixString(sri)}; }`, nixString(`${url}#sha256=${fileSha256.toUpperCase()}`)]) {
+          const setup = await nixEval<string>(variant, `${prelude} builtins.readFile "\${(m.buildPythonPackage { src = ${src}; }).src}/setup.py"`);
+          assert.match(setup, /greeting-setuppy/, src);
+        }
+        // a .zip archive is unpacked too (with unzip: runCommand has none of its own)
+        const zip = join(workDir, `${variant}-pinned-source.zip`);
+        const zipped = spawnSync('python3', ['-c', [
+          'import os, sys, zipfile',
+          'src, out = sys.argv[1:3]',
+          'with zipfile.ZipFile(out, "w") as z:',
+          '    for name in sorted(os.listdir(src)): z.write(os.path.join(src, name), "greeting-setuppy-0.2/" + name)',
+        ].join('\n'), join(repoDir, 'tests/nix/fixtures/projects/greeting-setuppy'), zip], { encoding: 'utf8' });
+        assert.equal(zipped.status, 0, zipped.stderr);
+        chmodSync(zip, 0o644);
+        const zipSha256 = createHash('sha256').update(readFileSync(zip)).digest('hex');
+        const zipSetup = await nixEval<string>(variant, `${prelude} builtins.readFile "\${(m.buildPythonPackage { src = ${nixString(`file://${zip}#sha256=${zipSha256}`)}; }).src}/setup.py"`);
+        assert.match(zipSetup, /greeting-setuppy/);
+        const wrongFile = await failingEval(variant, `${prelude} (m.buildPythonPackage { src = ${nixString(`${url}#sha256=${'0'.repeat(64)}`)}; }).drvPath`);
+        assert.match(wrongFile, new RegExp(`hash mismatch in fixed-output derivation '/nix/store/[a-z0-9]{32}-${variant}-pinned-source\\.tar\\.gz\\.drv'`));
+        const wrongTree = await failingEval(variant, `${prelude} (m.buildPythonPackage { src = { url = ${nixString(url)}; sha256 = ${nixString('0'.repeat(52))}; }; }).drvPath`);
+        assert.match(wrongTree, new RegExp(`hash mismatch in file downloaded from '${escape(url)}'`));
+        for (const fragment of ['sha256=abc', 'md5=5e41c6c9', `egg=greeting&sha256=${fileSha256}`]) {
+          assert.match(await failingEval(variant, `${prelude} (m.mkPython [ ${nixString(`${url}#${fragment}`)} ]).drvPath`),
+            new RegExp(`mach-nix: packagesExtra: the source ${escape(JSON.stringify(`${url}#${fragment}`))}: its fragment pins it by neither form mach-nix reads: write #sha256=<the archive's sha256, 64 hex digits> as the whole fragment`), fragment);
+        }
+        assert.match(await failingEval(variant, `${prelude} (m.mkPython [ { url = ${nixString(url)}; hash = "md5-XUFAKrxLKna5cZ2REBfFkg=="; } ]).drvPath`),
+          new RegExp(`mach-nix: packagesExtra: the source ${escape(JSON.stringify(url))}: hash "md5-XUFAKrxLKna5cZ2REBfFkg==" is not an SRI sha256 hash`));
       });
 
       test('fetchPypiWheel refuses a mangled hash of nix-pypi-fetcher-2, naming the package and the file', async () => {
