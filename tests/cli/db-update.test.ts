@@ -9,10 +9,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { run } from '../../src/cli/program.js';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { readTree } from '../../src/db/tree-writer.js';
 import { startTestIndexes, type TestIndexes } from '../index/servers/fixture-index.js';
+import { runCli } from '../helpers/cli.js';
 
 let indexes: TestIndexes;
 const savedEnv = { ...process.env };
@@ -40,11 +40,7 @@ after(async () => {
 const TARGET = ['--python', '3.11.2', '--platform', 'x86_64-linux', '--glibc', '2.36'];
 const REQUIREMENTS = ['flask', 'requests', 'static-sdist[net]'];
 
-async function machNix(...argv: string[]) {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
-  return outcome;
-}
+const machNix = (...argv: string[]) => runCli(argv);
 
 const update = (out: string, index = indexes.urls.modern, requirements = REQUIREMENTS) => machNix('db', 'update', ...requirements, ...TARGET, '--index-url', index, '--out', out);
 

@@ -8,21 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDependencySource } from '../../src/cli/db.js';
-import { run } from '../../src/cli/program.js';
 import { conformanceDir } from '../helpers/paths.js';
+import { runCli } from '../helpers/cli.js';
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `mach-nix <argv>` in-process, capturing its output. */
-async function machNix(...argv: string[]): Promise<Outcome> {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  outcome.code = await run(argv, { stdout: (text) => void (outcome.stdout += text), stderr: (text) => void (outcome.stderr += text) });
-  return outcome;
-}
+const machNix = (...argv: string[]) => runCli(argv);
 
 const workDir = mkdtempSync(join(tmpdir(), 'mach-nix-cli-db-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));

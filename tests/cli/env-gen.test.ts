@@ -4,22 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run } from '../../src/cli/program.js';
+import { runCli } from '../helpers/cli.js';
 
-async function machNix(env: Record<string, string>, ...argv: string[]) {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  try {
-    outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-  return outcome;
-}
+const machNix = (env: Record<string, string>, ...argv: string[]) => runCli(argv, { env });
 
 const pin = ['--mach-nix', 'path:/nonexistent/mach-nix'];
 

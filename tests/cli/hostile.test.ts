@@ -8,17 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { run } from '../../src/cli/program.js';
 import type { Resolution } from '../../src/generated/resolution.js';
 import type { ResolveRequest } from '../../src/generated/resolve-request.js';
 import { bucketOf } from '../../src/db/buckets.js';
 import { projectTree, writeTree } from '../helpers/data-tree.js';
+import { runCli } from '../helpers/cli.js';
 
-async function machNix(...argv: string[]) {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
-  return outcome;
-}
+const machNix = (...argv: string[]) => runCli(argv);
 
 const nested = (depth: number) => `${'('.repeat(depth)}python_version > "3"${')'.repeat(depth)}`;
 const tree = projectTree({

@@ -12,13 +12,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { run } from '../../src/cli/program.js';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { makeRequest, requestHash } from '../../src/lock/request.js';
 import { checkResolution } from '../../src/schemas.js';
 import { repoDir } from '../helpers/paths.js';
 import { FaultyServer } from '../index/servers/faulty-server.js';
 import { PRIVATE_PASSWORD, PRIVATE_USER, startTestIndexes, type TestIndexes, YANK_REASON } from '../index/servers/fixture-index.js';
+import { runCli } from '../helpers/cli.js';
 
 let indexes: TestIndexes;
 let faulty: FaultyServer;
@@ -52,11 +52,7 @@ after(async () => {
 
 const TARGET = ['--python', '3.11.2', '--platform', 'x86_64-linux', '--glibc', '2.36'];
 
-async function machNix(...argv: string[]) {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
-  return outcome;
-}
+const machNix = (...argv: string[]) => runCli(argv);
 
 function requirementsFile(text: string): string {
   const file = join(tempDir(), 'requirements.txt');

@@ -4,26 +4,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run } from '../../src/cli/program.js';
 import type { Resolution } from '../../src/generated/resolution.js';
 import type { ResolveRequest } from '../../src/generated/resolve-request.js';
 import { requestHash } from '../../src/lock/request.js';
 import { conformanceDir } from '../helpers/paths.js';
+import { runCli } from '../helpers/cli.js';
 
 const corpus = join(conformanceDir, 'resolver/localpypi-2026');
 const target = ['--python', '3.11.9', '--platform', 'x86_64-linux', '--deps-db', corpus, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}'];
 
-async function machNix(cwd: string, ...argv: string[]) {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  const before = process.cwd();
-  process.chdir(cwd);
-  try {
-    outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
-  } finally {
-    process.chdir(before);
-  }
-  return outcome;
-}
+const machNix = (cwd: string, ...argv: string[]) => runCli(argv, { cwd });
 
 function lockOf(file: string): Resolution {
   return JSON.parse(readFileSync(file, 'utf8')) as Resolution;

@@ -4,19 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run } from '../../src/cli/program.js';
+import { runCli } from '../helpers/cli.js';
 
-async function machNix(cwd: string, ...argv: string[]) {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  const previous = process.cwd();
-  process.chdir(cwd);
-  try {
-    outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
-  } finally {
-    process.chdir(previous);
-  }
-  return outcome;
-}
+const machNix = (cwd: string, ...argv: string[]) => runCli(argv, { cwd });
 
 const SHA = `sha256:${'a'.repeat(64)}`;
 

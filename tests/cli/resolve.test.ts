@@ -5,20 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { requestHash } from '../../src/lock/request.js';
-import { run } from '../../src/cli/program.js';
 import type { Resolution, ResolutionFailure } from '../../src/generated/resolution.js';
 import type { ResolveRequest } from '../../src/generated/resolve-request.js';
 import { checkResolution } from '../../src/schemas.js';
 import { conformanceDir } from '../helpers/paths.js';
+import { runCli } from '../helpers/cli.js';
 
 const corpus = join(conformanceDir, 'resolver/localpypi-2026');
 const wheelsOnly = ['--providers', '{"_default": "wheel"}', '--provider-defaults', '{}'];
 
-async function machNix(...argv: string[]) {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
-  return outcome;
-}
+const machNix = (...argv: string[]) => runCli(argv);
 
 describe('mach-nix resolve', () => {
   it('prints the dependency tree like mach-nix did', async () => {

@@ -5,18 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { graphOf, toDot, toMermaid } from '../../src/cli/graph.js';
-import { run } from '../../src/cli/program.js';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { conformanceDir, repoDir } from '../helpers/paths.js';
+import { runCli } from '../helpers/cli.js';
 
 const corpus = join(conformanceDir, 'resolver/localpypi-2026');
 const dir = mkdtempSync(join(tmpdir(), 'mach-nix-why-'));
 
-async function machNix(...argv: string[]) {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
-  return outcome;
-}
+const machNix = (...argv: string[]) => runCli(argv);
 
 const lock = (name: string, ...requirements: string[]) =>
   machNix('lock', ...requirements, '--python', '3.11.2', '--platform', 'x86_64-linux', '--deps-db', corpus,

@@ -10,27 +10,17 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run } from '../../src/cli/program.js';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { documentText } from '../../src/lock/document.js';
 import { hashProblem } from '../../src/lock/integrity.js';
 import { makeRequest } from '../../src/lock/request.js';
 import { conformanceDir } from '../helpers/paths.js';
+import { runCli } from '../helpers/cli.js';
 
 const corpus = join(conformanceDir, 'resolver/localpypi-2026');
 const target = ['--python', '3.11.9', '--platform', 'x86_64-linux', '--deps-db', corpus, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}'];
 
-async function machNix(cwd: string, ...argv: string[]) {
-  const outcome = { code: 0, stdout: '', stderr: '' };
-  const before = process.cwd();
-  process.chdir(cwd);
-  try {
-    outcome.code = await run(argv, { stdout: (t) => void (outcome.stdout += t), stderr: (t) => void (outcome.stderr += t) });
-  } finally {
-    process.chdir(before);
-  }
-  return outcome;
-}
+const machNix = (cwd: string, ...argv: string[]) => runCli(argv, { cwd });
 
 const lockOf = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Resolution;
 const sri = (bytes: Buffer | string) => `sha256-${createHash('sha256').update(bytes).digest('base64')}`;

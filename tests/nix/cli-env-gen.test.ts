@@ -13,25 +13,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { pypiData, seedTestData, wheelFilesOf, writeTestData } from './data.js';
-import { type NixVariant, type RunOptions, nix, nixEnv, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
+import { type NixVariant, type RunOptions, checkoutCopy, nix, nixEnv, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-cli-env-gen-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
-
-/** This checkout's files (tracked, and new ones not ignored) as a folder: what `--mach-nix path:` pins. */
-function checkoutCopy(): string {
-  const dir = join(workDir, 'mach-nix');
-  const files = spawnSync('git', ['-C', repoDir, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' });
-  assert.equal(files.status, 0, files.stderr);
-  for (const file of files.stdout.split('\0').filter(Boolean)) {
-    try {
-      cpSync(join(repoDir, file), join(dir, file));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // deleted, not yet committed
-    }
-  }
-  return dir;
-}
 
 /** The variant's settings (the harness's nixEnv already builds unsandboxed). */
 function options(variant: NixVariant, extra: RunOptions = {}): RunOptions {
@@ -52,7 +37,7 @@ describe('mach-nix env and gen', { concurrency: true }, () => {
   let pins: string[] = [];
   before(() => {
     writeTestData();
-    source = checkoutCopy();
+    source = checkoutCopy(workDir);
     pins = ['--mach-nix', `path:${source}`, '--nixpkgs', `path:${standInDir}`, '--pypi-deps-db', `path:${pypiData}`];
   });
 

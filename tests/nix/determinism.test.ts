@@ -8,31 +8,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { VARIATIONS, environment } from '../helpers/variations.js';
 import { pypiData, writeTestData } from './data.js';
-import { type NixVariant, nixEnv, nixVersions, repoDir, run, scratchDir, standInDir } from './harness.js';
+import { type NixVariant, checkoutCopy, nixEnv, nixVersions, repoDir, run, scratchDir, standInDir } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-determinism-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
-
-/** This checkout's files as a folder, for `--mach-nix path:` (as tests/nix/cli-env-gen.test.ts pins it). */
-function checkoutCopy(): string {
-  const dir = join(workDir, 'mach-nix');
-  const files = spawnSync('git', ['-C', repoDir, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' });
-  assert.equal(files.status, 0, files.stderr);
-  for (const file of files.stdout.split('\0').filter(Boolean)) {
-    try {
-      cpSync(join(repoDir, file), join(dir, file));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
-  return dir;
-}
 
 /** Every file under `dir`, by relative path, with its content. */
 function folderText(dir: string): Record<string, string> {
@@ -73,7 +58,7 @@ describe('gen and env output across runs, directories, time zones, locales and e
   before(() => {
     writeTestData();
     writeFileSync(localWheel, 'a local wheel');
-    pins = ['--mach-nix', `path:${checkoutCopy()}`, '--nixpkgs', `path:${standInDir}`, '--pypi-deps-db', `path:${pypiData}`];
+    pins = ['--mach-nix', `path:${checkoutCopy(workDir)}`, '--nixpkgs', `path:${standInDir}`, '--pypi-deps-db', `path:${pypiData}`];
   });
 
   for (const variant of nixVersions()) {

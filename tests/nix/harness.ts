@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -364,4 +364,23 @@ export function seedStore(variant: NixVariant): Promise<SeededWheel[]> {
     seeded.set(variant, done);
   }
   return done;
+}
+
+/**
+ * This checkout's files (tracked, and new ones not ignored) copied into `into/mach-nix`: what
+ * `--mach-nix path:` and `--override-input mach-nix path:` pin. A copy rather than the checkout:
+ * a `git+file` flake of a git worktree names the main repository's .git, which the chroot lacks.
+ */
+export function checkoutCopy(into: string): string {
+  const dir = join(into, 'mach-nix');
+  const files = spawnSync('git', ['-C', repoDir, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' });
+  if (files.status !== 0) throw new Error(`git ls-files failed: ${files.stderr}`);
+  for (const file of files.stdout.split('\0').filter(Boolean)) {
+    try {
+      cpSync(join(repoDir, file), join(dir, file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // deleted, not yet committed
+    }
+  }
+  return dir;
 }

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { startTestIndexes, type TestIndexes } from '../index/servers/fixture-index.js';
-import { type NixVariant, hostPath, nix, nixBuild, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir, standInFlake } from './harness.js';
+import { type NixVariant, checkoutCopy, hostPath, nix, nixBuild, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir, standInFlake } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-index-nix-'));
 const mirrors = ['/opt/pypi/files', '/opt/pypi-more/files'];
@@ -61,23 +61,9 @@ async function seedFiles(variant: NixVariant, resolution: Resolution): Promise<v
 
 const requirements = 'flask\nrequests\n';
 
-/**
- * The checkout's tracked files, as they are in the working tree, in a folder both Nix variants
- * see: a `git+file` flake of a git worktree names the main repository's .git, which the chroot
- * does not have.
- */
+/** The checkout copied once (harness.ts's checkoutCopy), into a folder both Nix variants see. */
 let copied: string | null = null;
-function checkoutCopy(): string {
-  if (copied !== null) return copied;
-  const listed = spawnSync('git', ['-C', repoDir, 'ls-files', '-z'], { encoding: 'utf8' });
-  assert.equal(listed.status, 0, listed.stderr);
-  const copy = join(workDir, 'mach-nix-checkout');
-  for (const file of listed.stdout.split('\0').filter(Boolean)) {
-    if (existsSync(join(repoDir, file))) cpSync(join(repoDir, file), join(copy, file), { recursive: true });
-  }
-  copied = copy;
-  return copy;
-}
+const copyOfCheckout = () => (copied ??= checkoutCopy(workDir));
 
 describe('mach-nix Nix library with package indexes', { concurrency: true }, () => {
   for (const variant of nixVersions()) {
@@ -161,7 +147,7 @@ describe('mach-nix Nix library with package indexes', { concurrency: true }, () 
         machNix(['db', 'update', '-r', join(project, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', lock.target.glibc!,
           '--index-url', indexes.urls.pypi, '--extra-index-url', indexes.urls.pypiMore, '--out', join(project, 'pypi-data')]);
         // mach-nix from this checkout, nixpkgs the stand-in; the data is the project's tree.
-        const overrides = ['--override-input', 'mach-nix', `path:${checkoutCopy()}`, '--override-input', 'mach-nix/nixpkgs', standInFlake()];
+        const overrides = ['--override-input', 'mach-nix', `path:${copyOfCheckout()}`, '--override-input', 'mach-nix/nixpkgs', standInFlake()];
         const { out } = await nixBuild(variant, { installable: `path:${project}#default` }, { extraArgs: overrides, cwd: project });
         const check = await run(variant, `${out}/bin/python`, ['-c', `import sys, ${requirement}; print("%d.%d" % sys.version_info[:2], ${requirement}.__version__)`]);
         assert.equal(check.stdout.trim(), `${python.split('.').slice(0, 2).join('.')} ${lock.packages[requirement]!.version}`);

@@ -20,7 +20,7 @@ import { after, before, describe, test } from 'node:test';
 import { Service } from '../helpers/services.js';
 import { Nginx } from '../index/servers/nginx.js';
 import { fetcherDir, pypiData, seedTestData, wheelFilesOf, writeTestData } from './data.js';
-import { nixEnv, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
+import { checkoutCopy, nixEnv, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-readme-'));
 let pypi: Nginx;
@@ -41,21 +41,6 @@ function shBlocks(): string[][] {
 }
 
 const testRunner = (line: string) => /^npm (test|run test:\w+)$/.test(line);
-
-/** This checkout's tracked and new files as a folder (what `--mach-nix path:` pins). */
-function checkoutCopy(): string {
-  const dir = join(workDir, 'mach-nix');
-  const files = spawnSync('git', ['-C', repoDir, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' });
-  assert.equal(files.status, 0, files.stderr);
-  for (const file of files.stdout.split('\0').filter(Boolean)) {
-    try {
-      cpSync(join(repoDir, file), join(dir, file));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
-  return dir;
-}
 
 /**
  * `output` has the README's sample lines in their order: `…` in a line stands for any text, a
@@ -84,7 +69,7 @@ describe("the README's commands", { concurrency: true }, () => {
   let pins: string[] = [];
   before(() => {
     writeTestData();
-    pins = ['--mach-nix', `path:${checkoutCopy()}`, '--nixpkgs', `path:${standInDir}`, '--pypi-deps-db', `path:${pypiData}`];
+    pins = ['--mach-nix', `path:${checkoutCopy(workDir)}`, '--nixpkgs', `path:${standInDir}`, '--pypi-deps-db', `path:${pypiData}`];
   });
 
   test('the quick start is two commands: ./quickstart and npm test', () => {
