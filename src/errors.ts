@@ -133,6 +133,14 @@ export class InputFileError extends MachNixError {
   }
 }
 
+/**
+ * A file that is not UTF-8 text (see utf8-text.ts): exit code 65, sysexits.h's EX_DATAERR, so a
+ * script can tell "the file's bytes are wrong" from a requirement that is.
+ */
+export class NotUtf8Error extends InputFileError {
+  override readonly exitCode = 65;
+}
+
 /** Third-party data (pypi-deps-db, fetcher, conda repodata, nixpkgs index) that is malformed. */
 export class DataError extends MachNixError {
   constructor(
