@@ -4,15 +4,19 @@
 self:
 let
   inherit (builtins) attrNames hashString toJSON readFile pathExists fromJSON replaceStrings;
-  inherit (self.util) majorMinor;
+  inherit (self.util) majorMinor utf8Problem utf8Reason fail;
   pkgs = self.pkgs;
   platform = pkgs.stdenv.hostPlatform;
 in
 {
   request = {
     # The resolve request for the requirements text and the resolution-relevant arguments.
+    # The text is checked to be UTF-8 first: Nix 2.8 would hash and pass on its raw bytes (which
+    # the CLI refuses, so no lock answers them), Nix 2.26's toJSON would throw its own error.
     make = { requirements, python, providers, providerDefaults, cudaVersion }: {
-      inherit requirements providers providerDefaults cudaVersion;
+      requirements = let problem = utf8Problem requirements; in
+        if problem == null then requirements else fail "the requirements text:${toString problem.line}: ${utf8Reason problem}";
+      inherit providers providerDefaults cudaVersion;
       python = python.version;
       platform = platform.system;
       glibc = if platform.isLinux then majorMinor pkgs.glibc.version else null;
