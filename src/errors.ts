@@ -150,3 +150,8 @@ export class DataError extends MachNixError {
     super(`${formatLocation(location)}: ${reason}`);
   }
 }
+
+/** A data file that is not UTF-8 text (a damaged download or disk): exit code 65, like NotUtf8Error. */
+export class NotUtf8DataError extends DataError {
+  override readonly exitCode = 65;
+}

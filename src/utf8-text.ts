@@ -8,7 +8,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { NotUtf8Error } from './errors.js';
+import { NotUtf8DataError, NotUtf8Error } from './errors.js';
 
 /**
  * One well-formed multi-byte UTF-8 sequence (the Unicode Standard's Table 3-7: no overlong form,
@@ -41,17 +41,24 @@ export function utf8Problem(bytes: Uint8Array): Utf8Problem | null {
   throw new Error('utf8Problem: isUtf8 refused bytes that hold no stray byte');
 }
 
-/**
- * Why text is not UTF-8: the words `nix/util.nix` uses too, which cannot show the byte's value
- * (Nix has no builtin that gives a byte's number).
- */
-export function utf8Reason(problem: Utf8Problem): string {
-  return `not UTF-8 text: byte ${problem.byte} of the line (${problem.value}) starts no UTF-8 character; save it as UTF-8`;
+/** What is wrong, in the words `nix/util.nix` uses too (less the byte's value: no builtin gives a byte's number). */
+function utf8Fault(problem: Utf8Problem): string {
+  return `not UTF-8 text: byte ${problem.byte} of the line (${problem.value}) starts no UTF-8 character`;
 }
 
-/** `bytes` as text; `file` names them in the error (with the line) when they are not UTF-8. */
-export function decodeUtf8(bytes: Uint8Array, file: string): string {
+/** Why a user's file is refused, and what to do. */
+export function utf8Reason(problem: Utf8Problem): string {
+  return `${utf8Fault(problem)}; save it as UTF-8`;
+}
+
+/**
+ * `bytes` as text; `file` names them in the error (with the line) when they are not UTF-8: a
+ * NotUtf8Error for a user's file, a NotUtf8DataError for third-party data (`kind` 'data': a
+ * damaged file, a DataError, which the resolver must not take as a mistake in the requirements).
+ */
+export function decodeUtf8(bytes: Uint8Array, file: string, kind: 'input' | 'data' = 'input'): string {
   const problem = utf8Problem(bytes);
+  if (problem !== null && kind === 'data') throw new NotUtf8DataError({ file, line: problem.line }, `${utf8Fault(problem)}: the data file is damaged`);
   if (problem !== null) throw new NotUtf8Error({ file, line: problem.line }, utf8Reason(problem));
   // a byte order mark stays in the text, as Nix's readFile keeps it
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');

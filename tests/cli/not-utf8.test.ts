@@ -2,12 +2,15 @@
  * Input files that are not UTF-8 text, for every command and kind of file the CLI reads: one
  * message naming the file, the line and the byte, exit 65, nothing written — never a text
  * silently decoded with U+FFFD (which made `mach-nix lock` hash other bytes than mkPython does).
+ * A data file too (a damaged bucket), as a data error.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { bucketOf } from '../../src/db/buckets.js';
+import { projectTree } from '../helpers/data-tree.js';
 import { conformanceDir } from '../helpers/paths.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -97,6 +100,22 @@ describe('input files that are not UTF-8', () => {
     const resolved = await runCli(['resolve', '--request', request, '--deps-db', corpus, '--out', join(dir, 'ifd', 'out.json')]);
     assert.deepEqual([resolved.code, resolved.stderr], [65, message(request, 1, 26, '0xc0')]);
     assert.ok(!existsSync(join(dir, 'ifd', 'out.json')));
+  });
+
+  it('a bucket file of the data: resolve and db build refuse it as damaged data, exit 65, no index written', async () => {
+    const tree = projectTree({ six: { wheels: { '1.0': { requires: ['idna'] } } }, idna: { wheels: { '3.0': {} } } });
+    const bucket = join(tree, 'deps', 'wheel', `${bucketOf('six')}.json`);
+    const text = readFileSync(bucket, 'utf8');
+    const at = text.indexOf('idna');
+    writeFileSync(bucket, bytes(text.slice(0, at), [0xc3], text.slice(at)));
+    const before = text.slice(0, at).split('\n');
+    const words = `error: ${bucket}:${before.length}: not UTF-8 text: byte ${before.at(-1)!.length + 1} of the line (0xc3) starts no UTF-8 character: the data file is damaged\n`;
+    const resolved = await runCli(['resolve', 'six', '--python', '3.11', '--platform', 'x86_64-linux', '--deps-db', tree, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}']);
+    assert.deepEqual([resolved.code, resolved.stderr], [65, words]);
+    const index = join(folder(), 'index.sqlite');
+    const built = await runCli(['db', 'build', '--deps', join(tree, 'deps'), '--out', index]);
+    assert.deepEqual([built.code, built.stderr], [65, words]);
+    assert.ok(!existsSync(index));
   });
 
   it('a byte order mark and every well-formed character are text, kept as they are', async () => {
