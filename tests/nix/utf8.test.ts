@@ -5,7 +5,8 @@
  * with import-from-derivation and with a lockFile — in the CLI's words, where Nix 2.8 hashed the
  * raw bytes (a lock made by the CLI was stale forever) and Nix 2.26's toJSON threw its own
  * "JSON serialization error"; and a lock file holding them is refused naming the lock, where
- * fromJSON threw nlohmann's parse error.
+ * fromJSON threw nlohmann's parse error. The requirements are refused before any derivation
+ * attribute is evaluated, so that Nix 2.26 prints one frame before the message, not a trace.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,8 +51,8 @@ async function failure(variant: NixVariant, expr: string): Promise<string> {
 /** The error Nix prints, from our `mach-nix:` on; and that it is the only error, not Nix's JSON one. */
 function ourError(stderr: string): string {
   assert.doesNotMatch(stderr, /JSON|json\.exception|invalid UTF-8/, stderr);
-  assert.equal(stderr.match(/mach-nix:/g)?.length, 1, stderr);
-  return stderr.slice(stderr.indexOf('mach-nix:')).split('\n')[0]!;
+  assert.equal(stderr.match(/error: mach-nix:/g)?.length, 1, stderr);
+  return stderr.slice(stderr.indexOf('error: mach-nix:') + 'error: '.length).split('\n')[0]!;
 }
 
 describe('text that is not UTF-8 in the Nix library', { concurrency: true }, () => {
@@ -96,9 +97,22 @@ describe('text that is not UTF-8 in the Nix library', { concurrency: true }, () 
           assert.equal(words, 'not UTF-8 text: byte 12 of the line starts no UTF-8 character; save it as UTF-8');
           const call = (extra: string) => `${prelude} (m.mkPython { requirements = builtins.readFile ${file}; providers._default = "wheel"; _providerDefaults = { }; ${extra} }).drvPath`;
           for (const extra of ['', `lockFile = ${lockFile};`]) {
-            assert.equal(ourError(await failure(variant, call(extra))), `mach-nix: the requirements text:2: ${words}`, `${kind} ${extra}`);
+            const stderr = await failure(variant, call(extra));
+            assert.equal(ourError(stderr), `mach-nix: the requirements text:2: ${words}`, `${kind} ${extra}`);
+            // refused before any derivation attribute is evaluated: Nix 2.26 prints the one frame
+            // of the throw itself (which it prints even for a bare `throw "x"`), Nix 2.8 none
+            const frames = stderr.slice(0, stderr.indexOf('error: mach-nix:')).match(/… while/g) ?? [];
+            assert.deepEqual(frames, variant === 'host-2.8' ? [] : ['… while'], stderr);
+            assert.match(stderr, variant === 'host-2.8' ? /^error: mach-nix:/ : /^error:\n\s+… while calling the 'throw' builtin\n/);
           }
         }
+      });
+
+      test('requirements that are not a string (a path) are refused, not copied into the store and read as a requirement', async () => {
+        const file = join(workDir, `${variant}-path.txt`);
+        writeFileSync(file, 'six\n');
+        assert.equal(ourError(await failure(variant, `${prelude} (m.mkPython { requirements = ${file}; }).drvPath`)),
+          'mach-nix: requirements must be a string: the text of a requirements.txt or environment.yml, e.g. requirements = builtins.readFile ./requirements.txt');
       });
 
       test('a lock file that is not UTF-8 is refused naming the lock, the line and the byte', async () => {
