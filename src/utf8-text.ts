@@ -13,8 +13,10 @@ import { NotUtf8DataError, NotUtf8Error } from './errors.js';
 /**
  * One well-formed multi-byte UTF-8 sequence (the Unicode Standard's Table 3-7: no overlong form,
  * no surrogate, nothing above U+10FFFF), else one byte of 0x80 and above, which then starts no
- * character. Over bytes as Latin-1 characters (one character per byte); the alternatives are
- * tried in order at each byte, as Nix's `builtins.split` tries its (longest first) alternatives.
+ * character. Over bytes as Latin-1 characters (one character per byte). JavaScript takes the
+ * first alternative that matches, Nix's POSIX expression the longest: the same here, since a
+ * sequence is longer than the one stray byte. A global `exec` finds one short match at a time,
+ * like Nix's `builtins.split`.
  */
 const SEQUENCE_OR_STRAY =
   /([\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2})|[\x80-\xff]/g;
