@@ -134,12 +134,10 @@ export class InputFileError extends MachNixError {
 }
 
 /**
- * A file that is not UTF-8 text (see utf8-text.ts): exit code 65, sysexits.h's EX_DATAERR, so a
- * script can tell "the file's bytes are wrong" from a requirement that is.
+ * A file that is not UTF-8 text (see utf8-text.ts). Its own class so that readers which wrap their
+ * errors pass it on as it is: it names the file, the line and the byte already.
  */
-export class NotUtf8Error extends InputFileError {
-  override readonly exitCode = 65;
-}
+export class NotUtf8Error extends InputFileError {}
 
 /** Third-party data (pypi-deps-db, fetcher, conda repodata, nixpkgs index) that is malformed. */
 export class DataError extends MachNixError {
@@ -151,7 +149,5 @@ export class DataError extends MachNixError {
   }
 }
 
-/** A data file that is not UTF-8 text (a damaged download or disk): exit code 65, like NotUtf8Error. */
-export class NotUtf8DataError extends DataError {
-  override readonly exitCode = 65;
-}
+/** A data file that is not UTF-8 text (a damaged download or disk), passed on as it is like NotUtf8Error. */
+export class NotUtf8DataError extends DataError {}

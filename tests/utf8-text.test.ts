@@ -67,12 +67,12 @@ describe('decodeUtf8 and readUtf8File', () => {
     assert.equal(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'six\n'), 'x'), '\ufeffsix\n');
   });
 
-  it('refuse text that is not UTF-8 naming the file, the line and the byte, with exit code 65', () => {
+  it('refuse text that is not UTF-8 naming the file, the line and the byte, with exit code 1', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mach-nix-utf8-')), 'requirements.txt');
     writeFileSync(file, bytes('flask\nsix # caf', [0xe9], '\n'));
     assert.throws(() => readUtf8File(file), (error: unknown) => {
       assert.ok(error instanceof NotUtf8Error && error instanceof InputFileError);
-      assert.equal(error.exitCode, 65);
+      assert.equal(error.exitCode, 1);
       assert.equal(error.message, `${file}:2: not UTF-8 text: byte 10 of the line (0xe9) starts no UTF-8 character; save it as UTF-8`);
       return true;
     });

@@ -3,7 +3,7 @@
  * in-process (and a sample to the real CLI as a process). Only the project's typed errors
  * (`MachNixError`) may come out; an untyped exception, a stack overflow, an `internal error`
  * (exit 70), a file damaged at the byte level whose refusal is not the one of bytes that are not
- * UTF-8 (exit 65 naming the file and line, exactly when a strict decoder refuses them), or a case
+ * UTF-8 (exit 1 naming the file, line and byte, exactly when a strict decoder refuses them), or a case
  * taking more than `SLOW_MS` is a finding, recorded with the seed that
  * replays it and an input shrunk as far as it still fails the same way. Deterministic by seed.
  */
@@ -165,8 +165,8 @@ function targets(files: ReturnType<typeof commandFiles>, baseLock: string): Targ
         } catch {
           decodes = false;
         }
-        if (decodes === (outcome.code === 65)) return { wrong: `exit ${outcome.code} for bytes a strict UTF-8 decoder ${decodes ? 'takes' : 'refuses'}: ${outcome.stderr.split('\n')[0]}` };
-        if (!decodes && (refused === null || refused[1] !== file || Number(refused[2]) > latin1.split('\n').length)) return { wrong: `not the refusal of bytes that are not UTF-8: ${outcome.stderr.split('\n')[0]}` };
+        if (decodes === (refused !== null)) return { wrong: `exit ${outcome.code} for bytes a strict UTF-8 decoder ${decodes ? 'takes' : 'refuses'}: ${outcome.stderr.split('\n')[0]}` };
+        if (!decodes && (outcome.code !== 1 || refused![1] !== file || Number(refused![2]) > latin1.split('\n').length)) return { wrong: `not the refusal of bytes that are not UTF-8: ${outcome.stderr.split('\n')[0]}` };
       },
     },
     { name: 'cli', weight: 3, generate: (random) => inputs.commandLine(random, files), run: async (argv) => internal(await silentCli(argv as string[])) },

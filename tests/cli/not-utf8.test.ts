@@ -1,6 +1,6 @@
 /**
  * Input files that are not UTF-8 text, for every command and kind of file the CLI reads: one
- * message naming the file, the line and the byte, exit 65, nothing written — never a text
+ * message naming the file, the line and the byte, exit 1, nothing written — never a text
  * silently decoded with U+FFFD (which made `mach-nix lock` hash other bytes than mkPython does).
  * A data file too (a damaged bucket), as a data error.
  */
@@ -50,7 +50,7 @@ describe('input files that are not UTF-8', () => {
         ['gen', '-r', file, ...pin, '-o', join(dir, 'gen.nix')],
       ]) {
         const result = await runCli(argv);
-        assert.deepEqual([result.code, result.stderr], [65, message(file, 2, 11, value)], `${argv[0]}: ${kind}`);
+        assert.deepEqual([result.code, result.stderr], [1, message(file, 2, 11, value)], `${argv[0]}: ${kind}`);
       }
       assert.ok(!existsSync(join(dir, 'out.lock.json')) && !existsSync(join(dir, 'env')) && !existsSync(join(dir, 'gen.nix')), kind);
     }
@@ -61,7 +61,7 @@ describe('input files that are not UTF-8', () => {
     writeFileSync(join(dir, 'base.txt'), bytes('six\nidna', [0xff], '\n'));
     writeFileSync(join(dir, 'requirements.txt'), '-r base.txt\nflask\n');
     const result = await runCli(['requirements', '-r', join(dir, 'requirements.txt')]);
-    assert.deepEqual([result.code, result.stderr], [65, message(join(dir, 'base.txt'), 2, 5, '0xff')]);
+    assert.deepEqual([result.code, result.stderr], [1, message(join(dir, 'base.txt'), 2, 5, '0xff')]);
   });
 
   it('a pyproject.toml and an environment.yml given to lock', async () => {
@@ -73,7 +73,7 @@ describe('input files that are not UTF-8', () => {
       writeFileSync(environment, bytes('name: web\nchannels: []\ndependencies:\n  - pip:\n    - flask  # ', bad, '\n'));
       for (const [file, line, byte] of [[pyproject, 4, 29], [environment, 5, 16]] as const) {
         const result = await runCli(['lock', '-r', file, ...target, '-o', join(dir, 'out.lock.json')]);
-        assert.deepEqual([result.code, result.stderr], [65, message(file, line, byte, value)], `${file}: ${kind}`);
+        assert.deepEqual([result.code, result.stderr], [1, message(file, line, byte, value)], `${file}: ${kind}`);
       }
       assert.ok(!existsSync(join(dir, 'out.lock.json')));
     }
@@ -92,17 +92,17 @@ describe('input files that are not UTF-8', () => {
     const before = text.slice(0, at).split('\n');
     for (const argv of [['graph', '--lock', damaged], ['why', 'six', '--lock', dir], ['lock', '-r', good, ...target, '-o', damaged, '--check']]) {
       const result = await runCli(argv);
-      assert.deepEqual([result.code, result.stderr], [65, message(damaged, before.length, before.at(-1)!.length + 1, '0xff')], argv[0]);
+      assert.deepEqual([result.code, result.stderr], [1, message(damaged, before.length, before.at(-1)!.length + 1, '0xff')], argv[0]);
     }
     mkdirSync(join(dir, 'ifd'));
     const request = join(dir, 'ifd', 'request.json');
     writeFileSync(request, bytes('{"requirements": "six  # ', [0xc0, 0xaf], '", "python": "3.11.9"}'));
     const resolved = await runCli(['resolve', '--request', request, '--deps-db', corpus, '--out', join(dir, 'ifd', 'out.json')]);
-    assert.deepEqual([resolved.code, resolved.stderr], [65, message(request, 1, 26, '0xc0')]);
+    assert.deepEqual([resolved.code, resolved.stderr], [1, message(request, 1, 26, '0xc0')]);
     assert.ok(!existsSync(join(dir, 'ifd', 'out.json')));
   });
 
-  it('a bucket file of the data: resolve and db build refuse it as damaged data, exit 65, no index written', async () => {
+  it('a bucket file of the data: resolve and db build refuse it as damaged data, exit 1, no index written', async () => {
     const tree = projectTree({ six: { wheels: { '1.0': { requires: ['idna'] } } }, idna: { wheels: { '3.0': {} } } });
     const bucket = join(tree, 'deps', 'wheel', `${bucketOf('six')}.json`);
     const text = readFileSync(bucket, 'utf8');
@@ -111,10 +111,10 @@ describe('input files that are not UTF-8', () => {
     const before = text.slice(0, at).split('\n');
     const words = `error: ${bucket}:${before.length}: not UTF-8 text: byte ${before.at(-1)!.length + 1} of the line (0xc3) starts no UTF-8 character: the data file is damaged\n`;
     const resolved = await runCli(['resolve', 'six', '--python', '3.11', '--platform', 'x86_64-linux', '--deps-db', tree, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}']);
-    assert.deepEqual([resolved.code, resolved.stderr], [65, words]);
+    assert.deepEqual([resolved.code, resolved.stderr], [1, words]);
     const index = join(folder(), 'index.sqlite');
     const built = await runCli(['db', 'build', '--deps', join(tree, 'deps'), '--out', index]);
-    assert.deepEqual([built.code, built.stderr], [65, words]);
+    assert.deepEqual([built.code, built.stderr], [1, words]);
     assert.ok(!existsSync(index));
   });
 

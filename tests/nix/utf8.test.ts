@@ -91,7 +91,7 @@ describe('text that is not UTF-8 in the Nix library', { concurrency: true }, () 
           const file = join(workDir, `${variant}-${kind.replace(/ /g, '-')}.txt`);
           writeFileSync(file, bytes('six\nidna  # caf', bad, '\n'));
           const cli = await runCli(['lock', '-r', file, '--python', python, '--platform', 'x86_64-linux', '--deps-db', pypiData, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}', '-o', join(workDir, 'never.json')]);
-          assert.equal(cli.code, 65, kind);
+          assert.equal(cli.code, 1, kind);
           // the CLI's words, less the byte's value (Nix cannot print it)
           const words = cli.stderr.trim().replace(/^error: .*?:2: /, '').replace(/ \(0x[0-9a-f]{2}\)/, '');
           assert.equal(words, 'not UTF-8 text: byte 12 of the line starts no UTF-8 character; save it as UTF-8');
