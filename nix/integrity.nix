@@ -9,7 +9,7 @@
 self:
 let
   inherit (builtins) fromJSON toJSON split match filter isList isString isAttrs length head elemAt attrNames stringLength elem mapAttrs concatStringsSep genList removeAttrs;
-  inherit (self.util) fail concatMap toLower hasPrefix;
+  inherit (self.util) fail concatMap toLower hasPrefix utf8Problem utf8Reason;
 
   # A bracket expression of the control characters (written with JSON escapes: Nix strings have
   # none for them; NUL cannot be in a Nix string at all).
@@ -85,11 +85,14 @@ in
     # The document of `text` (the file `file`), or a throw naming the file and the problem.
     read = file: text:
       let
+        utf8 = utf8Problem text;
         document = fromJSON text;
         problems = problemsOf document;
         edited = "the lock was edited or made by a broken tool; write it again with mach-nix lock";
       in
-      if nulEscapes text != [ ] then
+      # fromJSON throws its own parse error on bytes that are not UTF-8 (Nix 2.8 and 2.26)
+      if utf8 != null then fail "${file}:${toString utf8.line}: ${utf8Reason utf8}"
+      else if nulEscapes text != [ ] then
         fail "${file}: a string holds a NUL character (\\u0000), which Nix cannot read (builtins.fromJSON ends the string there, so a name, URL or hash would be read as another one): ${edited}"
       else if document ? error then document
       else if problems != [ ] then

@@ -213,7 +213,13 @@ let
         contents = [ env ] ++ programs ++ [ (if platform.isLinux then pkgs.busybox else pkgs.coreutils) ];
         config.Cmd = [ "${env}/bin/python" ];
       };
+      # Refused when the result itself is evaluated, before any derivation attribute is: Nix 2.26
+      # then prints one frame ("… while calling the 'throw' builtin") before the message, instead
+      # of three and a truncated trace. The request checks the text again (request.nix), for
+      # every other way into `environment`.
+      textProblem = self.request.textProblem args.requirements;
     in
+    if textProblem != null then fail textProblem else
     env // {
       inherit selectPkgs pythonOverrides overlay dockerImage;
       inherit (core) lock resolution;

@@ -4,15 +4,17 @@
 self:
 let
   inherit (builtins) attrNames hashString toJSON readFile pathExists fromJSON replaceStrings;
-  inherit (self.util) majorMinor;
+  inherit (self.util) majorMinor utf8Problem utf8Reason fail;
   pkgs = self.pkgs;
   platform = pkgs.stdenv.hostPlatform;
 in
 {
   request = {
     # The resolve request for the requirements text and the resolution-relevant arguments.
+    # The text is checked to be UTF-8 first (textProblem).
     make = { requirements, python, providers, providerDefaults, cudaVersion }: {
-      inherit requirements providers providerDefaults cudaVersion;
+      requirements = let problem = self.request.textProblem requirements; in if problem == null then requirements else fail problem;
+      inherit providers providerDefaults cudaVersion;
       python = python.version;
       platform = platform.system;
       glibc = if platform.isLinux then majorMinor pkgs.glibc.version else null;
@@ -20,6 +22,18 @@ in
       condaChannels = attrNames self.condaChannelsExtra;
       dataTimestamp = self.request.dataTimestamp;
     };
+
+    # Why a requirements text cannot be in a request, or null: bytes that are not UTF-8, which
+    # Nix 2.8 would hash and pass on raw (the CLI refuses them, so no lock would answer the call)
+    # and Nix 2.26's toJSON would refuse with its own error. In the CLI's words (src/utf8-text.ts).
+    # And anything but a string (a path would be copied into the store and its store path read as
+    # a requirement).
+    textProblem = requirements:
+      let problem = utf8Problem requirements;
+      in
+      if !(builtins.isString requirements) then "requirements must be a string: the text of a requirements.txt or environment.yml, e.g. requirements = builtins.readFile ./requirements.txt"
+      else if problem == null then null
+      else "the requirements text:${toString problem.line}: ${utf8Reason problem}";
 
     # The pypi-deps-db tree's UNIX_TIMESTAMP: it ties a lock to the data it was made from.
     dataTimestamp =

@@ -26,6 +26,30 @@ let
     "g" "h" "i" "j" "j" "k" "k" "l" "l" "m" "m" "n" "n" "o" "o" "p" "q" "r" "s" "t" "u" "v" "w" "x"
     "y" "z" "z" "{" "{" "|" "|" "}" "}" "~" "~"
   ];
+
+  # Single bytes of 0x80 and above, for the expression below: Nix strings have no escape for a
+  # byte, but a character fromJSON makes from a JSON escape is its UTF-8 bytes, and substring
+  # takes one of them. `continuation "bf"` is 0xbf (U+00BF is c2 bf); `leading "\\u07c0"` is 0xdf
+  # (U+07C0 is df 80); the four-byte leads come from surrogate pairs (U+10000 is f0 90 80 80).
+  continuation = hex: builtins.substring 1 1 (builtins.fromJSON "\"\\u00${hex}\"");
+  leading = escape: builtins.substring 0 1 (builtins.fromJSON "\"${escape}\"");
+  trail = "[${continuation "80"}-${continuation "bf"}]";
+  # One well-formed multi-byte UTF-8 sequence (the Unicode Standard's Table 3-7: no overlong
+  # form, no surrogate, nothing above U+10FFFF) as the first group, else one byte of 0x80 and
+  # above, which then starts no character. The same expression as src/utf8-text.ts. Used with
+  # builtins.split, which finds one short match at a time: a `(…)*` over the whole text would
+  # overflow the stack of std::regex (Nix 2.8 and 2.26 both) on a text of a megabyte.
+  sequenceOrStray = builtins.concatStringsSep "|" [
+    "([${leading "\\u0080"}-${leading "\\u07c0"}]${trail}"
+    "${leading "\\u0800"}[${continuation "a0"}-${continuation "bf"}]${trail}"
+    "[${leading "\\u1000"}-${leading "\\uc000"}${leading "\\ue000"}${leading "\\uf000"}]${trail}${trail}"
+    "${leading "\\ud000"}[${continuation "80"}-${continuation "9f"}]${trail}"
+    "${leading "\\ud800\\udc00"}[${continuation "90"}-${continuation "bf"}]${trail}${trail}"
+    "[${leading "\\ud8c0\\udc00"}-${leading "\\udb00\\udc00"}]${trail}${trail}${trail}"
+    "${leading "\\udbc0\\udc00"}[${continuation "80"}-${continuation "8f"}]${trail}${trail})"
+    # bytes 0x80-0xff: not ASCII (NUL cannot be in a Nix string)
+    "[^${builtins.fromJSON ''"\u0001-\u007f"''}]"
+  ];
 in
 rec {
   # ASCII letters only: Python lower-cases by Unicode's tables, which builtins do not have, so
@@ -82,6 +106,27 @@ rec {
   # nixpkgs' lib.escapeShellArg and Python's shlex.quote do), so quotes, $(…), backticks, ${…},
   # backslashes and newlines reach the program literally.
   escapeShellArg = text: "'${replaceStrings [ "'" ] [ "'\\''" ] (toString text)}'";
+
+  # Where `text` stops being UTF-8: { line; byte; } (both from 1: the first byte of the line
+  # that starts no UTF-8 character), or null when it is UTF-8 text. src/utf8-text.ts finds the
+  # same byte for the CLI. Nix 2.8 passes such bytes on (toJSON writes them, a hash takes them),
+  # Nix 2.26's toJSON throws its own error, and fromJSON of them throws in both: whatever reads
+  # text from a user's file checks it here first.
+  utf8Problem = text:
+    let
+      pieces = split sequenceOrStray text;
+      # the index of the first stray byte's match (matches are lists: [ sequence-or-null ])
+      stray = builtins.foldl' (found: i: if found == null && builtins.isList (builtins.elemAt pieces i) && builtins.head (builtins.elemAt pieces i) == null then i else found)
+        null (builtins.genList (i: 2 * i + 1) (builtins.length pieces / 2));
+      before = builtins.concatStringsSep "" (map (piece: if isString piece then piece else builtins.head piece) (builtins.genList (builtins.elemAt pieces) stray));
+      lines = split "\n" before;
+    in
+    if builtins.length pieces == 1 || stray == null then null
+    else { line = builtins.length lines / 2 + 1; byte = builtins.stringLength (builtins.elemAt lines (builtins.length lines - 1)) + 1; };
+
+  # Why text is not UTF-8, in the CLI's words (src/utf8-text.ts), without the byte's value: no
+  # builtin gives a byte's number.
+  utf8Reason = problem: "not UTF-8 text: byte ${toString problem.byte} of the line starts no UTF-8 character; save it as UTF-8";
 
   # mach-nix's error prefix, so users can tell where a throw comes from.
   fail = message: throw "mach-nix: ${message}";

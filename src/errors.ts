@@ -133,6 +133,12 @@ export class InputFileError extends MachNixError {
   }
 }
 
+/**
+ * A file that is not UTF-8 text (see utf8-text.ts). Its own class so that readers which wrap their
+ * errors pass it on as it is: it names the file, the line and the byte already.
+ */
+export class NotUtf8Error extends InputFileError {}
+
 /** Third-party data (pypi-deps-db, fetcher, conda repodata, nixpkgs index) that is malformed. */
 export class DataError extends MachNixError {
   constructor(
@@ -142,3 +148,6 @@ export class DataError extends MachNixError {
     super(`${formatLocation(location)}: ${reason}`);
   }
 }
+
+/** A data file that is not UTF-8 text (a damaged download or disk), passed on as it is like NotUtf8Error. */
+export class NotUtf8DataError extends DataError {}

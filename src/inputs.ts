@@ -4,14 +4,14 @@
  * files, and single requirement strings. The format of a file is told by its name
  * (`pyproject.toml`, `*.toml`; `*.yml`, `*.yaml`), anything else is a requirements file.
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { InputFileError, type SourceLocation } from './errors.js';
+import { InputFileError, NotUtf8Error, type SourceLocation } from './errors.js';
 import { canonicalizeName } from './pep503.js';
 import type { SpecifierSet } from './pep440.js';
 import type { Requirement } from './pep508.js';
 import { condaRequirements, looksLikeEnvironmentYml, parseEnvironmentYml } from './conda-env.js';
 import { parsePyproject } from './pyproject.js';
+import { readUtf8File } from './utf8-text.js';
 import {
   type RequirementLine,
   type RequirementsFile,
@@ -104,8 +104,9 @@ export function readRequirementsText(text: string, origin: { name: string; baseD
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readUtf8File(file);
   } catch (error) {
+    if (error instanceof NotUtf8Error) throw error;
     throw new InputFileError({ file }, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }

@@ -11,15 +11,15 @@
  * invalid requirement, name, version or specifier is an error located by its key path
  * (`pyproject.toml (project.dependencies[2])`, indices 0-based); TOML syntax errors by line.
  */
-import { readFileSync } from 'node:fs';
 import { smolToml } from './on-demand.js';
 import * as v from 'valibot';
 import { mapping, ownRecord } from './validation.js';
-import { InputFileError, InvalidRequirement, ParseError, type SourceLocation } from './errors.js';
+import { InputFileError, InvalidRequirement, NotUtf8Error, ParseError, type SourceLocation } from './errors.js';
 import { SpecifierSet, Version } from './pep440.js';
 import { canonicalizeName, isValidName } from './pep503.js';
 import { type Requirement, parseRequirement } from './pep508.js';
 import { explainRequirementError } from './requirement-mistakes.js';
+import { readUtf8File } from './utf8-text.js';
 
 export interface BuildSystem {
   requires: Requirement[];
@@ -144,8 +144,9 @@ export function parsePyproject(text: string, file: string): Pyproject {
 export function readPyproject(path: string): Pyproject {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readUtf8File(path);
   } catch (error) {
+    if (error instanceof NotUtf8Error) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message).split('\n', 1)[0];
     throw new InputFileError({ file: path }, `cannot read file: ${reason}`);
   }

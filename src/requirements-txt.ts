@@ -31,13 +31,14 @@
  * without mach-nix's quirks (it dropped everything after `@` and turned `extra == "x"` marker
  * clauses into extras).
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { posix as path } from 'node:path';
 import { type CondaLineParts, parseCondaLine, pytzAnyVersion } from './loose-requirement.js';
-import { InputFileError, InvalidMarker, InvalidRequirement, InvalidWheelFilename, type SourceLocation, quote, shorten } from './errors.js';
+import { InputFileError, InvalidMarker, InvalidRequirement, InvalidWheelFilename, NotUtf8Error, type SourceLocation, quote, shorten } from './errors.js';
 import { canonicalizeName, isValidName } from './pep503.js';
 import { Marker, Requirement, parseRequirement } from './pep508.js';
 import { shlex } from './on-demand.js';
+import { readUtf8File } from './utf8-text.js';
 import { explainRequirementError } from './requirement-mistakes.js';
 import { parseWheelFilename } from './wheel-tags.js';
 
@@ -200,7 +201,7 @@ export interface RequirementsFile {
 }
 
 export interface ReadOptions {
-  /** Reads a file as text; defaults to `fs.readFileSync(path, 'utf8')`. Injectable for tests. */
+  /** Reads a file as text; defaults to `readUtf8File` (bytes that are not UTF-8 refused). Injectable for tests. */
   readFile?: (path: string) => string;
   /**
    * The identity of a file for include cycles: defaults to its real path (symbolic links followed),
@@ -217,7 +218,7 @@ export const MAX_INCLUDE_DEPTH = 100;
 
 /** Parses a requirements file and, recursively, the files it includes with `-r` and `-c`. */
 export function parseRequirementsFile(file: string, options: ReadOptions = {}): RequirementsFile {
-  const reader = new RequirementsReader(options.readFile ?? readUtf8, options.identify ?? (options.readFile ? path.normalize : realPath));
+  const reader = new RequirementsReader(options.readFile ?? readUtf8File, options.identify ?? (options.readFile ? path.normalize : realPath));
   reader.readFile(file, [], false, null);
   return reader.result();
 }
@@ -232,7 +233,7 @@ export function parseRequirementsText(
   origin: { name: string; baseDir?: string },
   options: ReadOptions = {},
 ): RequirementsFile {
-  const reader = new RequirementsReader(options.readFile ?? readUtf8, options.identify ?? (options.readFile ? path.normalize : realPath));
+  const reader = new RequirementsReader(options.readFile ?? readUtf8File, options.identify ?? (options.readFile ? path.normalize : realPath));
   reader.readText(text, { file: origin.name, baseDir: origin.baseDir ?? null, localBase: origin.baseDir ?? null }, [], false);
   return reader.result();
 }
@@ -256,10 +257,6 @@ export function parseRequirementLine(text: string, source: SourceLocation, baseD
   }
   if (argument !== '') return requirementLine(argument, options, source, baseDir);
   return editableLine(options, source, baseDir);
-}
-
-function readUtf8(file: string): string {
-  return readFileSync(file, 'utf8');
 }
 
 /** A file's path with symbolic links resolved, so a link back to an including file is a cycle. */
@@ -325,6 +322,7 @@ class RequirementsReader {
     try {
       content = this.read(file);
     } catch (error) {
+      if (error instanceof NotUtf8Error) throw error; // it names the file and the line already
       const reason = describeReadError(error);
       if (includedAt) throw new InputFileError(includedAt, `cannot read included file ${file}: ${reason}`);
       throw new InputFileError({ file }, `cannot read file: ${reason}`);

@@ -2,7 +2,9 @@
  * The fuzzing harness: generated and mutated inputs fed to mach-nix's parsers and commands
  * in-process (and a sample to the real CLI as a process). Only the project's typed errors
  * (`MachNixError`) may come out; an untyped exception, a stack overflow, an `internal error`
- * (exit 70) or a case taking more than `SLOW_MS` is a finding, recorded with the seed that
+ * (exit 70), a file damaged at the byte level whose refusal is not the one of bytes that are not
+ * UTF-8 (exit 1 naming the file, line and byte, exactly when a strict decoder refuses them), or a case
+ * taking more than `SLOW_MS` is a finding, recorded with the seed that
  * replays it and an input shrunk as far as it still fails the same way. Deterministic by seed.
  */
 import { spawnSync } from 'node:child_process';
@@ -32,21 +34,25 @@ export const SLOW_MS = 1000;
 const SPAWNED_SLOW_MS = 10_000;
 
 type Input = string | string[];
+type Outcome = string | { wrong: string } | void;
 
 interface Target {
   readonly name: string;
   /** How often it is picked, relative to the others. */
   readonly weight: number;
   generate(random: Random): Input;
-  /** Runs the input; a returned string is a finding that did not throw (an exit code 70). */
-  run(input: Input): Promise<string | void> | string | void;
+  /**
+   * Runs the input; a returned string is a finding that did not throw (an exit code 70), a
+   * returned `{ wrong }` an outcome other than the right one.
+   */
+  run(input: Input): Promise<Outcome> | Outcome;
 }
 
 export interface Finding {
   readonly target: string;
   /** The seed of the case: `--replay <target>:<seed>` runs it again. */
   readonly seed: number;
-  readonly kind: 'untyped error' | 'stack overflow' | 'internal error' | 'slow';
+  readonly kind: 'untyped error' | 'stack overflow' | 'internal error' | 'wrong outcome' | 'slow';
   readonly message: string;
   /** The input, shrunk while it fails the same way, as JSON (cut at 400 characters). */
   readonly input: string;
@@ -61,6 +67,9 @@ export interface FuzzReport {
   readonly slowestMs: number;
   readonly ms: number;
 }
+
+/** The oracle of the damaged files: WHATWG's decoder, refusing what is not UTF-8. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 const environment = parseTarget({ python: '3.11.9', platform: 'x86_64-linux', glibc: '2.40' }).markers;
 
@@ -138,6 +147,28 @@ function targets(files: ReturnType<typeof commandFiles>, baseLock: string): Targ
         }
       },
     },
+    {
+      // the bytes as Latin-1 characters, one per byte, so that the input shrinks like a string
+      name: 'damaged-file', weight: 4, generate: (random) => { const { name, bytes } = inputs.damagedFile(random, baseLock); return [name, Buffer.from(bytes).toString('latin1')]; },
+      run: async (input) => {
+        const [name, latin1] = input as [string, string];
+        const bytes = Buffer.from(latin1, 'latin1');
+        const file = join(files.dir, name);
+        writeFileSync(file, bytes);
+        const outcome = await silentCli(name.endsWith('.lock.json') ? ['graph', '--lock', file] : ['requirements', '-r', file]);
+        const found = internal(outcome);
+        if (found) return found;
+        const refused = /^error: (.*):(\d+): not UTF-8 text: byte (\d+) of the line \(0x[89a-f][0-9a-f]\) starts no UTF-8 character; save it as UTF-8\n$/.exec(outcome.stderr);
+        let decodes = true;
+        try {
+          strictUtf8.decode(bytes);
+        } catch {
+          decodes = false;
+        }
+        if (decodes === (refused !== null)) return { wrong: `exit ${outcome.code} for bytes a strict UTF-8 decoder ${decodes ? 'takes' : 'refuses'}: ${outcome.stderr.split('\n')[0]}` };
+        if (!decodes && (outcome.code !== 1 || refused![1] !== file || Number(refused![2]) > latin1.split('\n').length)) return { wrong: `not the refusal of bytes that are not UTF-8: ${outcome.stderr.split('\n')[0]}` };
+      },
+    },
     { name: 'cli', weight: 3, generate: (random) => inputs.commandLine(random, files), run: async (argv) => internal(await silentCli(argv as string[])) },
   ];
 }
@@ -159,6 +190,9 @@ async function runCase(target: Target, input: Input): Promise<{ kind: Finding['k
     if (typeof found === 'string') {
       kind = /Maximum call stack/.test(found) ? 'stack overflow' : 'internal error';
       message = found;
+    } else if (found !== undefined) {
+      kind = 'wrong outcome';
+      message = found.wrong;
     }
   } catch (error) {
     kind = classify(error);

@@ -3,7 +3,7 @@
  * together at random, then (mostly) mutated, sometimes nested deeply or given a long run of one
  * character — the shapes that crashed or hung the parsers before (issue 12).
  */
-import { type Random, longRun, mutate, nested } from './random.js';
+import { type Random, longRun, mutate, mutateBytes, nested } from './random.js';
 
 const NAMES = ['requests', 'flask', 'zope.interface', 'Foo_Bar', 'a', 'x-y', 'numpy', 'constructor', 'toString', '__proto__', 'hasOwnProperty', 'pkg1'];
 const VERSIONS = ['1.0', '2.0.1', '1!2.0', '1.0a1', '1.0.post1', '1.0.dev0', '1.0+local.7', 'v1.0', '1.*', '2', '0.0.0.0.1', '1.0rc2.post3.dev4', '  1.0  ', '99999999999999999999'];
@@ -135,6 +135,21 @@ export function commandLine(random: Random, files: { lock: string; tree: string;
   if (random.chance(0.6)) argv.push('--python', '3.11', '--platform', 'x86_64-linux', '--deps-db', files.tree, '--providers', '{"_default": "wheel"}', '--provider-defaults', '{}');
   if (command === 'lock') argv.push('-o', files.output);
   return argv;
+}
+
+/**
+ * An input file damaged at the byte level (./random.ts's mutateBytes): a requirements.txt,
+ * pyproject.toml, environment.yml or lock file (`baseLock`), as the name of the file and its
+ * bytes. The texts are generated well-formed, so that what the reader refuses is the bytes.
+ */
+export function damagedFile(random: Random, baseLock: string): { name: string; bytes: Uint8Array } {
+  const kind = random.int(4);
+  const [name, text] =
+    kind === 0 ? ['requirements.txt', random.pick(['flask\nrequests>=2  # é\n', 'six\n', requirementsTxt(random)])]
+      : kind === 1 ? ['pyproject.toml', pyprojectToml(random)]
+        : kind === 2 ? ['environment.yml', environmentYml(random)]
+          : ['fuzzed.lock.json', baseLock];
+  return { name, bytes: mutateBytes(random, Buffer.from(text.replace(/\0/g, ''), 'utf8')) };
 }
 
 export { longRun };

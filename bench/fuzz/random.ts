@@ -95,3 +95,47 @@ export function mutate(random: Random, text: string): string {
 export function nested(open: string, inner: string, close: string, depth: number): string {
   return open.repeat(depth) + inner + close.repeat(depth);
 }
+
+/**
+ * Byte sequences at UTF-8's edges: the first and last characters of each length (well-formed),
+ * and what a strict decoder must refuse — overlong forms, surrogates, code points above
+ * U+10FFFF, bytes that never occur (0xc0, 0xc1, 0xf5–0xff), sequences cut short, continuation
+ * bytes alone.
+ */
+const UTF8_EDGES: readonly number[][] = [
+  [0x7f], [0xc2, 0x80], [0xdf, 0xbf], [0xe0, 0xa0, 0x80], [0xed, 0x9f, 0xbf], [0xee, 0x80, 0x80], [0xef, 0xbf, 0xbd], [0xef, 0xbf, 0xbf],
+  [0xf0, 0x90, 0x80, 0x80], [0xf4, 0x8f, 0xbf, 0xbf], [0xc3, 0xa9], [0xf0, 0x9f, 0x98, 0x80],
+  [0xc0, 0xaf], [0xc1, 0xbf], [0xe0, 0x80, 0xaf], [0xe0, 0x9f, 0xbf], [0xf0, 0x80, 0x80, 0xaf], [0xf0, 0x8f, 0xbf, 0xbf],
+  [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xfe], [0xff], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc3], [0x80], [0xbf], [0xe9], [0x0a],
+];
+
+/**
+ * `bytes` changed a few times at the byte level, as a file saved in another encoding, cut, or
+ * damaged would be: an edge sequence or a random byte of 0x80 and above inserted, a byte
+ * deleted (which can cut a character), a byte's high bit set, or the end cut off. Never a NUL
+ * (a Nix string cannot hold one, and the fuzzed texts are read by Nix too).
+ */
+export function mutateBytes(random: Random, bytes: Uint8Array): Uint8Array {
+  let out = Array.from(bytes);
+  for (let n = 1 + random.int(3); n > 0; n--) {
+    const at = random.int(out.length + 1);
+    switch (random.int(5)) {
+      case 0:
+        out.splice(at, 0, ...random.pick(UTF8_EDGES));
+        break;
+      case 1:
+        out.splice(at, 0, 0x80 + random.int(0x80));
+        break;
+      case 2:
+        out.splice(at, 1);
+        break;
+      case 3:
+        if (at < out.length && out[at] !== 0) out[at] = out[at]! | 0x80;
+        break;
+      default:
+        out = out.slice(0, at);
+    }
+  }
+  return Uint8Array.from(out);
+}

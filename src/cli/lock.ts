@@ -6,9 +6,9 @@
  * against package indexes (`--index-url`, pip's and uv's configuration, the requirements' own
  * `--index-url`/`--extra-index-url`/`--find-links` lines), whose locations the request records too.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { InputFileError, MachNixError } from '../errors.js';
+import { InputFileError, MachNixError, NotUtf8Error } from '../errors.js';
 import type { Resolution, ResolutionDocument } from '../generated/resolution.js';
 import type { ResolveRequest } from '../generated/resolve-request.js';
 import { type Answer, answer } from '../lock/answer.js';
@@ -19,6 +19,7 @@ import { type RequestParts, makeRequest, requestDifferences, requestHash } from 
 import { requirementsText } from '../lock/requirements-text.js';
 import { checkResolution } from '../schemas.js';
 import { parseTarget } from '../target.js';
+import { readUtf8File } from '../utf8-text.js';
 import { deferOptions } from './deferred-options.js';
 import { type Io, type RegisterCommands, warn } from './io.js';
 import {
@@ -118,8 +119,9 @@ function checkLock(file: string, request: ResolveRequest, io: Io): void {
   if (!existsSync(file)) throw new StaleLock(`${file} does not exist: run the same command without --check to write it`);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readUtf8File(file));
   } catch (error) {
+    if (error instanceof NotUtf8Error) throw error;
     throw new InputFileError({ file }, `not a lock file: ${(error as Error).message}`);
   }
   const lock: ResolutionDocument = checkResolution(raw, { file });

@@ -26,6 +26,7 @@ import type { FetcherFile } from './pypi-fetcher.js';
 import { canonicalizeName, legacyKey } from '../pep503.js';
 import { choosePythonKey, comparePythonKeys, keysOf } from './source.js';
 import { compareCodePoints } from '../code-points.js';
+import { decodeUtf8 } from '../utf8-text.js';
 import type { Availability, CondaRecord, DataInfo, DependencySource, DistributionFile, NixpkgsAttribute, PythonTarget, SdistRelease, WheelRelease } from './source.js';
 
 /**
@@ -130,7 +131,7 @@ class BucketFiles<T> {
       const file = bucketFile(this.inputs, this.kind, bucket);
       const data = file === null ? undefined : readDataFile(file);
       if (file === null || data === undefined) continue;
-      const loaded = this.buckets.peek(bucket) ?? { file, text: data.toString('utf8'), entries: null };
+      const loaded = this.buckets.peek(bucket) ?? { file, text: decodeUtf8(data, file, 'data'), entries: null };
       names.push(...this.entries(loaded).keys());
     }
     return names;
@@ -143,7 +144,7 @@ class BucketFiles<T> {
     if (loaded === undefined) {
       const file = bucketFile(this.inputs, this.kind, bucket);
       const data = bytes ?? (file === null ? undefined : readDataFile(file));
-      loaded = file === null || data === undefined ? NO_FILE : { file, text: data.toString('utf8'), entries: null };
+      loaded = file === null || data === undefined ? NO_FILE : { file, text: decodeUtf8(data, file, 'data'), entries: null };
       this.buckets.set(bucket, loaded);
     }
     return loaded;

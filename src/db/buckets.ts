@@ -11,6 +11,7 @@ import { basename } from 'node:path';
 import type * as v from 'valibot';
 import { DataError } from '../errors.js';
 import { crypto } from '../on-demand.js';
+import { decodeUtf8 } from '../utf8-text.js';
 
 /** `00` … `ff`, the order in which buckets are processed. */
 export const BUCKETS: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -38,11 +39,11 @@ export function dataError(file: string, path: readonly (string | number)[], reas
 
 /**
  * Reads and parses one JSON data file. A missing file is `undefined` (a bucket with no names);
- * an unreadable or malformed one is a DataError naming it.
+ * an unreadable or malformed one (bytes that are not UTF-8 included) is a DataError naming it.
  */
 export function readJsonFile(file: string): unknown {
   const bytes = readDataFile(file);
-  return bytes === undefined ? undefined : parseJson(bytes.toString('utf8'), file);
+  return bytes === undefined ? undefined : parseJson(decodeUtf8(bytes, file, 'data'), file);
 }
 
 /** The bytes of a data file; undefined when it is missing, a DataError when it cannot be read. */

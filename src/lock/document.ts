@@ -3,13 +3,14 @@
  * against `schemas/resolution.schema.json` and for safe hashes and strings first, then written atomically — a reader never sees half
  * a document, and a failed write leaves an existing file as it was. And reading one back.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputFileError } from '../errors.js';
+import { InputFileError, NotUtf8Error } from '../errors.js';
 import type { Resolution, ResolutionDocument } from '../generated/resolution.js';
 import { writeFileAtomic } from '../on-demand.js';
 import { checkResolution } from '../schemas.js';
 import { checkIntegrity } from './integrity.js';
+import { readUtf8File } from '../utf8-text.js';
 
 /**
  * The document's text: the schema checked, and a resolution's hashes and strings (./integrity.ts),
@@ -33,8 +34,9 @@ export function readResolution(path: string): Resolution {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'mach-nix.lock.json') : path;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readUtf8File(file));
   } catch (error) {
+    if (error instanceof NotUtf8Error) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputFileError({ file }, code === 'ENOENT' ? 'no such file: write it with mach-nix lock (or name another with --lock)' : `not a lock file: ${(error as Error).message}`);
   }

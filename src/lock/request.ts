@@ -6,11 +6,11 @@
  * byte for byte, so the canonical JSON below is `builtins.toJSON`'s and the request's shape is the
  * schema's, nothing added.
  */
-import { readFileSync } from 'node:fs';
-import { InputFileError, UsageError } from '../errors.js';
+import { InputFileError, NotUtf8Error, UsageError } from '../errors.js';
 import type { ResolveRequest } from '../generated/resolve-request.js';
 import { crypto } from '../on-demand.js';
 import { checkResolveRequest } from '../schemas.js';
+import { readUtf8File } from '../utf8-text.js';
 
 /**
  * JSON with sorted keys and no whitespace, escaped the way Nix 2.8's `builtins.toJSON` escapes
@@ -39,8 +39,9 @@ export function requestHash(request: ResolveRequest): string {
 export function readRequestFile(file: string): ResolveRequest {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readUtf8File(file));
   } catch (error) {
+    if (error instanceof NotUtf8Error) throw error;
     throw new InputFileError({ file }, `cannot read the resolve request: ${(error as Error).message}`);
   }
   return checkResolveRequest(raw, { file });

@@ -7,11 +7,11 @@
  * at their file and line; what a requirements text cannot carry — local projects, included files —
  * is refused here, saying what to write instead.
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname, resolve as resolvePath } from 'node:path';
 import { InputFileError, UsageError, formatLocation } from '../errors.js';
 import { type InputSpec, type Inputs, readInputs, requirementLineText } from '../inputs.js';
 import type { Target } from '../target.js';
+import { readUtf8File } from '../utf8-text.js';
 
 export interface RequirementsText {
   /** What mkPython's `requirements` must be for the lock to answer it. */
@@ -59,11 +59,11 @@ export function requirementsText(spec: InputSpec, target: Target | null): Requir
     );
   }
   if (files.length === 1 && strings.length === 0 && kinds[0] !== 'pyproject') {
-    return { text: readFileSync(files[0]!, 'utf8'), verbatim: true, inputs };
+    return { text: readUtf8File(files[0]!), verbatim: true, inputs };
   }
   const parts = files.map((file, i) =>
     kinds[i] === 'requirements'
-      ? readFileSync(file, 'utf8').replace(/\n?$/, '\n')
+      ? readUtf8File(file).replace(/\n?$/, '\n')
       : inputs.requirements.filter((line) => line.source.file === file).map((line) => `${requirementLineText(line)}\n`).join(''),
   );
   return { text: [...parts, ...strings.map((text) => `${text}\n`)].join(''), verbatim: false, inputs };
