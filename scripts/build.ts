@@ -16,6 +16,13 @@
  * run. `--max-semi-space-size=1` keeps V8's young generation at 1 MiB per half instead of letting
  * it grow to 8 or 16: a resolution allocates mostly short-lived objects, and the larger young
  * generation was up to 15 MiB of the command's peak RSS for no measurable speed (bench/resolver/RESULTS.md).
+ * `--no-turbo-inlining`: V8's optimising compiler no longer inlines callees. With inlining, the
+ * hottest functions of a resolution (wheelCandidates, parseTagSet, parseWheelFilename) took
+ * 20–40 ms each to optimise, in a background thread that competed with the command for the two
+ * cores of a small machine, and a process cannot exit before the compile in flight ends: chalice
+ * spent ~17 ms after writing its output waiting for one. The command is short-lived, so the code
+ * compiled sooner is worth more than the code inlining would make faster, up to the largest
+ * resolution measured (400 requirements) and `db build` (bench/resolver/RESULTS.md).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
