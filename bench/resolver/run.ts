@@ -288,6 +288,10 @@ const verdict = (expected: boolean | null) => (expected === null ? 'gave up' : e
 
 const withoutCertsColumns = withoutExtraCerts === null ? '' : 'ours command, no NODE_EXTRA_CA_CERTS | ratio, no NODE_EXTRA_CA_CERTS |';
 
+/** ` †` when a bare `node -e 0` (`bareMs`) is more than COMMAND_GOAL of resolvelib's command: no Node command can reach the goal there. */
+const beyondReach = (r: CaseResult, bareMs: number | null) =>
+  bareMs !== null && r.resolvelibCommand !== null && bareMs > COMMAND_GOAL * r.resolvelibCommand.ms ? ' †' : '';
+
 function table(rows: readonly CaseResult[]): string[] {
   return [
     `| case | expected | ours cold | ours warm | resolvelib cold | resolvelib warm | warm ratio | ours command | resolvelib command | command ratio | ${withoutCertsColumns} ours RSS | resolvelib RSS | agree |`,
@@ -299,10 +303,10 @@ function table(rows: readonly CaseResult[]): string[] {
         ? []
         : r.commandWithoutCerts === null
           ? ['–', '–']
-          : [ms(r.commandWithoutCerts.ms), r.resolvelibCommand === null ? '–' : ratio(r.commandWithoutCerts.ms, r.resolvelibCommand.ms)];
+          : [ms(r.commandWithoutCerts.ms), r.resolvelibCommand === null ? '–' : `${ratio(r.commandWithoutCerts.ms, r.resolvelibCommand.ms)}${beyondReach(r, bareNodeWithoutCertsMs)}`];
       const commandColumns = r.resolvelibCommand === null
         ? [ms(r.command.ms), '–', '–', ...withoutCerts, r.command.rssMiB.toFixed(0), '–']
-        : [ms(r.command.ms), ms(r.resolvelibCommand.ms), ratio(r.command.ms, r.resolvelibCommand.ms), ...withoutCerts, r.command.rssMiB.toFixed(0), r.resolvelibCommand.rssMiB.toFixed(0)];
+        : [ms(r.command.ms), ms(r.resolvelibCommand.ms), `${ratio(r.command.ms, r.resolvelibCommand.ms)}${beyondReach(r, bareNodeMs)}`, ...withoutCerts, r.command.rssMiB.toFixed(0), r.resolvelibCommand.rssMiB.toFixed(0)];
       const agree = r.mismatches.length === 0 ? '✓' : `✗ ${r.mismatches.map((m) => m.split(':')[0]).join(', ')}`;
       return `| ${r.name} | ${verdict(r.expected)} | ${ms(r.ours.coldMs)} | ${ms(r.ours.warmMs)} | ${inProcessColumns.join(' | ')} | ${commandColumns.join(' | ')} | ${agree} |`;
     }),
@@ -365,6 +369,7 @@ const lines = [
   `  - **ours command**: median of ${commandRuns} runs of \`${commandText} resolve <requirements> --python … --platform … --glibc … --deps-db <index> --providers … --provider-defaults … --json\` (how the package's \`bin\` and the Nix wrapper start it), process start to exit;`,
   ...(withoutExtraCerts === null ? [] : [`  - **no NODE_EXTRA_CA_CERTS**: ours command again, in the same rounds, in this environment without that variable (Node's default); its ratio is to the same resolvelib runs (Python ignores the variable);`]),
   `  - **resolvelib command**: median of ${commandRuns} runs of \`${python} -B resolvelib_run.py <case> <corpus> --repeat 0\`, alternating with ours, round after round;`,
+  `  - **†** after a ratio: out of reach of any Node command — resolvelib's whole command takes less than ${1 / COMMAND_GOAL}× a bare \`node -e 0\` in that environment (the start-up runs below), so ${COMMAND_GOAL}× is below Node's own start-up;`,
   '  - **RSS**: median peak resident set size of those runs, MiB (/usr/bin/time);',
   '  - **agree**: ours (in-process and whole command) and resolvelib each give the expected verdict and, where it resolves, the expected versions; ✗ names who does not (details are printed by the run).',
   `- targets: the real-PyPI cases <= ${REAL_PYPI_LIMIT_MS} ms in-process; every case <= ${CASE_LIMIT_MS / 1000} s; goals: \`mach-nix --version\` <= ${STARTUP_GOAL}× \`node -e 0\`, every whole command <= ${COMMAND_GOAL}× resolvelib's`,
