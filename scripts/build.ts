@@ -2,8 +2,8 @@
  * `npm run build` after the type check: the CLI as one bundled file and its V8 code cache, in dist/.
  *
  * - `dist/mach-nix-bundle.cjs`: src/cli/main.ts and everything it imports, yaml, smol-toml,
- *   cli-progress, commander, valibot and the generated validators included; better-sqlite3 (a
- *   native addon) stays in node_modules. A CommonJS script: its modules are evaluated in the
+ *   cli-progress, commander, valibot, the generated validators and better-sqlite3's JavaScript
+ *   included; only better-sqlite3's native addon is loaded from node_modules. A CommonJS script: its modules are evaluated in the
  *   order they are first needed, and a CommonJS entry starts faster than an ES module one.
  * - `dist/mach-nix.cjs`: the launcher, package.json's `bin` (src/cli/launcher.cts).
  * - `dist/mach-nix-bundle.v8-cache`: the bytecode of every function a resolve compiles, written by
@@ -16,6 +16,13 @@
  * run. `--max-semi-space-size=1` keeps V8's young generation at 1 MiB per half instead of letting
  * it grow to 8 or 16: a resolution allocates mostly short-lived objects, and the larger young
  * generation was up to 15 MiB of the command's peak RSS for no measurable speed (bench/resolver/RESULTS.md).
+ * `--no-turbo-inlining`: V8's optimising compiler no longer inlines callees. With inlining, the
+ * hottest functions of a resolution (wheelCandidates, parseTagSet, parseWheelFilename) took
+ * 20–40 ms each to optimise, in a background thread that competed with the command for the two
+ * cores of a small machine, and a process cannot exit before the compile in flight ends: chalice
+ * spent ~17 ms after writing its output waiting for one. The command is short-lived, so the code
+ * compiled sooner is worth more than the code inlining would make faster, up to the largest
+ * resolution measured (400 requirements) and `db build` (bench/resolver/RESULTS.md).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -33,7 +40,7 @@ const nodeOptions = JSON.parse(readFileSync(join(root, 'src/cli/node-options.jso
 
 /**
  * src/on-demand.ts loads libraries with `createRequire`, which a bundler cannot follow: compiled
- * with the bundle's own `require` instead, yaml, smol-toml and cli-progress are bundled, still
+ * with the bundle's own `require` instead, yaml, smol-toml, cli-progress and better-sqlite3 are bundled, still
  * evaluated only on first use.
  */
 const onDemandPlugin: Plugin = {
@@ -68,6 +75,29 @@ const lazyChildProcessPlugin: Plugin = {
   },
 };
 
+/**
+ * better-sqlite3's JavaScript is bundled (resolving and compiling its 13 files from node_modules
+ * was ~9 ms of every resolve, and now its bytecode is in the code cache too); its native addon
+ * cannot be. better-sqlite3 finds the addon with the `bindings` package, which searches from the
+ * file that calls it — inside the bundle, that would be dist/. In the bundle `bindings` is this
+ * module instead: the addon where every install of better-sqlite3 puts it (`npm install`
+ * compiles it or unpacks the prebuilt one there, as does the Nix package), found from
+ * better-sqlite3's own package.json by Node's module resolution from the bundle's folder.
+ */
+const sqliteAddonPlugin: Plugin = {
+  name: 'sqlite-addon',
+  setup(builder) {
+    builder.onResolve({ filter: /^bindings$/ }, (args) =>
+      /[/\\]node_modules[/\\]better-sqlite3[/\\]/.test(args.importer) ? { path: 'bindings', namespace: 'sqlite-addon' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'sqlite-addon' }, () => ({
+      contents: `const path = require('node:path');
+module.exports = (addon) => require(path.join(path.dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', addon));`,
+      loader: 'js',
+    }));
+  },
+};
+
 async function bundleCli(): Promise<void> {
   await build({
     entryPoints: [join(root, 'src/cli/main.ts')],
@@ -76,8 +106,9 @@ async function bundleCli(): Promise<void> {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['better-sqlite3'],
-    plugins: [onDemandPlugin, lazyChildProcessPlugin],
+    // Only looked up at run time, by the sqlite-addon plugin's module.
+    external: ['better-sqlite3/package.json'],
+    plugins: [onDemandPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
     // src/version.ts finds package.json from its own URL: in the bundle, the bundle's.
     define: { 'import.meta.url': '__bundleUrl' },
     banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },

@@ -11,8 +11,9 @@
  * `require` loads from Node 20.19 on).
  *
  * The bundle (`scripts/build.ts`) compiles this module with the bundler's own `require` in place
- * of `createRequire`, so that yaml, smol-toml and cli-progress are inside the one bundled file,
- * still evaluated only when these functions are first called; better-sqlite3 stays outside.
+ * of `createRequire`, so that yaml, smol-toml, cli-progress and better-sqlite3's JavaScript are
+ * inside the one bundled file, still evaluated only when these functions are first called
+ * (better-sqlite3's native addon is loaded from node_modules).
  */
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';

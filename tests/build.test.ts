@@ -5,14 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { addDeferredOptions } from '../src/cli/deferred-options.js';
 import { buildProgram } from '../src/cli/program.js';
-import { repoDir } from './helpers/paths.js';
+import { conformanceDir, repoDir } from './helpers/paths.js';
 
 const manifest = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
 const bin = join(repoDir, manifest.bin['mach-nix']!);
@@ -74,6 +74,16 @@ describe('the built command', () => {
     for (const builtin of ['crypto', 'child_process', 'readline']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
     // Output goes to the descriptors (src/cli/process-output.ts): process.stdout, a pipe here, would load stream and net.
     for (const builtin of ['stream', 'net', 'tty']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
+  });
+
+  it('opens an index with better-sqlite3\'s JavaScript from the bundle and only its native addon from node_modules', () => {
+    const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    const corpus = join(conformanceDir, 'resolver', 'packse-post-post-equal-available');
+    const index = join(work, 'index.sqlite');
+    const built = loadedModules([...nodeOptions, bin, 'db', 'build', '--deps', join(corpus, 'deps'), '--files', join(corpus, 'files'), '--out', index]);
+    const resolved = loadedModules([...nodeOptions, bin, 'resolve', 'a==1.2.3.post0', '--python', '3.12', '--platform', 'x86_64-linux', '--deps-db', index, '--json']);
+    const addon = realpathSync(join(repoDir, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
+    for (const loaded of [built, resolved]) assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin, addon]);
   });
 
   it('loads yaml, smol-toml, cli-progress, better-sqlite3, write-file-atomic and shlex only when they are used', () => {

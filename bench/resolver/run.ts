@@ -20,6 +20,13 @@
  * - every outcome is compared with the case's expectation, and each mismatch printed.
  *
  * Also timed, alternating: `mach-nix --version` and a bare `node -e 0`.
+ *
+ * When the environment sets NODE_EXTRA_CA_CERTS (this machine's does), node reads and parses
+ * that certificate bundle, with its built-in root certificates, at every start, before any
+ * JavaScript runs: ~30 ms of a bare `node -e 0` here. Node's default is not to set it (the Nix
+ * build sandbox, where `resolve --request` runs, does not), so every Node command (ours, its
+ * start-up, `node -e 0`) is also timed without it, in the same rounds. Python ignores the
+ * variable: resolvelib's command is timed once per round.
  * Python is the interpreter itself (`sys.executable`), not a pyenv shim, whose shell script would
  * add its own start-up to every resolvelib run.
  * A hand-written `## Notes` section of RESULTS.md, and any section after it, survive a re-run.
@@ -87,11 +94,16 @@ interface Timed {
   stderr: string;
 }
 
+/** The environment without NODE_EXTRA_CA_CERTS; null when it has none (the second timing would repeat the first). */
+const withoutExtraCerts: NodeJS.ProcessEnv | null = process.env.NODE_EXTRA_CA_CERTS === undefined
+  ? null
+  : Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
+
 /** Runs a command to completion under /usr/bin/time; its wall-clock time in ms, peak RSS and output. */
-function timed(command: string, args: readonly string[]): Timed {
+function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Timed {
   const timeFile = join(dataDir, 'time.out');
   const start = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], { cwd: repoDir, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error) throw result.error;
   const rssMiB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024;
@@ -139,6 +151,8 @@ interface CaseResult {
   expected: boolean | null;
   ours: { coldMs: number; warmMs: number };
   command: CommandTimes;
+  /** The same command without NODE_EXTRA_CA_CERTS, when the environment sets it. */
+  commandWithoutCerts: CommandTimes | null;
   resolvelib: { coldMs: number; warmMs: number } | null;
   resolvelibCommand: CommandTimes | null;
   /** Who disagrees with the expectation, and how. */
@@ -171,15 +185,20 @@ function outcomeOf(run: Timed): Outcome {
   return { packages: Object.fromEntries(Object.values(resolution.packages).map((p) => [p.name, p.version])) };
 }
 
-/** `runs` rounds of ours then resolvelib's whole command: other load on the machine hits both alike. */
-function wholeCommands(testCase: ResolverCase, index: string, caseFile: string): { ours: Timed[]; reference: Timed[] } {
+/**
+ * `runs` rounds of ours (and ours without NODE_EXTRA_CA_CERTS) then resolvelib's whole command:
+ * other load on the machine hits all alike.
+ */
+function wholeCommands(testCase: ResolverCase, index: string, caseFile: string): { ours: Timed[]; oursWithoutCerts: Timed[]; reference: Timed[] } {
   const ours: Timed[] = [];
+  const oursWithoutCerts: Timed[] = [];
   const reference: Timed[] = [];
   for (let round = 0; round < commandRuns; round++) {
     ours.push(timed(process.execPath, commandArgs(testCase, index)));
+    if (withoutExtraCerts !== null) oursWithoutCerts.push(timed(process.execPath, commandArgs(testCase, index), withoutExtraCerts));
     reference.push(timed(python, ['-B', join(benchDir, 'resolvelib_run.py'), caseFile, join(resolverDir, testCase.corpus), '--repeat', '0']));
   }
-  return { ours, reference };
+  return { ours, oursWithoutCerts, reference };
 }
 
 const summary = (runs: readonly Timed[]): CommandTimes => ({ ms: median(runs.map((r) => r.ms)), rssMiB: median(runs.map((r) => r.rssMiB)) });
@@ -214,6 +233,9 @@ for (const caseFile of caseFiles) {
   if (ourMismatch !== null) mismatches.push(`ours in-process: ${ourMismatch}`);
   const commandMismatch = mismatch(testCase, outcomeOf(commands.ours[0]!));
   if (commandMismatch !== null) mismatches.push(`ours whole command: ${commandMismatch}`);
+  if (commands.oursWithoutCerts.length > 0 && commands.oursWithoutCerts[0]!.stdout !== commands.ours[0]!.stdout) {
+    mismatches.push('ours whole command without NODE_EXTRA_CA_CERTS: a different output');
+  }
   if (typeof reference === 'string') {
     mismatches.push(reference);
   } else {
@@ -230,6 +252,7 @@ for (const caseFile of caseFiles) {
     expected: testCase.expect.satisfiable,
     ours: { coldMs: ours.coldMs, warmMs: median(ours.warmMs) },
     command: summary(commands.ours),
+    commandWithoutCerts: commands.oursWithoutCerts.length > 0 ? summary(commands.oursWithoutCerts) : null,
     resolvelib: typeof reference === 'string' ? null : { coldMs: reference.coldMs, warmMs: median(reference.warmMs) },
     resolvelibCommand: commands.reference.every((r) => r.status === 0) ? summary(commands.reference) : null,
     mismatches,
@@ -239,12 +262,20 @@ for (const caseFile of caseFiles) {
 process.stderr.write('start-up\n');
 const startupRuns_: Timed[] = [];
 const bareNodeRuns: Timed[] = [];
+const startupRunsWithoutCerts: Timed[] = [];
+const bareNodeRunsWithoutCerts: Timed[] = [];
 for (let round = 0; round < startupRuns; round++) {
   startupRuns_.push(timed(process.execPath, [...command.slice(1), '--version']));
   bareNodeRuns.push(timed(process.execPath, ['-e', '0']));
+  if (withoutExtraCerts !== null) {
+    startupRunsWithoutCerts.push(timed(process.execPath, [...command.slice(1), '--version'], withoutExtraCerts));
+    bareNodeRunsWithoutCerts.push(timed(process.execPath, ['-e', '0'], withoutExtraCerts));
+  }
 }
 const startupMs = median(startupRuns_.map((r) => r.ms));
 const bareNodeMs = median(bareNodeRuns.map((r) => r.ms));
+const startupWithoutCertsMs = withoutExtraCerts === null ? null : median(startupRunsWithoutCerts.map((r) => r.ms));
+const bareNodeWithoutCertsMs = withoutExtraCerts === null ? null : median(bareNodeRunsWithoutCerts.map((r) => r.ms));
 const loadAfter = loadavg()[0]!;
 
 // ---------------------------------------------------------------------------------------------
@@ -255,16 +286,27 @@ const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1))
 const ratio = (ours: number, reference: number) => `${(ours / reference).toFixed(2)}×`;
 const verdict = (expected: boolean | null) => (expected === null ? 'gave up' : expected ? 'resolves' : 'conflict');
 
+const withoutCertsColumns = withoutExtraCerts === null ? '' : 'ours command, no NODE_EXTRA_CA_CERTS | ratio, no NODE_EXTRA_CA_CERTS |';
+
+/** ` †` when a bare `node -e 0` (`bareMs`) is more than COMMAND_GOAL of resolvelib's command: no Node command can reach the goal there. */
+const beyondReach = (r: CaseResult, bareMs: number | null) =>
+  bareMs !== null && r.resolvelibCommand !== null && bareMs > COMMAND_GOAL * r.resolvelibCommand.ms ? ' †' : '';
+
 function table(rows: readonly CaseResult[]): string[] {
   return [
-    '| case | expected | ours cold | ours warm | resolvelib cold | resolvelib warm | warm ratio | ours command | resolvelib command | command ratio | ours RSS | resolvelib RSS | agree |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    `| case | expected | ours cold | ours warm | resolvelib cold | resolvelib warm | warm ratio | ours command | resolvelib command | command ratio | ${withoutCertsColumns} ours RSS | resolvelib RSS | agree |`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|---:|${withoutExtraCerts === null ? '' : '---:|---:|'}---:|---:|---|`,
     ...rows.map((r) => {
       const reference = r.resolvelib;
       const inProcessColumns = reference === null ? ['–', '–', '–'] : [ms(reference.coldMs), ms(reference.warmMs), ratio(r.ours.warmMs, reference.warmMs)];
+      const withoutCerts = withoutExtraCerts === null
+        ? []
+        : r.commandWithoutCerts === null
+          ? ['–', '–']
+          : [ms(r.commandWithoutCerts.ms), r.resolvelibCommand === null ? '–' : `${ratio(r.commandWithoutCerts.ms, r.resolvelibCommand.ms)}${beyondReach(r, bareNodeWithoutCertsMs)}`];
       const commandColumns = r.resolvelibCommand === null
-        ? [ms(r.command.ms), '–', '–', r.command.rssMiB.toFixed(0), '–']
-        : [ms(r.command.ms), ms(r.resolvelibCommand.ms), ratio(r.command.ms, r.resolvelibCommand.ms), r.command.rssMiB.toFixed(0), r.resolvelibCommand.rssMiB.toFixed(0)];
+        ? [ms(r.command.ms), '–', '–', ...withoutCerts, r.command.rssMiB.toFixed(0), '–']
+        : [ms(r.command.ms), ms(r.resolvelibCommand.ms), `${ratio(r.command.ms, r.resolvelibCommand.ms)}${beyondReach(r, bareNodeMs)}`, ...withoutCerts, r.command.rssMiB.toFixed(0), r.resolvelibCommand.rssMiB.toFixed(0)];
       const agree = r.mismatches.length === 0 ? '✓' : `✗ ${r.mismatches.map((m) => m.split(':')[0]).join(', ')}`;
       return `| ${r.name} | ${verdict(r.expected)} | ${ms(r.ours.coldMs)} | ${ms(r.ours.warmMs)} | ${inProcessColumns.join(' | ')} | ${commandColumns.join(' | ')} | ${agree} |`;
     }),
@@ -287,6 +329,10 @@ const commandRatios = results.flatMap((r) => (r.resolvelibCommand ? [{ name: r.n
 const worstCommand = commandRatios.reduce<(typeof commandRatios)[number] | null>((worst, r) => (worst === null || r.ratio > worst.ratio ? r : worst), null);
 const fasterCount = commandRatios.filter((r) => r.ratio < 1).length;
 const goalCount = commandRatios.filter((r) => r.ratio <= COMMAND_GOAL).length;
+const ratiosWithoutCerts = results.flatMap((r) => (r.resolvelibCommand && r.commandWithoutCerts ? [{ name: r.name, ratio: r.commandWithoutCerts.ms / r.resolvelibCommand.ms }] : []));
+const worstWithoutCerts = ratiosWithoutCerts.reduce<(typeof ratiosWithoutCerts)[number] | null>((worst, r) => (worst === null || r.ratio > worst.ratio ? r : worst), null);
+/** Cases no Node command can bring to the goal: a bare `node -e 0` is already more than COMMAND_GOAL of resolvelib's command. */
+const outOfReach = (bareMs: number) => results.filter((r) => r.resolvelibCommand !== null && bareMs > COMMAND_GOAL * r.resolvelibCommand.ms).length;
 const rssRatios = results.flatMap((r) => (r.resolvelibCommand ? [r.command.rssMiB / r.resolvelibCommand.rssMiB] : []));
 const geometricMean = (values: readonly number[]) =>
   values.length === 0 ? '–' : `${Math.exp(values.reduce((sum, x) => sum + Math.log(x), 0) / values.length).toFixed(2)}×`;
@@ -321,7 +367,9 @@ const lines = [
   `  - **ours warm**: median of ${warmCount} further \`resolve()\` calls on the open index (new provider and solver each call);`,
   `  - **resolvelib cold / warm**: \`Resolver.resolve()\` alone in a fresh Python process: the first call (reading and parsing the bucket files it needs) and the median of ${warmCount} more (buckets parsed, candidates and metadata computed again); see \`resolvelib_provider.py\`;`,
   `  - **ours command**: median of ${commandRuns} runs of \`${commandText} resolve <requirements> --python … --platform … --glibc … --deps-db <index> --providers … --provider-defaults … --json\` (how the package's \`bin\` and the Nix wrapper start it), process start to exit;`,
+  ...(withoutExtraCerts === null ? [] : [`  - **no NODE_EXTRA_CA_CERTS**: ours command again, in the same rounds, in this environment without that variable (Node's default); its ratio is to the same resolvelib runs (Python ignores the variable);`]),
   `  - **resolvelib command**: median of ${commandRuns} runs of \`${python} -B resolvelib_run.py <case> <corpus> --repeat 0\`, alternating with ours, round after round;`,
+  `  - **†** after a ratio: out of reach of any Node command — resolvelib's whole command takes less than ${1 / COMMAND_GOAL}× a bare \`node -e 0\` in that environment (the start-up runs below), so ${COMMAND_GOAL}× is below Node's own start-up;`,
   '  - **RSS**: median peak resident set size of those runs, MiB (/usr/bin/time);',
   '  - **agree**: ours (in-process and whole command) and resolvelib each give the expected verdict and, where it resolves, the expected versions; ✗ names who does not (details are printed by the run).',
   `- targets: the real-PyPI cases <= ${REAL_PYPI_LIMIT_MS} ms in-process; every case <= ${CASE_LIMIT_MS / 1000} s; goals: \`mach-nix --version\` <= ${STARTUP_GOAL}× \`node -e 0\`, every whole command <= ${COMMAND_GOAL}× resolvelib's`,
@@ -332,6 +380,12 @@ const lines = [
   `- every case <= ${CASE_LIMIT_MS / 1000} s: ${met(caseMet)} — slowest in-process cold ${slowestCold ? `${ms(slowestCold.ours.coldMs)} (${slowestCold.name})` : '–'}, slowest whole command ${slowestCommand ? `${ms(slowestCommand.command.ms)} (${slowestCommand.name})` : '–'}`,
   `- start-up: \`${commandText} --version\` ${ms(startupMs)}, bare \`node -e 0\` ${ms(bareNodeMs)} (medians of ${startupRuns} alternating runs): ${(startupMs / bareNodeMs).toFixed(2)}× — goal <= ${STARTUP_GOAL}×: ${met(startupMs / bareNodeMs <= STARTUP_GOAL)}`,
   `- whole command, ours ÷ resolvelib: faster than resolvelib in ${fasterCount} of ${commandRatios.length} cases, <= ${COMMAND_GOAL}× in ${goalCount}; geometric mean ${geometricMean(commandRatios.map((r) => r.ratio))}; slowest relative to resolvelib ${worstCommand ? `${worstCommand.ratio.toFixed(2)}× (${worstCommand.name})` : '–'} — goal <= ${COMMAND_GOAL}× in every case: ${met(goalCount === commandRatios.length)}`,
+  ...(withoutExtraCerts === null || startupWithoutCertsMs === null || bareNodeWithoutCertsMs === null
+    ? ['- NODE_EXTRA_CA_CERTS is not set: every Node command was timed once, as it is']
+    : [
+        `- without NODE_EXTRA_CA_CERTS (set here; node parses the certificates at every start): \`--version\` ${ms(startupWithoutCertsMs)}, bare \`node -e 0\` ${ms(bareNodeWithoutCertsMs)} (${(startupWithoutCertsMs / bareNodeWithoutCertsMs).toFixed(2)}×); whole command ÷ resolvelib's: faster in ${ratiosWithoutCerts.filter((r) => r.ratio < 1).length} of ${ratiosWithoutCerts.length} cases, <= ${COMMAND_GOAL}× in ${ratiosWithoutCerts.filter((r) => r.ratio <= COMMAND_GOAL).length}; geometric mean ${geometricMean(ratiosWithoutCerts.map((r) => r.ratio))}; slowest relative to resolvelib ${worstWithoutCerts ? `${worstWithoutCerts.ratio.toFixed(2)}× (${worstWithoutCerts.name})` : '–'}`,
+      ]),
+  `- out of reach for any Node command: in ${outOfReach(bareNodeMs)} of ${commandRatios.length} cases resolvelib's whole command takes less than ${1 / COMMAND_GOAL}× a bare \`node -e 0\` (${ms(bareNodeMs)} ms)${bareNodeWithoutCertsMs === null ? '' : `; without NODE_EXTRA_CA_CERTS (\`node -e 0\` ${ms(bareNodeWithoutCertsMs)} ms) in ${outOfReach(bareNodeWithoutCertsMs)}`}`,
   `- peak RSS of the whole command, ours ÷ resolvelib: geometric mean ${geometricMean(rssRatios)}`,
   `- in-process warm, ours ÷ resolvelib, geometric mean: real-PyPI ${geometricMean(warmRatios(realPypi))}, localpypi ${geometricMean(warmRatios(localPypi))}, all cases ${geometricMean(warmRatios(results))}`,
   '',
