@@ -16,8 +16,9 @@
  * And mkPython over such a set (the interpreter's package set grown to 10,000 attributes): the
  * lockFile evaluation against IFD with unchanged inputs, with this library and with the library
  * of a reference commit (`--reference`, by default the last one that computed the whole index on
- * every evaluation), for providers without nixpkgs and for the built-in provider defaults (which
- * take setuptools, pip, wheel and gdal from nixpkgs), all alternating.
+ * every evaluation), for providers without nixpkgs, for the built-in provider defaults (which
+ * take setuptools, pip, wheel and gdal from nixpkgs) and for no providers at all (mach-nix's
+ * `_default = "wheel,sdist,nixpkgs"`), all alternating.
  *
  *   node --import tsx bench/nix/run.ts [--runs 10] [--only realistic-index|realistic-evaluation] [--reference f77e0f9]
  *
@@ -202,6 +203,8 @@ async function standInVersions(variant: NixVariant): Promise<[string, string]> {
 const providerCases = {
   'no nixpkgs': 'providers._default = "wheel"; _providerDefaults = { };',
   'built-in defaults': 'providers._default = "wheel";',
+  // no providers at all: `_default = "wheel,sdist,nixpkgs"`, mach-nix's default
+  'nixpkgs in _default': '',
 } as const;
 type ProviderCase = keyof typeof providerCases;
 
@@ -251,24 +254,27 @@ async function realisticEvaluation(variant: NixVariant, referenceDir: string): P
 function evaluationSection(rows: EvaluationRow[], reference: string): string {
   const cell = (r: EvaluationRow, name: ProviderCase, which: 'current' | 'reference') =>
     `${r.ifdUnchanged[name][which].toFixed(2)} s (${(r.ifdUnchanged[name][which] / r.lockFile).toFixed(2)}×)`;
+  const cases = Object.keys(providerCases) as ProviderCase[];
   return `<!-- realistic-evaluation -->
 ## mkPython over a set shaped like nixpkgs': IFD with unchanged inputs against lockFile
 
 The environment above, its interpreter's package set grown by the 10,000 attributes of the
 previous section. Every figure: the median of ${runs} whole \`nix eval … drvPath\` processes, the
-five commands alternating; in brackets the ratio to the lockFile evaluation (goal for IFD with
-unchanged inputs: ≤ 1.5×). \`current\`: this library; \`reference\`: the library of commit
-\`${reference}\` (which computed the whole index on every evaluation that resolves), given the
-same CLI. Providers: *no nixpkgs* is \`providers._default = "wheel"; _providerDefaults = { };\`;
+${1 + 2 * cases.length} commands alternating; in brackets the ratio to the lockFile evaluation (goal for IFD with
+unchanged inputs: ≤ 1.5×). \`current\`: this library, which reads only the attributes named like
+a package the resolution can reach whose providers include nixpkgs (after a first, cached
+import-from-derivation that computes them); \`reference\`: the library of commit \`${reference}\`
+(which computed the whole index on every evaluation that resolves), given the same CLI.
+Providers: *no nixpkgs* is \`providers._default = "wheel"; _providerDefaults = { };\`;
 *built-in defaults* is \`providers._default = "wheel";\`, under which setuptools, pip, wheel and
-gdal still come from nixpkgs, so every attribute is read as far as its PyPI name. With nixpkgs
-in \`_default\` (mach-nix's default) the whole index is computed, as by the reference.
+gdal still come from nixpkgs; *nixpkgs in _default* gives no providers at all (mach-nix's default,
+\`_default = "wheel,sdist,nixpkgs"\`).
 Measured ${new Date().toISOString().slice(0, 10)}; re-run only this part with
 \`node --import tsx bench/nix/run.ts --only realistic-evaluation --reference ${reference}\`.
 
-| Nix | lockFile | IFD, no nixpkgs | IFD, no nixpkgs, reference | IFD, built-in defaults | IFD, built-in defaults, reference |
-|---|---|---|---|---|---|
-${rows.map((r) => `| ${nixVersion(r.variant)} | ${r.lockFile.toFixed(2)} s | ${cell(r, 'no nixpkgs', 'current')} | ${cell(r, 'no nixpkgs', 'reference')} | ${cell(r, 'built-in defaults', 'current')} | ${cell(r, 'built-in defaults', 'reference')} |`).join('\n')}
+| Nix | lockFile | ${cases.map((name) => `IFD, ${name} | IFD, ${name}, reference`).join(' | ')} |
+|---|---|${cases.map(() => '---|---|').join('')}
+${rows.map((r) => `| ${nixVersion(r.variant)} | ${r.lockFile.toFixed(2)} s | ${cases.map((name) => `${cell(r, name, 'current')} | ${cell(r, name, 'reference')}`).join(' | ')} |`).join('\n')}
 <!-- /realistic-evaluation -->
 `;
 }
