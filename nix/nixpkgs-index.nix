@@ -99,7 +99,7 @@ let
           more = uncovered (setOf reach.reached) extraRoots entries;
         in
         if more == [ ] then indexText entries
-        else round (builtins.sort builtins.lessThan (attrNames (setOf (extraRoots ++ more))));
+        else round (attrNames (setOf (extraRoots ++ more))); # sorted, each line once
     in
     round [ ];
 

@@ -24,6 +24,8 @@ const prelude = `let
   pkgs = import ${standInDir} { pythonVersion = "3.11"; };
   m = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
   tripwire = _: _: { tripwire = abort "the nixpkgs index forced the tripwire attribute"; };
+  # named like flask (as django_4), which the requests require: read whenever flask may come from nixpkgs
+  flaskTripwire = _: _: { flask_3 = abort "the nixpkgs index forced flask_3"; };
   # a package whose attribute name is not its PyPI name (a versioned attribute, as nixpkgs' django_4)
   renamed = self: _: { setuptools_0_9 = self.buildPythonPackage { pname = "setuptools"; version = "0.9"; format = "other"; }; };
   # packages of the set as nixpkgs has them (format = "other": nothing to build), for names of the data
@@ -50,8 +52,10 @@ const prelude = `let
     (map (name: { inherit name; value = index.\${name}; }) (builtins.attrNames index)));
 in`;
 
-async function evaluates(variant: NixVariant, expr: string): Promise<{ ok: boolean; stderr: string; stdout: string }> {
-  const result = await nix(variant, ['eval', '--impure', '--json', '--expr', `${prelude} ${expr}`], { allowFailure: true, cwd: workDir });
+/** `withoutImports`: with import-from-derivation refused, so that an evaluation that needs a build fails. */
+async function evaluates(variant: NixVariant, expr: string, withoutImports = false): Promise<{ ok: boolean; stderr: string; stdout: string }> {
+  const options = withoutImports ? ['--option', 'allow-import-from-derivation', 'false'] : [];
+  const result = await nix(variant, ['eval', '--impure', '--json', ...options, '--expr', `${prelude} ${expr}`], { allowFailure: true, cwd: workDir });
   return { ok: result.status === 0, stderr: result.stderr, stdout: result.stdout };
 }
 
@@ -62,13 +66,18 @@ describe('the nixpkgs provider index looks only at what may come from nixpkgs', 
       before(() => seedStore(variant));
 
       test('no provider is nixpkgs: the python set is not looked at, the resolver gets an empty index', async () => {
-        const result = await evaluates(variant, `let env = withSet [ tripwire ] { providers._default = "wheel,sdist"; _providerDefaults = { }; };
-          in [ env.lock.drvPath (indexGiven env) ]`);
+        // without any import-from-derivation: not even the reach of the request is computed
+        const result = await evaluates(variant, `let env = withSet [ tripwire flaskTripwire ] { providers._default = "wheel,sdist"; _providerDefaults = { }; };
+          in [ env.lock.drvPath (indexGiven env) ]`, true);
         assert.ok(result.ok, result.stderr);
         assert.deepEqual((JSON.parse(result.stdout) as unknown[])[1], {});
         // per-package entries replace the defaults' (setuptools, pip, wheel, gdal come from nixpkgs there)
-        const overridden = await evaluates(variant, `(withSet [ tripwire ] { providers = { _default = "wheel"; setuptools = "wheel"; pip = "sdist"; wheel = [ "wheel" ]; gdal = "wheel , sdist"; }; }).lock.drvPath`);
+        const overridden = await evaluates(variant, `(withSet [ tripwire flaskTripwire ] { providers = { _default = "wheel"; setuptools = "wheel"; pip = "sdist"; wheel = [ "wheel" ]; gdal = "wheel , sdist"; }; }).lock.drvPath`, true);
         assert.ok(overridden.ok, overridden.stderr);
+        // the tripwires work: with flask from nixpkgs, flask_3 is read
+        const read = await evaluates(variant, `(withSet [ tripwire flaskTripwire ] { providers._default = "wheel,nixpkgs"; }).lock.drvPath`);
+        assert.ok(!read.ok);
+        assert.match(read.stderr, /the nixpkgs index forced flask_3/);
       });
 
       test('nixpkgs for some names: the index has exactly the full index\'s entries of those the resolution reaches', async () => {
@@ -154,8 +163,8 @@ describe('the nixpkgs provider index looks only at what may come from nixpkgs', 
           '--deps-db', pypiData, '--files-db', fetcherDir, '--providers', '{"_default": "wheel,nixpkgs"}', '-o', lockFile,
         ], { encoding: 'utf8' });
         assert.equal(lock.status, 0, lock.stderr);
-        const result = await evaluates(variant, `let env = withSet [ tripwire ] { providers._default = "wheel,nixpkgs"; lockFile = ${lockFile}; };
-          in [ env.drvPath (builtins.attrNames env.resolution.packages) ]`);
+        const result = await evaluates(variant, `let env = withSet [ tripwire flaskTripwire ] { providers._default = "wheel,nixpkgs"; lockFile = ${lockFile}; };
+          in [ env.drvPath (builtins.attrNames env.resolution.packages) ]`, true);
         assert.ok(result.ok, result.stderr);
       });
     });
