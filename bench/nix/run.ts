@@ -326,9 +326,10 @@ ${rows.map((r) => `| ${nixVersion(r.variant)} | ${seconds(r.lockFile)} | ${secon
 
 ## The nixpkgs provider's index and the size of the python package set
 
-Computing what the nixpkgs provider knows visits every attribute of the python set (mach-nix did
-the same on every evaluation that resolves, cached or not; this library does it only when the
-default provider includes nixpkgs, see the last section). The stand-in's set is small; real
+Computing the whole index of what the nixpkgs provider knows visits every attribute of the python
+set (mach-nix did so on every evaluation that resolves, cached or not; this library reads only the
+attributes named like a package the resolution can reach that may come from nixpkgs, see the last
+section). The stand-in's set is small; real
 nixpkgs has about 8,000 python packages. Time of a \`nix eval\` that only computes the whole
 index of the stand-in's set grown by N trivial packages:
 
