@@ -57,6 +57,23 @@ describe('mach-nix resolve --nixpkgs-reach', () => {
     assert.ok(more.attributes.includes('requests') && more.attributes.includes('idna'));
   });
 
+  it('walks the records of the conda channels the resolver gets, and starts from constraints too', async () => {
+    const repodata = file('conda-forge.json', {
+      info: { subdir: 'linux-64' },
+      packages: {
+        'flask-3.1.3-py_0.tar.bz2': { name: 'flask', version: '3.1.3', build: 'py_0', build_number: 0, depends: ['python >=3.9', 'condaonly >=1'], sha256: 'ab'.repeat(32) },
+      },
+    });
+    const request = file('request.json', { ...base, providers: { _default: 'conda-forge,wheel' }, providerDefaults: {}, condaChannels: ['conda-forge'] });
+    const out = join(dir, 'conda-reach.json');
+    const result = await runCli(['resolve', '--request', request, '--deps-db', corpus, '--conda', `conda-forge=${repodata}`, '--nixpkgs-reach', file('attributes.json', attributes), '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const reached = (JSON.parse(readFileSync(out, 'utf8')) as { reached: string[] }).reached;
+    assert.ok(reached.includes('condaonly') && !reached.includes('python'), JSON.stringify(reached));
+    const constrained = await reach({ ...base, requirements: 'flask\n-c constraints.txt\n' });
+    assert.deepEqual(constrained, { reached: [], names: [], attributes: [] }, 'a request has no files to read constraints from: refused');
+  });
+
   it('reaches nothing for a request the resolver refuses, which then says why', async () => {
     assert.deepEqual(await reach({ ...base, requirements: 'flask[\n' }), { reached: [], names: [], attributes: [] });
   });
