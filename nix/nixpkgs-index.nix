@@ -72,8 +72,9 @@ let
   setOf = names: listToAttrs (map (name: { inherit name; value = true; }) names);
 
   # The requirement lines of packages mach-nix built (`passthru.requirements`) that the reach did
-  # not cover: a name it did not reach, or extras (`name[extra]`) not yet given as a root. A line
-  # no name can be read from is the resolver's to refuse.
+  # not cover: a name it did not reach, or extras (`name[extra]`), and not yet given as a root (a
+  # root the CLI cannot read reaches nothing: asking again would never end). A line no name can be
+  # read from is the resolver's to refuse.
   uncovered = reached: extraRoots: entries:
     let
       lines = builtins.concatLists (map (entry:
@@ -81,7 +82,7 @@ let
       hasExtras = line: match "[[:space:]]*[A-Za-z0-9._-]+[[:space:]]*\\[.*" line != null;
       isUncovered = line:
         let name = tryEval (self.pep508.requirementName line);
-        in name.success && (!(reached ? ${name.value}) || (hasExtras line && !(elem line extraRoots)));
+        in name.success && !(elem line extraRoots) && (!(reached ? ${name.value}) || hasExtras line);
     in
     filter isUncovered lines;
 

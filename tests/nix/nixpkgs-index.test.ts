@@ -39,6 +39,8 @@ const prelude = `let
     # built by mach-nix: its requirements name a package only they reach, only nixpkgs has
     machbuilt = pkg self "machbuilt" "1.0" { passthru.requirements = "hidden-dep\n"; };
     hidden-dep = pkg self "hidden-dep" "2.0" { };
+    # requirements that start with a name but that the resolver cannot read
+    misbuilt = pkg self "misbuilt" "1.0" { passthru.requirements = "hidden-dep (((\n"; };
     # named like a variant of click, but another package: read, and left out by its pname
     clickWithCuda = pkg self "click-cuda-tools" "1.0" { };
   };
@@ -140,6 +142,11 @@ describe('the nixpkgs provider index looks only at what may come from nixpkgs', 
         const touched = await evaluates(variant, `(withSet [ (_: _: { click_7 = abort "the nixpkgs index forced click_7"; }) ] { }).lock.drvPath`);
         assert.ok(!touched.ok);
         assert.match(touched.stderr, /the nixpkgs index forced click_7/);
+      });
+
+      test('a requirement of a package of the set that the reach cannot read ends the rounds', async () => {
+        const index = await nixEval<Record<string, unknown>>(variant, `${prelude} indexGiven (withSet [ packages ] { requirements = "misbuilt"; providers._default = "nixpkgs"; })`);
+        assert.deepEqual(Object.keys(index), ['misbuilt']);
       });
 
       test('the attribute names nixpkgs once gave a package are the ones the reach reads', async () => {
