@@ -1,6 +1,7 @@
 # The resolution of a request: read from a lock file (no import-from-derivation at all), or
 # computed by running the CLI in a derivation and importing its output (one IFD per
-# environment). A failure of the resolver comes back as a document and is thrown here, with
+# environment, and one before it to learn which part of the python set the nixpkgs provider
+# must read when some names may come from nixpkgs: `reach`). A failure of the resolver comes back as a document and is thrown here, with
 # the resolver's explanation.
 self:
 let
@@ -101,7 +102,23 @@ in
           --nixpkgs "$nixpkgsIndexPath" ${concatStringsSep " " condaArguments} --out $out
       '';
 
-    # Import-from-derivation: the one build evaluation waits for.
+    # What the resolution of a request can reach, and which attributes of the python set may hold
+    # the names of it that come from nixpkgs (src/lock/nixpkgs-reach.ts): the first
+    # import-from-derivation of nix/nixpkgs-index.nix, which reads only those attributes.
+    # `attributeNames`: the set's attribute names as JSON; `extraRoots`: requirement lines.
+    reach = { request, attributeNames, extraRoots }:
+      pkgs.runCommand "mach-nix-nixpkgs-reach.json" {
+        request = toJSON request;
+        inherit attributeNames;
+        extraRoots = toJSON extraRoots;
+        passAsFile = [ "request" "attributeNames" "extraRoots" ];
+      } ''
+        ${self.cli}/bin/mach-nix resolve --request "$requestPath" --deps-db ${self.resolution.index} \
+          --nixpkgs-reach "$attributeNamesPath" --extra-roots "$extraRootsPath" ${concatStringsSep " " condaArguments} --out $out
+      '';
+
+    # Import-from-derivation: the build evaluation waits for (after the reach above, when the
+    # request has names from nixpkgs).
     resolve = args: check (self.integrity.read "the resolver's answer" (readFile (self.resolution.derivation args)));
 
     # A committed lock: read without building anything, checked against the request it must answer.

@@ -16,8 +16,10 @@
  * And mkPython over such a set (the interpreter's package set grown to 10,000 attributes): the
  * lockFile evaluation against IFD with unchanged inputs, with this library and with the library
  * of a reference commit (`--reference`, by default the last one that computed the whole index on
- * every evaluation), for providers without nixpkgs and for the built-in provider defaults (which
- * take setuptools, pip, wheel and gdal from nixpkgs), all alternating.
+ * every evaluation), for providers without nixpkgs, for the built-in provider defaults (which
+ * take setuptools, pip, wheel and gdal from nixpkgs) and for no providers at all (mach-nix's
+ * `_default = "wheel,sdist,nixpkgs"`), all alternating; and cold (a request not resolved before),
+ * without nixpkgs and with it in `_default`, against the reference.
  *
  *   node --import tsx bench/nix/run.ts [--runs 10] [--only realistic-index|realistic-evaluation] [--reference f77e0f9]
  *
@@ -202,6 +204,8 @@ async function standInVersions(variant: NixVariant): Promise<[string, string]> {
 const providerCases = {
   'no nixpkgs': 'providers._default = "wheel"; _providerDefaults = { };',
   'built-in defaults': 'providers._default = "wheel";',
+  // no providers at all: `_default = "wheel,sdist,nixpkgs"`, mach-nix's default
+  'nixpkgs in _default': '',
 } as const;
 type ProviderCase = keyof typeof providerCases;
 
@@ -209,6 +213,7 @@ interface EvaluationRow {
   variant: NixVariant;
   lockFile: number;
   ifdUnchanged: Record<ProviderCase, { current: number; reference: number }>;
+  ifdCold: Record<(typeof coldCases)[number], { current: number; reference: number }>;
 }
 
 /** `git archive` of the reference commit's Nix library, in a folder of this process. */
@@ -223,52 +228,77 @@ function referenceLibrary(commit: string): string {
  * mkPython over the stand-in's python grown to 10,000 attributes shaped like nixpkgs', with a
  * library folder (the reference gets this library's CLI, so both run the same resolver build).
  */
-function realisticMkPython(library: string, extra: string): string {
+function realisticMkPython(library: string, extra: string, text = requirements): string {
   return `(let pkgs = import ${standInDir} ${standIn}; current = import ${repoDir}/nix { inherit pkgs; pypiData = ${pypiData}; };
     m = import ${library} { inherit pkgs; pypiData = ${pypiData}; inherit (current) cli; };
-    in m.mkPython { requirements = "${requirements}"; python = (${realisticPython(10000)}) pkgs; ${extra} }).drvPath`;
+    in m.mkPython { requirements = "${text}"; python = (${realisticPython(10000)}) pkgs; ${extra} }).drvPath`;
 }
+
+/** The provider cases measured cold too: without nixpkgs, the resolver's build only; with it, the reach's as well. */
+const coldCases = ['no nixpkgs', 'nixpkgs in _default'] as const;
 
 async function realisticEvaluation(variant: NixVariant, referenceDir: string): Promise<EvaluationRow> {
   await seedStore(variant);
   await seedTestData(variant);
   await writeLock(variant);
-  const commands: { label: string; expr: string }[] = [{ label: 'lockFile', expr: realisticMkPython(`${repoDir}/nix`, `${providerCases['no nixpkgs']} lockFile = ${lockFile};`) }];
+  const commands: { label: string; expr: (run: number) => string }[] = [{ label: 'lockFile', expr: () => realisticMkPython(`${repoDir}/nix`, `${providerCases['no nixpkgs']} lockFile = ${lockFile};`) }];
   for (const [name, providers] of Object.entries(providerCases)) {
-    commands.push({ label: `current ${name}`, expr: realisticMkPython(`${repoDir}/nix`, providers) });
-    commands.push({ label: `reference ${name}`, expr: realisticMkPython(referenceDir, providers) });
+    commands.push({ label: `current ${name}`, expr: () => realisticMkPython(`${repoDir}/nix`, providers) });
+    commands.push({ label: `reference ${name}`, expr: () => realisticMkPython(referenceDir, providers) });
+  }
+  // Cold: a comment line makes every run's request one not resolved before.
+  const stamp = Date.now();
+  for (const name of coldCases) {
+    for (const [which, library] of [['current', `${repoDir}/nix`], ['reference', referenceDir]] as const) {
+      const label = `cold ${which} ${name}`;
+      commands.push({ label, expr: (run) => realisticMkPython(library, providerCases[name], `${requirements}\\n# ${label} ${stamp} ${run}`) });
+    }
   }
   // First runs: build each resolution once, so that every later run has unchanged inputs.
-  for (const { expr } of commands) await timed(variant, expr);
+  for (const { expr } of commands) await timed(variant, expr(-1));
   const samples = new Map<string, number[]>(commands.map(({ label }) => [label, []]));
-  for (let i = 0; i < runs; i++) for (const { label, expr } of commands) samples.get(label)!.push(await timed(variant, expr));
+  for (let i = 0; i < runs; i++) for (const { label, expr } of commands) samples.get(label)!.push(await timed(variant, expr(i)));
   const mid = (label: string) => median(samples.get(label)!);
   const ifdUnchanged = Object.fromEntries(Object.keys(providerCases).map((name) =>
     [name, { current: mid(`current ${name}`), reference: mid(`reference ${name}`) }])) as EvaluationRow['ifdUnchanged'];
-  return { variant, lockFile: mid('lockFile'), ifdUnchanged };
+  const ifdCold = Object.fromEntries(coldCases.map((name) =>
+    [name, { current: mid(`cold current ${name}`), reference: mid(`cold reference ${name}`) }])) as EvaluationRow['ifdCold'];
+  return { variant, lockFile: mid('lockFile'), ifdUnchanged, ifdCold };
 }
 
 function evaluationSection(rows: EvaluationRow[], reference: string): string {
   const cell = (r: EvaluationRow, name: ProviderCase, which: 'current' | 'reference') =>
     `${r.ifdUnchanged[name][which].toFixed(2)} s (${(r.ifdUnchanged[name][which] / r.lockFile).toFixed(2)}×)`;
+  const cases = Object.keys(providerCases) as ProviderCase[];
   return `<!-- realistic-evaluation -->
 ## mkPython over a set shaped like nixpkgs': IFD with unchanged inputs against lockFile
 
 The environment above, its interpreter's package set grown by the 10,000 attributes of the
 previous section. Every figure: the median of ${runs} whole \`nix eval … drvPath\` processes, the
-five commands alternating; in brackets the ratio to the lockFile evaluation (goal for IFD with
-unchanged inputs: ≤ 1.5×). \`current\`: this library; \`reference\`: the library of commit
-\`${reference}\` (which computed the whole index on every evaluation that resolves), given the
-same CLI. Providers: *no nixpkgs* is \`providers._default = "wheel"; _providerDefaults = { };\`;
+${1 + 2 * cases.length + 2 * coldCases.length} commands alternating; in brackets the ratio to the lockFile evaluation (goal for IFD with
+unchanged inputs: ≤ 1.5×). \`current\`: this library, which reads only the attributes named like
+a package the resolution can reach whose providers include nixpkgs (after a first, cached
+import-from-derivation that computes them); \`reference\`: the library of commit \`${reference}\`
+(which computed the whole index on every evaluation that resolves), given the same CLI.
+Providers: *no nixpkgs* is \`providers._default = "wheel"; _providerDefaults = { };\`;
 *built-in defaults* is \`providers._default = "wheel";\`, under which setuptools, pip, wheel and
-gdal still come from nixpkgs, so every attribute is read as far as its PyPI name. With nixpkgs
-in \`_default\` (mach-nix's default) the whole index is computed, as by the reference.
+gdal still come from nixpkgs; *nixpkgs in _default* gives no providers at all (mach-nix's default,
+\`_default = "wheel,sdist,nixpkgs"\`).
 Measured ${new Date().toISOString().slice(0, 10)}; re-run only this part with
 \`node --import tsx bench/nix/run.ts --only realistic-evaluation --reference ${reference}\`.
 
-| Nix | lockFile | IFD, no nixpkgs | IFD, no nixpkgs, reference | IFD, built-in defaults | IFD, built-in defaults, reference |
-|---|---|---|---|---|---|
-${rows.map((r) => `| ${nixVersion(r.variant)} | ${r.lockFile.toFixed(2)} s | ${cell(r, 'no nixpkgs', 'current')} | ${cell(r, 'no nixpkgs', 'reference')} | ${cell(r, 'built-in defaults', 'current')} | ${cell(r, 'built-in defaults', 'reference')} |`).join('\n')}
+| Nix | lockFile | ${cases.map((name) => `IFD, ${name} | IFD, ${name}, reference`).join(' | ')} |
+|---|---|${cases.map(() => '---|---|').join('')}
+${rows.map((r) => `| ${nixVersion(r.variant)} | ${r.lockFile.toFixed(2)} s | ${cases.map((name) => `${cell(r, name, 'current')} | ${cell(r, name, 'reference')}`).join(' | ')} |`).join('\n')}
+
+Cold, in the same runs: a request not resolved before (a comment line makes each run's new), the
+CLI and the index of the data already built; with nixpkgs among the providers this library builds
+the reach and then the resolution, the reference the resolution only. In brackets: the ratio to
+the reference.
+
+| Nix | ${coldCases.map((name) => `IFD cold, ${name} | IFD cold, ${name}, reference`).join(' | ')} |
+|---|${coldCases.map(() => '---|---|').join('')}
+${rows.map((r) => `| ${nixVersion(r.variant)} | ${coldCases.map((name) => `${r.ifdCold[name].current.toFixed(2)} s (${(r.ifdCold[name].current / r.ifdCold[name].reference).toFixed(2)}×) | ${r.ifdCold[name].reference.toFixed(2)} s`).join(' | ')} |`).join('\n')}
 <!-- /realistic-evaluation -->
 `;
 }
@@ -320,9 +350,10 @@ ${rows.map((r) => `| ${nixVersion(r.variant)} | ${seconds(r.lockFile)} | ${secon
 
 ## The nixpkgs provider's index and the size of the python package set
 
-Computing what the nixpkgs provider knows visits every attribute of the python set (mach-nix did
-the same on every evaluation that resolves, cached or not; this library does it only when the
-default provider includes nixpkgs, see the last section). The stand-in's set is small; real
+Computing the whole index of what the nixpkgs provider knows visits every attribute of the python
+set (mach-nix did so on every evaluation that resolves, cached or not; this library reads only the
+attributes named like a package the resolution can reach that may come from nixpkgs, see the last
+section). The stand-in's set is small; real
 nixpkgs has about 8,000 python packages. Time of a \`nix eval\` that only computes the whole
 index of the stand-in's set grown by N trivial packages:
 

@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { readInputs, readRequirementsText } from '../inputs.js';
 import { type Answer, answer, answerDocument } from '../lock/answer.js';
 import { documentText, writeDocument } from '../lock/document.js';
+import { nixpkgsReach, reachText, readStringList, writeReach } from '../lock/nixpkgs-reach.js';
 import { readRequestFile } from '../lock/request.js';
 import { resolve } from '../resolve.js';
 import { parseTarget } from '../target.js';
@@ -46,6 +47,8 @@ interface ResolveFlags extends TargetFlags, DataFlags, IndexFlags, ProviderFlags
   buildSystem?: boolean;
   request?: string;
   out?: string;
+  nixpkgsReach?: string;
+  extraRoots?: string;
 }
 
 export const registerResolveCommand: RegisterCommands = (program, io) => {
@@ -65,10 +68,30 @@ export const registerResolveCommand: RegisterCommands = (program, io) => {
     command
       .option('--json', 'print the resolution document (schemas/resolution.schema.json)')
       .option('--request <file>', 'answer a resolve request of the Nix library (schemas/resolve-request.schema.json)')
-      .option('--out <file>', 'with --request: write the document to this file');
+      .option('--out <file>', 'with --request: write the document to this file')
+      .option('--nixpkgs-reach <file>', "with --request: instead of resolving, write which names the resolution can reach and which attributes of the python set (this file: a JSON list of its attribute names) may hold those that come from nixpkgs (the Nix library's first step)")
+      .option('--extra-roots <file>', 'with --nixpkgs-reach: a JSON list of requirement lines to reach from as well (the requirements of packages of the set)');
   });
   command
     .action(async (requirements: string[], flags: ResolveFlags) => {
+      if (flags.extraRoots !== undefined && flags.nixpkgsReach === undefined) throw new UsageError('--extra-roots is an input of --nixpkgs-reach');
+      if (flags.nixpkgsReach !== undefined) {
+        if (flags.request === undefined) throw new UsageError('--nixpkgs-reach answers a resolve request: give --request');
+        const request = readRequestFile(flags.request);
+        if (request.index !== undefined) throw new UsageError(`${flags.request} names package indexes (its "index"): --nixpkgs-reach reads the pinned data only`);
+        const attributeNames = readStringList(flags.nixpkgsReach, 'the attribute names of the python set');
+        const extraRoots = flags.extraRoots === undefined ? [] : readStringList(flags.extraRoots, 'the extra roots');
+        const source = openData(flags);
+        let reach;
+        try {
+          reach = nixpkgsReach(request, source, attributeNames, extraRoots);
+        } finally {
+          source.close();
+        }
+        if (flags.out) writeReach(flags.out, reach);
+        else io.stdout(reachText(reach));
+        return;
+      }
       if (flags.request !== undefined) {
         const request = readRequestFile(flags.request);
         let outcome: Answer;

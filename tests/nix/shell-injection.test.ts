@@ -77,6 +77,17 @@ describe('shell text of the Nix library', { concurrency: true }, () => {
         assert.equal(existsSync(marker), false);
       });
 
+      test("a channel's files reach the build script of the request's reach as one literal word each", async () => {
+        const files = HOSTILE.map((text) => `/tmp/${text}.json`);
+        const script = await nixEval<string>(
+          variant,
+          `${library(`condaChannelsExtra = { main = [ ${files.map(nixString).join(' ')} ]; };`)} (m.resolution.reach { request = { }; attributeNames = "[]"; extraRoots = [ ]; }).buildCommand`,
+        );
+        const words = shlexSplit(script.replace(/\\\n/g, ' '));
+        assert.deepEqual(words.flatMap((word, i) => (word === '--conda' ? [words[i + 1]] : [])), files.map((file) => `main=${file}`));
+        assert.equal(existsSync(marker), false);
+      });
+
       test('the stale-lock error suggests a command that gives back the providers exactly', async () => {
         const providers: Record<string, string> = { _default: 'wheel' };
         HOSTILE.forEach((text, i) => (providers[`p${i}`] = text));
