@@ -33,8 +33,7 @@ const processIo: Io = {
 const EXIT_CODES = `
 Exit codes:
   0   success
-  1   the requirements cannot be resolved, or an input is wrong (the message names the file and line;
-      for a file that is not UTF-8 text, also the byte)
+  1   the requirements cannot be resolved, or an input is wrong (the message names the file and line)
   2   wrong usage: an unknown command or option, a missing or malformed argument
   70  an internal error, a bug in mach-nix (MACH_NIX_DEBUG=1 prints the stack)
 
