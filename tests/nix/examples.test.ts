@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { fetcherDir, pypiData, seedTestData, wheelFilesOf, writeTestData } from './data.js';
-import { type NixVariant, hostPath, nixBuild, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
+import { type NixVariant, hostPath, nixBuild, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir, standInTarget } from './harness.js';
 
 const examples = join(repoDir, 'examples');
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-examples-'));
@@ -51,7 +51,7 @@ describe('examples', { concurrency: true }, () => {
       let glibc = '';
       before(async () => {
         await seedStore(variant);
-        [python, glibc] = await nixEval<[string, string]>(variant, `let p = ${standIn}; in [ p.python3.version p.glibc.version ]`);
+        [python, glibc] = await standInTarget(variant);
       });
 
       test('overrides: packaging from nixpkgs, overridesPre, overridesPost and _ in the result', async () => {

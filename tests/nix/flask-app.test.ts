@@ -14,7 +14,7 @@ import { after, describe, before, test } from 'node:test';
 import type { Resolution } from '../../src/generated/resolution.js';
 import { type FakeWeather, Service, freePort, startFakeWeather, stopAllServices } from '../helpers/services.js';
 import { Nginx } from '../index/servers/nginx.js';
-import { type NixVariant, commandLine, hostPath, nixBuild, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
+import { type NixVariant, commandLine, hostPath, nixBuild, nixVersions, repoDir, run, scratchDir, seedStore, standInDir, standInTarget } from './harness.js';
 
 const example = join(repoDir, 'examples/flask-app');
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-flask-app-'));
@@ -122,7 +122,7 @@ describe('examples/flask-app', { concurrency: true }, () => {
 
       before(async () => {
         await seedStore(variant);
-        const [python, glibc] = await nixEval<[string, string]>(variant, `let p = ${standIn}; in [ p.python3.version p.glibc.version ]`);
+        const [python, glibc] = await standInTarget(variant);
         lock = lockApp(variant, python, glibc);
         await seedLockedFiles(variant, lock.resolution);
       });

@@ -167,6 +167,15 @@ export async function nixEvalFile<T = unknown>(variant: NixVariant, file: string
   return JSON.parse(stdout) as T;
 }
 
+/**
+ * The target a lock for the stand-in names: its python3's version and its glibc's version, under
+ * `variant` (Python 3.11 by default, the mirror's cp311 wheels; null: the variant's own python3).
+ */
+export function standInTarget(variant: NixVariant, pythonVersion: string | null = '3.11'): Promise<[string, string]> {
+  const args = pythonVersion === null ? '{ }' : `{ pythonVersion = "${pythonVersion}"; }`;
+  return nixEval<[string, string]>(variant, `let p = import ${standInDir} ${args}; in [ p.python3.version p.glibc.version ]`);
+}
+
 export interface BuildOutputs {
   out: string;
   [output: string]: string;

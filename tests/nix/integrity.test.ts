@@ -18,7 +18,7 @@ import type { Resolution } from '../../src/generated/resolution.js';
 import type { ResolveRequest } from '../../src/generated/resolve-request.js';
 import { requestHash } from '../../src/lock/request.js';
 import { fetcherDir, pypiData, writeTestData } from './data.js';
-import { type NixVariant, nix, nixBuild, nixEval, nixString, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
+import { type NixVariant, nix, nixBuild, nixEval, nixString, nixVersions, repoDir, run, scratchDir, seedStore, standInDir, standInTarget } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-integrity-'));
 // the build users copy file:// URLs from here
@@ -89,7 +89,7 @@ describe('integrity in the Nix library', { concurrency: true }, () => {
       let glibc = '';
       before(async () => {
         await seedStore(variant);
-        [python, glibc] = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { pythonVersion = "3.11"; }; in [ p.python3.version p.glibc.version ]`);
+        [python, glibc] = await standInTarget(variant);
       });
 
       test('a lock with an md5, sha1, other or malformed hash is refused naming the package and the lock', async () => {

@@ -28,6 +28,7 @@ import {
   seedStore,
   standInDir,
   standInFlake,
+  standInTarget,
 } from './harness.js';
 
 const fixtures = join(repoDir, 'tests/nix/fixtures');
@@ -113,7 +114,7 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
       let glibc = '';
       before(async () => {
         await seedStore(variant);
-        [python, glibc] = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { pythonVersion = "3.11"; }; in [ p.python3.version p.glibc.version ]`);
+        [python, glibc] = await standInTarget(variant);
         lock = flaskLock(variant, python, glibc);
         const wheels = Object.values(lock.resolution.packages).map((p) => (p!.source.type === 'wheel' ? p!.source.filename : ''));
         await seedTestData(variant, wheels.filter(Boolean));
@@ -443,7 +444,7 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
           '--override-input', 'mach-nix/nixpkgs', standInFlake(),
           '--override-input', 'mach-nix/pypi-deps-db', `path:${pypiData}`,
         ];
-        const machine = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { }; in [ p.python3.version p.glibc.version ]`);
+        const machine = await standInTarget(variant, null);
         await seedTestData(variant, wheelFilesOf(lockOf(`template-${variant}`, requirement, ...machine).file));
         const { out } = await nixBuild(variant, { installable: `path:${dir}#default` }, { extraArgs: overrides, cwd: dir });
         const check = await run(variant, `${out}/bin/python`, ['-c', `import sys, ${module}; print("%d.%d" % sys.version_info[:2], ${module}.__version__)`]);
@@ -453,7 +454,7 @@ describe('mach-nix Nix library', { concurrency: true }, () => {
 
       test("an environment for the machine's python3 (3.13 in the chroot) from pure-Python wheels", async () => {
         const requirements = 'idna\nurllib3\ncertifi\nsix';
-        const machine = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { }; in [ p.python3.version p.glibc.version ]`);
+        const machine = await standInTarget(variant, null);
         await seedTestData(variant, wheelFilesOf(lockOf(`pure-${variant}`, requirements, ...machine).file));
         const expr = `${prelude('')} m.mkPython { requirements = "${requirements.replace(/\n/g, '\\n')}"; providers._default = "wheel"; _providerDefaults = { }; }`;
         const { out } = await nixBuild(variant, { expr });

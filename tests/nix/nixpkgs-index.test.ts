@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { LEGACY_NAMES } from '../../src/providers/nixpkgs-attributes.js';
 import { BUILT_IN_PROVIDER_DEFAULTS } from '../../src/providers/settings.js';
 import { fetcherDir, pypiData, writeTestData } from './data.js';
-import { type NixVariant, nix, nixEval, nixVersions, repoDir, scratchDir, seedStore, standInDir } from './harness.js';
+import { type NixVariant, nix, nixEval, nixVersions, repoDir, scratchDir, seedStore, standInDir, standInTarget } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-nixpkgs-index-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
@@ -161,7 +161,7 @@ describe('the nixpkgs provider index looks only at what may come from nixpkgs', 
       });
 
       test('a lockFile never looks at the python set, whatever the providers', async () => {
-        const [python, glibc] = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { pythonVersion = "3.11"; }; in [ p.python3.version p.glibc.version ]`);
+        const [python, glibc] = await standInTarget(variant);
         const requirements = join(workDir, 'flask.requirements.txt');
         writeFileSync(requirements, 'flask');
         const lockFile = join(workDir, 'flask.lock.json');

@@ -20,7 +20,7 @@ import { after, before, describe, test } from 'node:test';
 import { Service } from '../helpers/services.js';
 import { Nginx } from '../index/servers/nginx.js';
 import { fetcherDir, pypiData, seedTestData, wheelFilesOf, writeTestData } from './data.js';
-import { checkoutCopy, nixEnv, nixEval, nixVersions, repoDir, run, scratchDir, seedStore, standInDir } from './harness.js';
+import { checkoutCopy, nixEnv, nixVersions, repoDir, run, scratchDir, seedStore, standInDir, standInTarget } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-readme-'));
 let pypi: Nginx;
@@ -127,7 +127,7 @@ describe("the README's commands", { concurrency: true }, () => {
       mkdirSync(dir, { recursive: true });
       cpSync(join(repoDir, 'examples/flask-app/requirements.txt'), join(dir, 'requirements.txt'));
       // the wheels the commands' environments take (Python 3.11: the mirror's cp311 wheels)
-      const [python, glibc] = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { pythonVersion = "3.11"; }; in [ p.python3.version p.glibc.version ]`);
+      const [python, glibc] = await standInTarget(variant);
       const lockFile = join(dir, '.wheels.lock.json');
       const locked = spawnSync(join(repoDir, 'bin/mach-nix'), ['lock', '-r', join(dir, 'requirements.txt'), '--python', python, '--platform', 'x86_64-linux', '--glibc', glibc, '--deps-db', pypiData, '--files-db', fetcherDir, '-o', lockFile], { encoding: 'utf8' });
       assert.equal(locked.status, 0, locked.stderr);

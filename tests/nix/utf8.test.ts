@@ -16,7 +16,7 @@ import { Random, mutateBytes } from '../../bench/fuzz/random.js';
 import { utf8Problem } from '../../src/utf8-text.js';
 import { runCli } from '../helpers/cli.js';
 import { fetcherDir, pypiData, writeTestData } from './data.js';
-import { type NixVariant, nix, nixEval, nixVersions, repoDir, scratchDir, seedStore, standInDir } from './harness.js';
+import { type NixVariant, nix, nixEval, nixVersions, repoDir, scratchDir, seedStore, standInDir, standInTarget } from './harness.js';
 
 const workDir = mkdtempSync(join(scratchDir, 'mach-nix-utf8-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
@@ -63,7 +63,7 @@ describe('text that is not UTF-8 in the Nix library', { concurrency: true }, () 
       let glibc = '';
       before(async () => {
         await seedStore(variant);
-        [python, glibc] = await nixEval<[string, string]>(variant, `let p = import ${standInDir} { pythonVersion = "3.11"; }; in [ p.python3.version p.glibc.version ]`);
+        [python, glibc] = await standInTarget(variant);
       });
 
       test('utf8Problem finds the line and byte the CLI finds, on 300 byte-mutated texts', async () => {
