@@ -1,29 +1,16 @@
 /**
- * `npm run build` after the type check: the CLI as two bundled files and their V8 code caches, in dist/.
+ * `npm run build` after the type check: the CLI as one bundled file and its V8 code cache, in dist/.
  *
- * - `dist/mach-nix-core.cjs`: what every start runs — src/cli/main.ts, the command tree and its
- *   option declarations (src/cli/), commander, the errors, the version (`CORE_MODULES`). An import
- *   from the core of any other module is an object whose properties read that module from the
- *   chunk when first used (chunkImportsPlugin): `--version` and `--help` never load the chunk.
- * - `dist/mach-nix-commands.cjs`: everything the commands' actions run — inputs, resolver,
- *   providers, SQLite source and writer, index client, lock, env and gen; yaml, smol-toml,
- *   cli-progress, valibot, the generated validators and better-sqlite3's JavaScript included (only
- *   better-sqlite3's native addon is loaded from node_modules). Each of its modules runs when the
- *   core first asks for it, so `resolve --deps-db` does not run the index client's modules.
- *   Its imports of core modules are the core's instances (coreImportsPlugin): one `MachNixError`
- *   class for `instanceof`, one copy of each module's state; the build fails if a library would
- *   be in both bundles.
- * - `dist/mach-nix.cjs`: the launcher, package.json's `bin` (src/cli/launcher.cts), which compiles
- *   each bundle with its cache and gives them each other (`require('mach-nix:core')`,
- *   `require('mach-nix:commands')`).
- * - `dist/mach-nix-core.v8-cache`, `dist/mach-nix-commands.v8-cache`: the bytecode of every
- *   function a resolve compiles in each bundle, written by a training run: the command builds the
- *   index of a tiny generated tree and resolves against it (which also checks that the bundles
- *   work). A cache fits only the node that ran the build, started with the same V8 options; in the
- *   Nix package that is the node the command runs with.
- *
- * Two CommonJS scripts, not esbuild's ES module splitting: a CommonJS entry starts faster than an
- * ES module one, and node 20 takes a code cache only for a script (`vm.Script`).
+ * - `dist/mach-nix-bundle.cjs`: src/cli/main.ts and everything it imports, yaml, smol-toml,
+ *   cli-progress, commander, valibot, the generated validators and better-sqlite3's JavaScript
+ *   included; only better-sqlite3's native addon is loaded from node_modules. A CommonJS script: its modules are evaluated in the
+ *   order they are first needed, and a CommonJS entry starts faster than an ES module one. The
+ *   file is one function expression with the parameters of Node's module wrapper.
+ * - `dist/mach-nix.cjs`: the launcher, package.json's `bin` (src/cli/launcher.cts).
+ * - `dist/mach-nix-bundle.v8-cache`: the bytecode of every function a resolve compiles, written by
+ *   a training run: the bundle builds the index of a tiny generated tree and resolves against it
+ *   (which also checks that the bundle works). The cache fits only the node that ran the build,
+ *   started with the same V8 options; in the Nix package that is the node the command runs with.
  *
  * The node options (`src/cli/node-options.json`) are what every start of the command passes: the
  * launcher's `#!/usr/bin/env -S node …` line, the Nix package's wrapper (nix/cli.nix), the training
@@ -43,15 +30,13 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type BuildOptions, type Plugin, build } from 'esbuild';
+import { type Plugin, build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
+const bundle = join(dist, 'mach-nix-bundle.cjs');
 const launcher = join(dist, 'mach-nix.cjs');
-const bundles = { core: join(dist, 'mach-nix-core.cjs'), commands: join(dist, 'mach-nix-commands.cjs') };
-/** How the bundles ask the launcher for each other (src/cli/launcher.cts). */
-const CORE_SPECIFIER = 'mach-nix:core';
-const COMMANDS_SPECIFIER = 'mach-nix:commands';
+const codeCache = join(dist, 'mach-nix-bundle.v8-cache');
 const nodeOptions = JSON.parse(readFileSync(join(root, 'src/cli/node-options.json'), 'utf8')) as string[];
 
 /**
@@ -114,143 +99,30 @@ module.exports = (addon) => require(path.join(path.dirname(require.resolve('bett
   },
 };
 
-/** How the two bundles name a source module to each other: its path in the repository. */
-const sourceKey = (file: string) => file.slice(root.length + 1).split('\\').join('/');
-
-/**
- * The source modules of the core: what every start of the command runs — the launcher's entry,
- * the command tree and its option declarations (src/cli/), the errors every command shares, the
- * version — and the two modules the option declarations read (the platforms, the index pages'
- * default age), so that `--help` needs no chunk. Everything else is in the commands chunk; the
- * core's modules that the chunk imports are the core's instances (coreImportsPlugin).
- */
-const CORE_MODULES = ['src/errors.ts', 'src/version.ts', 'src/target.ts', 'src/index/page-max-age.ts'];
-
-function inCore(file: string): boolean {
-  const key = sourceKey(file);
-  return key.startsWith('src/cli/') || CORE_MODULES.includes(key);
-}
-
-const isSource = (file: string) => file.startsWith(join(root, 'src')) && !file.includes('/node_modules/');
-
-/** The names a source module exports (its own and re-exported ones), as esbuild sees them. */
-async function exportNames(file: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [file],
+async function bundleCli(): Promise<void> {
+  await build({
+    entryPoints: [join(root, 'src/cli/main.ts')],
+    outfile: bundle,
     bundle: true,
     platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
+    target: 'node20',
+    format: 'cjs',
+    // Only looked up at run time, by the sqlite-addon plugin's module.
+    external: ['better-sqlite3/package.json'],
+    plugins: [onDemandPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
+    // src/version.ts finds package.json from its own URL: in the bundle, the bundle's.
+    define: { 'import.meta.url': '__bundleUrl' },
+    // The bundle is the function the launcher calls, as Node's module wrapper would make it: the
+    // launcher compiles the file's text as read. Wrapping it there with node:module's `wrap` (a
+    // concatenated copy of the 1 MB text for V8 to flatten) cost 1–3 ms of every start
+    // (bench/resolver/RESULTS.md).
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {\nvar __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    footer: { js: '})' },
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: 'eof',
+    logLevel: 'warning',
   });
-  return Object.values(result.metafile.outputs)[0]!.exports;
-}
-
-/**
- * In the core, an import of a module of the commands chunk becomes an object whose properties are
- * that module's exports, read from the chunk when first used: a call of `resolve(…)` in a command's
- * action loads the chunk then and runs that module (and what it imports), and `--version` or
- * `--help` never does. esbuild reads an imported binding as a property at each use
- * (`(0, import_x.resolve)(…)`), so nothing is read earlier.
- */
-const chunkImportsPlugin: Plugin = {
-  name: 'chunk-imports',
-  setup(builder) {
-    builder.onResolve({ filter: /^\./ }, async (args) => {
-      if (args.namespace !== 'file' || !inCore(args.importer) || args.pluginData === 'resolved') return undefined;
-      const resolved = await builder.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolved' });
-      if (resolved.errors.length > 0 || !isSource(resolved.path) || inCore(resolved.path)) return undefined;
-      return { path: resolved.path, namespace: 'chunk-import' };
-    });
-    builder.onLoad({ filter: /.*/, namespace: 'chunk-import' }, async (args) => {
-      const key = JSON.stringify(sourceKey(args.path));
-      const getters = (await exportNames(args.path)).map((name) => `${JSON.stringify(name)}: { enumerable: true, get: () => fromChunk()[${JSON.stringify(name)}] }`);
-      return {
-        contents: `let chunkModule;
-const fromChunk = () => (chunkModule ??= require(${JSON.stringify(COMMANDS_SPECIFIER)})[${key}]());
-module.exports = Object.defineProperties({}, { __esModule: { value: true }, ${getters.join(', ')} });`,
-        loader: 'js',
-        resolveDir: root,
-      };
-    });
-  },
-};
-
-/** In the commands chunk, an import of a core module is the core's instance of it (one MachNixError class, one set of caches). */
-const coreImportsPlugin: Plugin = {
-  name: 'core-imports',
-  setup(builder) {
-    builder.onResolve({ filter: /^\./ }, async (args) => {
-      if (args.namespace !== 'file' || args.pluginData === 'resolved' || !isSource(args.importer)) return undefined;
-      const resolved = await builder.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolved' });
-      if (resolved.errors.length > 0 || !inCore(resolved.path)) return undefined;
-      return { path: resolved.path, namespace: 'core-import' };
-    });
-    builder.onLoad({ filter: /.*/, namespace: 'core-import' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(CORE_SPECIFIER)})[${JSON.stringify(sourceKey(args.path))}];`,
-      loader: 'js',
-      resolveDir: root,
-    }));
-  },
-};
-
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  // Only looked up at run time, by the sqlite-addon plugin's module; the other two are the bundles, given by the launcher.
-  external: ['better-sqlite3/package.json', CORE_SPECIFIER, COMMANDS_SPECIFIER],
-  // src/version.ts finds package.json from its own URL: in a bundle, the bundle's.
-  define: { 'import.meta.url': '__bundleUrl' },
-  // Each bundle is the function the launcher calls, as Node's module wrapper would make it
-  // (src/cli/launcher.cts): compiled as read, without a wrapped copy of its text.
-  banner: { js: '(function (exports, require, module, __filename, __dirname) {\nvar __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  footer: { js: '})' },
-  minifySyntax: true,
-  minifyWhitespace: true,
-  legalComments: 'eof',
-  logLevel: 'warning',
-} satisfies BuildOptions;
-
-async function bundleCli(): Promise<void> {
-  // The core's entry: the command's main, and the core modules the chunk may import, by their keys.
-  const coreEntry = [
-    ...CORE_MODULES.map((key, i) => `import * as m${i} from ${JSON.stringify(join(root, key))};`),
-    `export { ${CORE_MODULES.map((key, i) => `m${i} as ${JSON.stringify(key)}`).join(', ')} };`,
-    // Last: esbuild sets up the exports before any module runs, and each namespace above before main.
-    `import ${JSON.stringify(join(root, 'src/cli/main.ts'))};`,
-  ].join('\n');
-  const core = await build({
-    ...common,
-    stdin: { contents: coreEntry, resolveDir: root, sourcefile: 'core-entry.ts', loader: 'ts' },
-    outfile: bundles.core,
-    metafile: true,
-    plugins: [chunkImportsPlugin, onDemandPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
-  });
-  // The chunk's entry: every module the core imports from it, each run when first asked for
-  // (esbuild compiles a `require` of a module into a call of that module's own initialiser), so
-  // that a command runs only the modules it uses — e.g. `resolve --deps-db` not the index client.
-  const chunkModules = Object.keys(core.metafile.inputs).filter((input) => input.startsWith('chunk-import:')).map((input) => input.slice('chunk-import:'.length)).sort();
-  const chunkEntry = `module.exports = {\n${chunkModules.map((file) => `  ${JSON.stringify(sourceKey(file))}: () => require(${JSON.stringify(file)}),`).join('\n')}\n};`;
-  const chunk = await build({
-    ...common,
-    stdin: { contents: chunkEntry, resolveDir: root, sourcefile: 'commands-entry.cjs', loader: 'js' },
-    outfile: bundles.commands,
-    metafile: true,
-    plugins: [coreImportsPlugin, onDemandPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
-  });
-  // Every core module the chunk imports must be one the core exports.
-  const imported = Object.keys(chunk.metafile.inputs).filter((input) => input.startsWith('core-import:')).map((input) => sourceKey(input.slice('core-import:'.length)));
-  const missing = imported.filter((key) => !CORE_MODULES.includes(key));
-  if (missing.length > 0) throw new Error(`the commands chunk imports core modules the core does not export: ${missing.join(', ')}; add them to CORE_MODULES`);
-  // A library in both bundles would be two copies in one process: two sets of its state, two of each of its classes.
-  const libraries = (inputs: Record<string, unknown>) => new Set(Object.keys(inputs).flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? []));
-  const coreLibraries = libraries(core.metafile.inputs);
-  const shared = [...libraries(chunk.metafile.inputs)].filter((library) => coreLibraries.has(library));
-  if (shared.length > 0) throw new Error(`both bundles include ${shared.join(', ')}: import it from one side only, or move its importers`);
   await build({
     entryPoints: [join(root, 'src/cli/launcher.cts')],
     outfile: launcher,
@@ -310,7 +182,7 @@ function trainCodeCache(): void {
     const output = runBuilt(
       ['resolve', 'app[fast]', 'tool', '--python', '3.11', '--platform', 'x86_64-linux', '--glibc', '2.17', '--deps-db', index,
         '--providers', '{"_default": "wheel,sdist"}', '--provider-defaults', '{}', '--json'],
-      { MACH_NIX_WRITE_CODE_CACHE: '1' },
+      { MACH_NIX_WRITE_CODE_CACHE: codeCache },
     );
     const packages = (JSON.parse(output) as { packages: Record<string, { version: string }> }).packages;
     const versions = Object.entries(packages).map(([name, p]) => `${name} ${p.version}`).sort().join(', ');

@@ -10,9 +10,9 @@
  * `require` keeps the callers synchronous (shlex and htmlparser2 are ES modules, which
  * `require` loads from Node 20.19 on).
  *
- * The build (`scripts/build.ts`) compiles this module with the bundler's own `require` in place
+ * The bundle (`scripts/build.ts`) compiles this module with the bundler's own `require` in place
  * of `createRequire`, so that yaml, smol-toml, cli-progress and better-sqlite3's JavaScript are
- * inside the commands bundle, still evaluated only when these functions are first called
+ * inside the one bundled file, still evaluated only when these functions are first called
  * (better-sqlite3's native addon is loaded from node_modules).
  */
 import { createRequire } from 'node:module';

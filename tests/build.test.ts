@@ -1,8 +1,7 @@
 /**
  * The built command (scripts/build.ts, run by `npm run build` before the tests): the launcher in
- * package.json's `bin` runs the core bundle with a code cache that this node accepts, and the
- * commands chunk only when a command's action needs it; start-up loads none of the libraries
- * only some commands need and declares no subcommand's options.
+ * package.json's `bin` runs the bundle with a code cache that this node accepts, and start-up
+ * loads none of the libraries only some commands need and declares no subcommand's options.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,33 +19,20 @@ const bin = join(repoDir, manifest.bin['mach-nix']!);
 /** The V8 options every start of the command passes (its first line, the Nix wrapper). */
 const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.json'), 'utf8')) as string[];
 
-/**
- * A preload script that prints, when the process ends, the CommonJS files and built-in modules it
- * loaded, and the bundles the launcher read (it compiles them itself, so they are not in
- * require.cache).
- */
+/** A preload script that prints, when the process ends, the CommonJS files and built-in modules it loaded. */
 const loadedModulesHook = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'loaded-modules.cjs');
 writeFileSync(
   loadedModulesHook,
-  `const fs = require('node:fs');
-  const bundles = [];
-  const readFileSync = fs.readFileSync;
-  fs.readFileSync = function (file, ...rest) {
-    if (typeof file === 'string' && /[/]mach-nix-[^/]*[.]cjs$/.test(file)) bundles.push(require('node:path').basename(file));
-    return readFileSync.call(this, file, ...rest);
-  };
   // fs.writeSync: process.stderr would load Node's streams before the list is taken.
-  process.on('exit', () => fs.writeSync(2, JSON.stringify({
+  `process.on('exit', () => require('node:fs').writeSync(2, JSON.stringify({
     files: Object.keys(require.cache),
     builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)),
-    bundles,
   })));\n`,
 );
 
 interface Loaded {
   files: string[];
   builtins: string[];
-  bundles: string[];
 }
 
 /** What a node process with these arguments loaded; it must succeed. */
@@ -82,10 +68,9 @@ describe('the built command', () => {
     assert.match(run.stderr, /the code cache does not fit node v\d+/);
   });
 
-  it('starts without SQLite, crypto, child processes, Node\'s streams or any file outside the core bundle', () => {
+  it('starts without SQLite, crypto, child processes, Node\'s streams or any file outside the bundle', () => {
     const loaded = loadedModules([bin, '--version']);
     assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
-    assert.deepEqual(loaded.bundles, ['mach-nix-core.cjs'], 'only the core bundle');
     for (const builtin of ['crypto', 'child_process', 'readline']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
     // Output goes to the descriptors (src/cli/process-output.ts): process.stdout, a pipe here, would load stream and net.
     for (const builtin of ['stream', 'net', 'tty']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
@@ -98,26 +83,7 @@ describe('the built command', () => {
     const built = loadedModules([...nodeOptions, bin, 'db', 'build', '--deps', join(corpus, 'deps'), '--files', join(corpus, 'files'), '--out', index]);
     const resolved = loadedModules([...nodeOptions, bin, 'resolve', 'a==1.2.3.post0', '--python', '3.12', '--platform', 'x86_64-linux', '--deps-db', index, '--json']);
     const addon = realpathSync(join(repoDir, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
-    for (const loaded of [built, resolved]) {
-      assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin, addon]);
-      assert.deepEqual(loaded.bundles, ['mach-nix-core.cjs', 'mach-nix-commands.cjs']);
-    }
-  });
-
-  it('shows the help of the program and of each command without the commands chunk', () => {
-    for (const args of [['--help'], ['help'], ['db', '--help'], ['resolve', '--help'], ['lock', '--help'], ['env', '--help']]) {
-      assert.deepEqual(loadedModules([...nodeOptions, bin, ...args]).bundles, ['mach-nix-core.cjs'], args.join(' '));
-    }
-  });
-
-  it('reports a usage error from the core and a failing action\'s error from the chunk alike, without a stack trace', () => {
-    const usage = spawnSync(process.execPath, [...nodeOptions, bin, 'resolve', '--no-such-option'], { encoding: 'utf8' });
-    assert.equal(usage.status, 2);
-    assert.match(usage.stderr, /^error: unknown option '--no-such-option'/);
-    // The UsageError is the chunk's (src/target.ts) and is caught as the core's MachNixError: one class in both bundles.
-    const wrong = spawnSync(process.execPath, [...nodeOptions, bin, 'resolve', 'x', '--python', 'three'], { encoding: 'utf8' });
-    assert.equal(wrong.status, 2, wrong.stderr);
-    assert.doesNotMatch(wrong.stderr, /internal error|\n\s+at /);
+    for (const loaded of [built, resolved]) assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin, addon]);
   });
 
   it('loads yaml, smol-toml, cli-progress, better-sqlite3, write-file-atomic and shlex only when they are used', () => {

@@ -1,4 +1,4 @@
-/** Entry point of the `mach-nix` command: the core bundle's entry (scripts/build.ts), or run from source by bin/mach-nix. */
+/** Entry point of the `mach-nix` command: the bundle's entry (scripts/build.ts), or run from source by bin/mach-nix. */
 import { run } from './program.js';
 
 // No top-level await: the bundle is a CommonJS script.
