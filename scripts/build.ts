@@ -4,7 +4,8 @@
  * - `dist/mach-nix-bundle.cjs`: src/cli/main.ts and everything it imports, yaml, smol-toml,
  *   cli-progress, commander, valibot, the generated validators and better-sqlite3's JavaScript
  *   included; only better-sqlite3's native addon is loaded from node_modules. A CommonJS script: its modules are evaluated in the
- *   order they are first needed, and a CommonJS entry starts faster than an ES module one.
+ *   order they are first needed, and a CommonJS entry starts faster than an ES module one. The
+ *   file is one function expression with the parameters of Node's module wrapper.
  * - `dist/mach-nix.cjs`: the launcher, package.json's `bin` (src/cli/launcher.cts).
  * - `dist/mach-nix-bundle.v8-cache`: the bytecode of every function a resolve compiles, written by
  *   a training run: the bundle builds the index of a tiny generated tree and resolves against it
@@ -111,7 +112,12 @@ async function bundleCli(): Promise<void> {
     plugins: [onDemandPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
     // src/version.ts finds package.json from its own URL: in the bundle, the bundle's.
     define: { 'import.meta.url': '__bundleUrl' },
-    banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    // The bundle is the function the launcher calls, as Node's module wrapper would make it: the
+    // launcher compiles the file's text as read. Wrapping it there with node:module's `wrap` (a
+    // concatenated copy of the 1 MB text for V8 to flatten) cost 1–3 ms of every start
+    // (bench/resolver/RESULTS.md).
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {\nvar __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    footer: { js: '})' },
     minifySyntax: true,
     minifyWhitespace: true,
     legalComments: 'eof',

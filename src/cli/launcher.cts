@@ -12,7 +12,6 @@
  * `vm.Script` takes a code cache.
  */
 import fs = require('node:fs');
-import nodeModule = require('node:module');
 import path = require('node:path');
 import vm = require('node:vm');
 
@@ -28,7 +27,8 @@ function codeCache(): Buffer | undefined {
 }
 
 const cachedData = codeCache();
-const script = new vm.Script(nodeModule.wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+// The bundle's text is already the module function (scripts/build.ts): compiled as read, not copied into a wrapper.
+const script = new vm.Script(fs.readFileSync(bundle, 'utf8'), { filename: bundle, cachedData });
 if (process.env.MACH_NIX_DEBUG && (cachedData === undefined || script.cachedDataRejected)) {
   process.stderr.write(`mach-nix: ${cachedData === undefined ? 'no code cache' : `the code cache does not fit node ${process.version}`}: compiling the bundle\n`);
 }
