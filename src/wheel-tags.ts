@@ -97,9 +97,20 @@ export function parseWheelFilename(filename: string): WheelFilename {
     if (!match) throw invalid(`invalid build number ${JSON.stringify(buildPart)}: it must start with a digit`);
     build = [Number(match[1]), match[2]!];
   }
-  const tags = parseTagSet(tagPart, invalid);
+  let tags = parsedTagSets.get(tagPart);
+  if (tags === undefined) {
+    tags = Object.freeze(parseTagSet(tagPart, invalid));
+    parsedTagSets.set(tagPart, tags);
+  }
   return { name: canonicalizeName(namePart), version, build, tags };
 }
+
+/**
+ * Tag sets, by their text: a project's files repeat a few (`py3-none-any`, `cp311-cp311-manylinux…`)
+ * over all its versions, so each is expanded once and shared, frozen — which also lets a target's
+ * rank of a set be remembered by the set (`CompatibleTags.rankOfSet`). Only sets that parsed are kept.
+ */
+const parsedTagSets = boundedCache<string, readonly Tag[]>(10_000);
 
 /** Expands a (possibly compressed) tag set like packaging's `parse_tag`, lower-casing it. */
 function parseTagSet(text: string, invalid: (reason: string) => Error): Tag[] {
@@ -286,6 +297,8 @@ interface CompatibleTags {
   readonly tags: readonly Tag[];
   /** `tagToString(tag)` → its index in `tags` (the first, should a tag repeat). */
   readonly rankOf: ReadonlyMap<string, number>;
+  /** A parsed tag set (shared by the wheels that have it) → its best rank, null: none installable. */
+  readonly rankOfSet: WeakMap<readonly Tag[], number | null>;
 }
 
 /** Equal targets share their list; a handful of targets is all one process ever asks for. */
@@ -307,7 +320,7 @@ function compatibleTagsOf(target: Target): CompatibleTags {
       const text = tagToString(tag);
       if (!rankOf.has(text)) rankOf.set(text, index);
     });
-    result = { tags, rankOf };
+    result = { tags, rankOf, rankOfSet: new WeakMap() };
     compatibleTagsByTarget.set(key, result);
   }
   compatibleTagsByTargetObject.set(target, result);
@@ -347,19 +360,22 @@ function tryParseWheelFilename(filename: string): WheelFilename | null {
   return parsed;
 }
 
-function bestRank(wheel: WheelFilename, rankOf: ReadonlyMap<string, number>): number | null {
+function bestRank(wheel: WheelFilename, { rankOf, rankOfSet }: CompatibleTags): number | null {
+  const known = rankOfSet.get(wheel.tags);
+  if (known !== undefined) return known;
   let best: number | null = null;
   for (const tag of wheel.tags) {
     const rank = rankOf.get(tagToString(tag));
     if (rank !== undefined && (best === null || rank < best)) best = rank;
   }
+  rankOfSet.set(wheel.tags, best);
   return best;
 }
 
 /** Rank of a wheel for the target: lower is better (index of its best tag in compatibleTags); null = not installable. */
 export function wheelRank(wheel: WheelFilename | string, target: Target): number | null {
   const parsed = typeof wheel === 'string' ? tryParseWheelFilename(wheel) : wheel;
-  return parsed === null ? null : bestRank(parsed, compatibleTagsOf(target).rankOf);
+  return parsed === null ? null : bestRank(parsed, compatibleTagsOf(target));
 }
 
 /** Build tags in PEP 427 order: none first, then by number, then by the rest of the tag. */
@@ -373,12 +389,12 @@ function compareBuilds(a: WheelFilename['build'], b: WheelFilename['build']): nu
  * highest build tag, then file name (code-point order). null if none is compatible.
  */
 export function selectWheel<T>(files: readonly T[], filenameOf: (f: T) => string, target: Target): T | null {
-  const { rankOf } = compatibleTagsOf(target);
+  const compatible = compatibleTagsOf(target);
   let best: { file: T; filename: string; rank: number; build: WheelFilename['build'] } | null = null;
   for (const file of files) {
     const filename = filenameOf(file);
     const parsed = tryParseWheelFilename(filename);
-    const rank = parsed === null ? null : bestRank(parsed, rankOf);
+    const rank = parsed === null ? null : bestRank(parsed, compatible);
     if (parsed === null || rank === null) continue;
     const better =
       best === null ||
