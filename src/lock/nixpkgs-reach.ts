@@ -6,8 +6,7 @@
  * `answer` reads it, with the same provider settings; a request the resolver would refuse reaches
  * nothing (the resolver then says why, whatever the index holds).
  */
-import { readFileSync } from 'node:fs';
-import { DataError, InputFileError, InvalidRequirement, MachNixError } from '../errors.js';
+import { DataError, InputFileError, InvalidRequirement, MachNixError, NotUtf8Error } from '../errors.js';
 import { writeFileAtomic } from '../on-demand.js';
 import type { DependencySource } from '../db/source.js';
 import type { ResolveRequest } from '../generated/resolve-request.js';
@@ -18,6 +17,7 @@ import { reachableNames } from '../providers/reach.js';
 import { rootsOf } from '../providers/roots.js';
 import { ProviderSettings, parseProvidersInput } from '../providers/settings.js';
 import { compareCodePoints } from '../code-points.js';
+import { readUtf8File } from '../utf8-text.js';
 import { type Target, parseTarget } from '../target.js';
 
 export interface NixpkgsReach {
@@ -75,8 +75,9 @@ function extraRoot(line: string): Dependency[] {
 export function readStringList(file: string, what: string): string[] {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    value = JSON.parse(readUtf8File(file));
   } catch (error) {
+    if (error instanceof NotUtf8Error) throw error;
     throw new InputFileError({ file }, `cannot read ${what}: ${(error as Error).message}`);
   }
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw new InputFileError({ file }, `${what} must be a JSON list of strings`);

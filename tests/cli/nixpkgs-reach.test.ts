@@ -3,7 +3,7 @@
  * nixpkgs python set (src/lock/nixpkgs-reach.ts), on the real-PyPI corpus.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -42,6 +42,16 @@ describe('mach-nix resolve --nixpkgs-reach', () => {
     assert.deepEqual(all.reached, ['blinker', 'click', 'flask', 'itsdangerous', 'jinja2', 'markupsafe', 'werkzeug']);
     assert.deepEqual(all.names, all.reached, 'the built-in default has nixpkgs');
     assert.deepEqual(all.attributes, ['Flask', 'click', 'flask', 'flask_2', 'jinja2', 'werkzeug-bin']);
+  });
+
+  it('refuses an attribute-name list that is not UTF-8 as every file the Nix library writes is refused, writing nothing', async () => {
+    const names = join(dir, 'damaged-attributes.json');
+    writeFileSync(names, Buffer.concat([Buffer.from('["flask", "caf'), Buffer.from([0xe9]), Buffer.from('"]')]));
+    const out = join(dir, 'damaged-reach.json');
+    const result = await runCli(['resolve', '--request', file('request.json', base), '--deps-db', corpus, '--nixpkgs-reach', names, '--out', out]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(result.stderr, `error: ${names}:1: not UTF-8 text: byte 15 of the line (0xe9) starts no UTF-8 character; save it as UTF-8\n`);
+    assert.ok(!existsSync(out));
   });
 
   it('follows the extras asked for and the providers of each name', async () => {
