@@ -23,6 +23,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BucketSource } from '../../src/db/bucket-source.js';
 import { prng } from './prng.js';
+import { type Timed, median, timed as timedCommand } from '../measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -71,28 +72,8 @@ function mergedTree(percent: number): string {
   return out;
 }
 
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-interface Timed {
-  ms: number;
-  rssMiB: number;
-  status: number | null;
-  stdout: string;
-}
-
 /** One run of a command: wall-clock time, and peak RSS from /usr/bin/time. */
-function timed(command: readonly string[]): Timed {
-  const timeFile = join(dataRoot, 'time.out');
-  const start = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...command], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const rssKiB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-  return { ms, rssMiB: rssKiB / 1024, status: run.status, stdout: run.stdout };
-}
+const timed = (command: readonly string[]) => timedCommand(command, { timeFile: join(dataRoot, 'time.out'), cwd: repoDir });
 
 const resolveArgs = (tree: string) => [
   'resolve', 'flask', 'requests', '--python', '3.11', '--platform', 'x86_64-linux', '--glibc', '2.40',

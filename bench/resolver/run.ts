@@ -31,7 +31,7 @@
  * add its own start-up to every resolvelib run.
  * A hand-written `## Notes` section of RESULTS.md, and any section after it, survive a re-run.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
@@ -41,6 +41,7 @@ import Database from 'better-sqlite3';
 import { SqliteSource } from '../../src/db/sqlite-source.js';
 import { buildIndex } from '../../src/db/sqlite-writer.js';
 import { type Outcome, type ResolverCase, mismatch, readCase } from './case.js';
+import { type Timed, median, timed as timedCommand } from '../measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -79,35 +80,15 @@ const COMMAND_GOAL = 0.5;
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
 if (!existsSync(casesDir)) throw new Error(`no conformance cases at ${casesDir}; set MACH_NIX_SHARED to the shared folder`);
 
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-interface Timed {
-  ms: number;
-  /** Peak resident set size, MiB (/usr/bin/time's %M). */
-  rssMiB: number;
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** The environment without NODE_EXTRA_CA_CERTS; null when it has none (the second timing would repeat the first). */
 const withoutExtraCerts: NodeJS.ProcessEnv | null = process.env.NODE_EXTRA_CA_CERTS === undefined
   ? null
   : Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
 
-/** Runs a command to completion under /usr/bin/time; its wall-clock time in ms, peak RSS and output. */
+/** Runs a command to completion under /usr/bin/time, in the checkout. */
 function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Timed {
-  const timeFile = join(dataDir, 'time.out');
-  const start = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], { cwd: repoDir, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.error) throw result.error;
-  const rssMiB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024;
-  return { ms, rssMiB, status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return timedCommand([command, ...args], { timeFile: join(dataDir, 'time.out'), cwd: repoDir, env });
 }
 
 /** The index of a corpus, built when missing or no longer readable (e.g. an older schema). */

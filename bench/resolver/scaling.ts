@@ -17,7 +17,7 @@
  *   `Resolver.resolve()` alone (its `coldMs`), with the solver's statistics.
  * Both answers are compared: they must agree on every version.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
@@ -29,6 +29,7 @@ import { parseProvidersInput } from '../../src/providers/settings.js';
 import { resolve } from '../../src/resolve.js';
 import { parseTarget } from '../../src/target.js';
 import { prng } from '../db/prng.js';
+import { type Timed, median, timed as timedCommand } from '../measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -98,27 +99,7 @@ function requirementNames(count: number): string[] {
   return kept;
 }
 
-interface Timed {
-  ms: number;
-  rssMiB: number;
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function timed(command: readonly string[]): Timed {
-  const timeFile = join(dataDir, 'time.out');
-  const start = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...command], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  return { ms, rssMiB: Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024, status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
+const timed = (command: readonly string[]) => timedCommand(command, { timeFile: join(dataDir, 'time.out'), cwd: repoDir });
 
 const names = requirementNames(Math.max(...sizes));
 const available = sizes.filter((size) => size <= names.length);

@@ -124,20 +124,17 @@ function orEveryName(compute: () => CandidateDependencies, texts: () => readonly
   };
 }
 
-function dependencyOrNothing(text: string): Dependency[] {
-  try {
-    return [parseDependency(text)];
-  } catch (error) {
-    if (error instanceof InvalidRequirement) return [];
-    throw error;
-  }
+/** The dependency a line states, as `parse` reads it; none where it cannot be read (it names nothing to reach). */
+function parsedOrNothing(parse: (text: string) => Dependency): (text: string) => Dependency[] {
+  return (text) => {
+    try {
+      return [parse(text)];
+    } catch (error) {
+      if (error instanceof InvalidRequirement) return [];
+      throw error;
+    }
+  };
 }
 
-function condaOrNothing(text: string): Dependency[] {
-  try {
-    return [condaDependency(text)];
-  } catch (error) {
-    if (error instanceof InvalidRequirement) return [];
-    throw error;
-  }
-}
+const dependencyOrNothing = parsedOrNothing(parseDependency);
+const condaOrNothing = parsedOrNothing(condaDependency);
