@@ -217,9 +217,9 @@ let
       # then prints one frame ("… while calling the 'throw' builtin") before the message, instead
       # of three and a truncated trace. The request checks the text again (request.nix), for
       # every other way into `environment`.
-      textProblem = self.request.textProblem args.requirements;
+      argumentsProblem = self.request.argumentsProblem { inherit (args) requirements providers cudaVersion; providerDefaults = args._providerDefaults; };
     in
-    if textProblem != null then fail textProblem else
+    if argumentsProblem != null then fail argumentsProblem else
     env // {
       inherit selectPkgs pythonOverrides overlay dockerImage;
       inherit (core) lock resolution;

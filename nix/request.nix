@@ -10,11 +10,12 @@ let
 in
 {
   request = {
-    # The resolve request for the requirements text and the resolution-relevant arguments.
-    # The text is checked to be UTF-8 first (textProblem).
-    make = { requirements, python, providers, providerDefaults, cudaVersion }: {
-      requirements = let problem = self.request.textProblem requirements; in if problem == null then requirements else fail problem;
-      inherit providers providerDefaults cudaVersion;
+    # The resolve request for the requirements text and the resolution-relevant arguments,
+    # checked first (argumentsProblem).
+    make = { requirements, python, providers, providerDefaults, cudaVersion }@arguments:
+      let problem = self.request.argumentsProblem arguments; in
+      if problem != null then fail problem else {
+      inherit requirements providers providerDefaults cudaVersion;
       python = python.version;
       platform = platform.system;
       glibc = if platform.isLinux then majorMinor pkgs.glibc.version else null;
@@ -34,6 +35,22 @@ in
       if !(builtins.isString requirements) then "requirements must be a string: the text of a requirements.txt or environment.yml, e.g. requirements = builtins.readFile ./requirements.txt"
       else if problem == null then null
       else "the requirements text:${toString problem.line}: ${utf8Reason problem}";
+
+    # Why mkPython's arguments cannot be in a request, or null: the requirements text's problem
+    # (textProblem), or a string elsewhere in them that is not UTF-8 — provider names read from
+    # a file, say — named where the user wrote it (`providers.numpy`), for the same two reasons.
+    argumentsProblem = { requirements, providers, providerDefaults, cudaVersion, ... }:
+      let
+        problemIn = where: value:
+          if builtins.isString value then
+            let problem = utf8Problem value; in if problem == null then null else "${where}: ${utf8Reason problem}"
+          else if builtins.isAttrs value then
+            firstProblem (map (name: if utf8Problem name != null then "${where}: an attribute name is ${utf8Reason (utf8Problem name)}" else problemIn "${where}.${name}" value.${name}) (attrNames value))
+          else if builtins.isList value then firstProblem (builtins.genList (i: problemIn "${where}[${toString i}]" (builtins.elemAt value i)) (builtins.length value))
+          else null;
+        firstProblem = builtins.foldl' (found: problem: if found == null then problem else found) null;
+      in
+      firstProblem [ (self.request.textProblem requirements) (problemIn "providers" providers) (problemIn "_providerDefaults" providerDefaults) (problemIn "cudaVersion" cudaVersion) ];
 
     # The pypi-deps-db tree's UNIX_TIMESTAMP: it ties a lock to the data it was made from.
     dataTimestamp =

@@ -108,6 +108,24 @@ describe('text that is not UTF-8 in the Nix library', { concurrency: true }, () 
         }
       });
 
+      test("mkPython's other strings that are not UTF-8 (provider names, the CUDA version, an attribute name) are refused naming where they are", async () => {
+        const file = join(workDir, `${variant}-provider.txt`);
+        writeFileSync(file, bytes('wheel', [0xff]));
+        const reason = 'not UTF-8 text: byte 6 of the line starts no UTF-8 character; save it as UTF-8';
+        const cases: readonly (readonly [string, string])[] = [
+          ['providers.six = builtins.readFile FILE; _providerDefaults = { };', `providers.six: ${reason}`],
+          ['providers._default = "wheel"; _providerDefaults = { six = builtins.readFile FILE; };', `_providerDefaults.six: ${reason}`],
+          ['providers._default = "wheel"; _providerDefaults = { }; cudaVersion = builtins.readFile FILE;', `cudaVersion: ${reason}`],
+          ['providers.${builtins.readFile FILE} = "wheel"; _providerDefaults = { };', `providers: an attribute name is ${reason}`],
+        ];
+        for (const [settings, message] of cases) {
+          const expr = `${prelude} (m.mkPython { requirements = "six"; ${settings.replaceAll('FILE', file)} }).drvPath`;
+          const stderr = await failure(variant, expr);
+          assert.equal(ourError(stderr), `mach-nix: ${message}`, settings);
+          assert.match(stderr, variant === 'host-2.8' ? /^error: mach-nix:/ : /^error:\n\s+… while calling the 'throw' builtin\n/);
+        }
+      });
+
       test('requirements that are not a string (a path) are refused, not copied into the store and read as a requirement', async () => {
         const file = join(workDir, `${variant}-path.txt`);
         writeFileSync(file, 'six\n');
