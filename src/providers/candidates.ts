@@ -14,6 +14,11 @@
  *
  * Versions that cannot be used are not candidates; why each was left out is kept, so that a
  * "no candidate" explanation can say it.
+ *
+ * Which versions are candidates is decided for all of them when a package is first mentioned (the
+ * solver counts them and sets requirements over them); a wheel or sdist candidate's file, download,
+ * notes and dependencies only when something asks, because the solver reaches a few of the newest
+ * versions of a project with hundreds (`WheelCandidate`).
  */
 import { fnmatch } from './fnmatch.js';
 import { type Version, SpecifierSet, tryParseVersion } from '../pep440.js';
@@ -97,6 +102,16 @@ function admitsPython(requiresPython: string | null, context: CandidateContext):
   return set.contains(context.target.python.full) ? null : `requires Python ${requiresPython}`;
 }
 
+/** `admitsPython` remembered by text, for one project's files and releases: they repeat a few. */
+function requiresPythonCheck(context: CandidateContext): (requiresPython: string | null) => string | null {
+  const problems = new Map<string | null, string | null>();
+  return (requiresPython) => {
+    let problem = problems.get(requiresPython);
+    if (problem === undefined) problems.set(requiresPython, (problem = admitsPython(requiresPython, context)));
+    return problem;
+  };
+}
+
 /**
  * A package index's page may not state a file's Requires-Python (the metadata is fetched only for
  * the candidate tried): the metadata's own is checked then, and a Python it excludes makes that
@@ -121,7 +136,6 @@ function yankedNote(reason: string): string {
 interface WheelProject {
   readonly dataKeys: readonly string[];
   readonly context: CandidateContext;
-  /** `admitsPython` of a Requires-Python text: a project's files repeat a few of them. */
   readonly pythonProblem: (requiresPython: string | null) => string | null;
 }
 
@@ -213,13 +227,7 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
       else byVersion.set(file.version, [file]);
     }
   }
-  const problems = new Map<string | null, string | null>();
-  const pythonProblem = (requiresPython: string | null): string | null => {
-    let problem = problems.get(requiresPython);
-    if (problem === undefined) problems.set(requiresPython, (problem = admitsPython(requiresPython, context)));
-    return problem;
-  };
-  const project: WheelProject = { dataKeys, context, pythonProblem };
+  const project: WheelProject = { dataKeys, context, pythonProblem: requiresPythonCheck(context) };
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
   for (const [versionText, files] of byVersion) {
@@ -235,7 +243,7 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
     for (const file of files) {
       if (wheelRank(file.filename, context.target) === null) continue;
       installable = true;
-      const problem = pythonProblem(file.requiresPython);
+      const problem = project.pythonProblem(file.requiresPython);
       if (problem !== null) {
         firstProblem ??= problem;
         continue;
@@ -260,10 +268,82 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
   return { candidates: candidates.sort(byVersionDescending), rejected };
 }
 
+/**
+ * A release as an sdist candidate: like a wheel candidate, its download, notes and dependencies
+ * are made only when asked (see `WheelCandidate`).
+ */
+class SdistCandidate implements Candidate {
+  readonly provider = 'sdist';
+  declare readonly yanked?: string;
+  #source: CandidateSource | undefined;
+  #download: { value: DistributionFile | null } | undefined;
+  #notes: readonly string[] | undefined;
+  #dependencies: CandidateDependencies | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly version: Version,
+    private readonly release: SdistRelease,
+    /** The data's key the release was found under. */
+    private readonly dataKey: string,
+    private readonly context: CandidateContext,
+  ) {
+    const yanked = yankedReason(release);
+    if (yanked !== undefined) this.yanked = yanked;
+  }
+
+  get versionText(): string {
+    return this.release.version;
+  }
+
+  /** Looked up on first use, as for wheels. */
+  private get download(): DistributionFile | null {
+    this.#download ??= { value: this.context.source.files(this.dataKey, this.release.version).find((f) => f.kind === 'sdist') ?? null };
+    return this.#download.value;
+  }
+
+  get source(): CandidateSource {
+    if (this.#source === undefined) {
+      const candidate = this;
+      this.#source = { kind: 'sdist', release: this.release, get download() { return candidate.download; } };
+    }
+    return this.#source;
+  }
+
+  get notes(): readonly string[] {
+    if (this.#notes === undefined) {
+      const { release, context } = this;
+      const found: string[] = [];
+      if (!release.exactPythonKey && release.pythonKey !== null) {
+        const older = `${release.pythonKey[0]}.${release.pythonKey.slice(1)}`;
+        found.push(`sdist metadata of Python ${older} used: the data has none for Python ${context.target.python.major}.${context.target.python.minor}`);
+      }
+      if (this.yanked !== undefined) found.push(yankedNote(this.yanked));
+      if (this.download === null) found.push('no download URL and hash are known for this sdist');
+      this.#notes = found;
+    }
+    return this.#notes;
+  }
+
+  dependencies(): CandidateDependencies {
+    if (this.#dependencies === undefined) {
+      const { release, context } = this;
+      if (release.requiresDist === undefined) {
+        this.#dependencies = sdistDependencies(release, context.target.markers);
+      } else {
+        checkMetadataPython(release, context);
+        this.#dependencies = requiresDistDependencies(release.requiresDist, context.target.markers);
+      }
+    }
+    return this.#dependencies;
+  }
+}
+
 export function sdistCandidates(key: string, dataKeys: readonly string[], context: CandidateContext): CandidateList {
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
   const seen = new Set<string>();
+  const pythonProblem = requiresPythonCheck(context);
   for (const dataKey of dataKeys) {
     for (const release of context.source.sdistReleases(dataKey, context.target.python)) {
       const version = tryParseVersion(release.version);
@@ -272,36 +352,13 @@ export function sdistCandidates(key: string, dataKeys: readonly string[], contex
         continue;
       }
       if (seen.has(version.toString())) continue;
-      const problem = admitsPython(release.requiresPython, context);
+      const problem = pythonProblem(release.requiresPython);
       if (problem !== null) {
         rejected.push({ provider: 'sdist', version: release.version, reason: problem });
         continue;
       }
       seen.add(version.toString());
-      const yanked = yankedReason(release);
-      // Looked up on first use, as for wheels.
-      const download = memo(() => context.source.files(dataKey, release.version).find((f) => f.kind === 'sdist') ?? null);
-      const notes = memo(() => {
-        const found: string[] = [];
-        if (!release.exactPythonKey && release.pythonKey !== null) {
-          const older = `${release.pythonKey[0]}.${release.pythonKey.slice(1)}`;
-          found.push(`sdist metadata of Python ${older} used: the data has none for Python ${context.target.python.major}.${context.target.python.minor}`);
-        }
-        if (yanked !== undefined) found.push(yankedNote(yanked));
-        if (download() === null) found.push('no download URL and hash are known for this sdist');
-        return found;
-      });
-      candidates.push({
-        key, version, versionText: release.version, provider: 'sdist',
-        source: { kind: 'sdist', release, get download() { return download(); } },
-        get notes() { return notes(); },
-        ...(yanked === undefined ? {} : { yanked }),
-        dependencies: memo(() => {
-          if (release.requiresDist === undefined) return sdistDependencies(release, context.target.markers);
-          checkMetadataPython(release, context);
-          return requiresDistDependencies(release.requiresDist, context.target.markers);
-        }),
-      });
+      candidates.push(new SdistCandidate(key, version, release, dataKey, context));
     }
   }
   return { candidates: candidates.sort(byVersionDescending), rejected };
