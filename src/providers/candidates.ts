@@ -170,7 +170,10 @@ class WheelCandidate implements Candidate {
     if (!hasCurrent) this.yanked = yankedReason(this.file);
   }
 
-  /** The best installable file for the target among the usable ones, a yanked one only when every usable file is. */
+  /**
+   * The best installable file for the target among the usable ones (wheel-tags order), a yanked
+   * one only when every usable file is.
+   */
   private get file(): WheelRelease {
     if (this.#file === undefined) {
       const { context, pythonProblem } = this.project;
@@ -250,6 +253,7 @@ export function wheelCandidates(key: string, dataKeys: readonly string[], contex
       }
       usable = true;
       if (!isYanked(file)) {
+        // A usable file that is not yanked settles it: the version is a candidate, not yanked.
         hasCurrent = true;
         break;
       }
