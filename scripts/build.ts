@@ -38,6 +38,7 @@ const bundle = join(dist, 'mach-nix-bundle.cjs');
 const launcher = join(dist, 'mach-nix.cjs');
 const codeCache = join(dist, 'mach-nix-bundle.v8-cache');
 const nodeOptions = JSON.parse(readFileSync(join(root, 'src/cli/node-options.json'), 'utf8')) as string[];
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 /**
  * src/on-demand.ts loads libraries with `createRequire`, which a bundler cannot follow: compiled
@@ -106,17 +107,27 @@ async function bundleCli(): Promise<void> {
     bundle: true,
     platform: 'node',
     target: 'node20',
+    // Node has had `\p{…}` in regular expressions since 10, but esbuild's tables give it none for
+    // node and rewrite such a literal to `new RegExp(…)`, which it cannot drop when unused: valibot's
+    // emoji pattern (no schema here uses it) was then built at every start — V8 builds a Unicode
+    // property class from ICU's tables when the expression is created.
+    supported: { 'regexp-unicode-property-escapes': true },
     format: 'cjs',
     // Only looked up at run time, by the sqlite-addon plugin's module.
     external: ['better-sqlite3/package.json'],
     plugins: [onDemandPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
-    // src/version.ts finds package.json from its own URL: in the bundle, the bundle's.
-    define: { 'import.meta.url': '__bundleUrl' },
+    define: {
+      // src/version.ts finds the package's folder from its own URL: in the bundle, the bundle's,
+      // computed on first use (a URL object at every start was a fifth of a millisecond).
+      'import.meta.url': '__bundle.url',
+      // The version is known now: `--version` reads no package.json (src/version.ts).
+      MACH_NIX_BUNDLED_VERSION: JSON.stringify(version),
+    },
     // The bundle is the function the launcher calls, as Node's module wrapper would make it: the
     // launcher compiles the file's text as read. Wrapping it there with node:module's `wrap` (a
     // concatenated copy of the 1 MB text for V8 to flatten) cost 1–3 ms of every start
     // (bench/resolver/RESULTS.md).
-    banner: { js: '(function (exports, require, module, __filename, __dirname) {\nvar __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {\nvar __bundle = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
     footer: { js: '})' },
     minifySyntax: true,
     minifyWhitespace: true,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -49,6 +49,27 @@ describe('the built command', () => {
     const run = spawnSync(process.execPath, [...nodeOptions, bin, '--version'], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
     assert.equal(run.stdout, `${manifest.version}\n`);
     assert.equal(run.stderr, '');
+  });
+
+  it('has the version of the package it was built from compiled in, and reads no package.json for it', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    cpSync(join(repoDir, 'dist'), join(copy, 'dist'), { recursive: true });
+    const run = spawnSync(process.execPath, [...nodeOptions, join(copy, 'dist/mach-nix.cjs'), '--version'], { encoding: 'utf8' });
+    assert.equal(run.stderr, '');
+    assert.equal(run.stdout, `${manifest.version}\n`);
+  });
+
+  it('knows the checkout it runs from as the folder above dist/ (gen and env pin its commit)', () => {
+    // A git that records how it was asked and answers "not a repository".
+    const fakeBin = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    const asked = join(fakeBin, 'asked');
+    writeFileSync(join(fakeBin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${asked}'\nexit 128\n`);
+    chmodSync(join(fakeBin, 'git'), 0o755);
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` };
+    delete env.MACH_NIX_SOURCE;
+    const run = spawnSync(process.execPath, [...nodeOptions, bin, 'gen', 'flask'], { cwd: fakeBin, encoding: 'utf8', env });
+    assert.match(run.stderr, /cannot tell which mach-nix this is/);
+    assert.deepEqual(readFileSync(asked, 'utf8').split('\n').slice(0, 2), ['-C', `${repoDir}/`]);
   });
 
   it('starts node with the package\'s node options from its first line', () => {
