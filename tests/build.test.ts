@@ -19,20 +19,32 @@ const bin = join(repoDir, manifest.bin['mach-nix']!);
 /** The V8 options every start of the command passes (its first line, the Nix wrapper). */
 const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.json'), 'utf8')) as string[];
 
-/** A preload script that prints, when the process ends, the CommonJS files and built-in modules it loaded. */
+/**
+ * A preload script that prints, when the process ends, the CommonJS files and built-in modules it
+ * loaded, and the files it read with fs.readFileSync (how the launcher and the bundle read theirs).
+ */
 const loadedModulesHook = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'loaded-modules.cjs');
 writeFileSync(
   loadedModulesHook,
+  `const fs = require('node:fs');
+  const readFileSync = fs.readFileSync;
+  const read = [];
+  fs.readFileSync = function (file, ...rest) {
+    if (typeof file === 'string') read.push(file);
+    return readFileSync.call(this, file, ...rest);
+  };
   // fs.writeSync: process.stderr would load Node's streams before the list is taken.
-  `process.on('exit', () => require('node:fs').writeSync(2, JSON.stringify({
+  process.on('exit', () => fs.writeSync(2, JSON.stringify({
     files: Object.keys(require.cache),
     builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)),
+    read,
   })));\n`,
 );
 
 interface Loaded {
   files: string[];
   builtins: string[];
+  read: string[];
 }
 
 /** What a node process with these arguments loaded; it must succeed. */
@@ -107,8 +119,34 @@ describe('the built command', () => {
     for (const loaded of [built, resolved]) assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin, addon]);
   });
 
+  it('reads the package-index client\'s libraries, each with the code cache the build made for it, only when it uses them', () => {
+    const separate = ['htmlparser2', 'tar', 'yauzl'];
+    const bundled = readFileSync(join(repoDir, 'dist/mach-nix-bundle.cjs'), 'utf8');
+    for (const library of separate) assert.ok(!bundled.includes(`node_modules/${library}/`), `${library} is in the bundle`);
+    const inDist = (loaded: Loaded) => loaded.read.filter((file) => file.startsWith(join(repoDir, 'dist/')) || file.endsWith('package.json'));
+    const dist = (...files: string[]) => files.map((file) => join(repoDir, 'dist', file));
+    assert.deepEqual(inDist(loadedModules([...nodeOptions, bin, '--version'])), dist('mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs'));
+
+    // A resolve against the machine's local PEP 503 index: its page (HTML) and a wheel's METADATA (zip).
+    const cache = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, 'resolve', 'six', '--index-url', 'file:///opt/pypi/simple', '--python', '3.11', '--platform', 'x86_64-linux', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, MACH_NIX_CACHE_DIR: cache, MACH_NIX_DEBUG: '1' },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok((JSON.parse(run.stdout) as { packages: Record<string, unknown> }).packages.six !== undefined);
+    // Only the hook's line: MACH_NIX_DEBUG would say here that a cache does not fit.
+    assert.equal(run.stderr.split('\n').length, 1, run.stderr);
+    const loaded = JSON.parse(run.stderr) as Loaded;
+    assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
+    assert.deepEqual(inDist(loaded), dist(
+      'mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs',
+      'lib/htmlparser2.v8-cache', 'lib/htmlparser2.cjs', 'lib/yauzl.v8-cache', 'lib/yauzl.cjs',
+    ));
+  });
+
   it('loads yaml, smol-toml, cli-progress, better-sqlite3, write-file-atomic and shlex only when they are used', () => {
-    // From the sources, where each library is a module of its own (the bundle inlines them).
+    // From the sources, where each library is a module of its own (the bundle leaves these out, or inlines better-sqlite3's).
     const program = `const { run } = await import('./src/cli/program.ts');
       process.exitCode = await run(['--version'], { stdout() {}, stderr() {} });`;
     const atStart = loadedModules(['--import', 'tsx', '--input-type=module', '-e', program]);
