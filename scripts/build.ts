@@ -6,9 +6,9 @@
  *   native addon is loaded from node_modules. A CommonJS script: its modules are evaluated in the
  *   order they are first needed, and a CommonJS entry starts faster than an ES module one. The
  *   file is one function expression with the parameters of Node's module wrapper.
- * - `dist/lib/<library>.cjs` and `.v8-cache`: the libraries only the package-index client uses
- *   (htmlparser2, tar, yauzl), each bundled with its own dependencies, run by the bundle with its
- *   code cache when first used.
+ * - `dist/lib/<library>.cjs` and `.v8-cache`: the larger libraries a resolve of an index does not
+ *   use (yaml, smol-toml; the package-index client's htmlparser2, tar and yauzl), each bundled
+ *   with its own dependencies, run by the bundle with its code cache when first used.
  * - `dist/mach-nix.cjs`: the launcher, package.json's `bin` (src/cli/launcher.cts).
  * - `dist/mach-nix-bundle.v8-cache`: the bytecode of every function a resolve compiles, written by
  *   a training run: the bundle builds the index of a tiny generated tree and resolves against it
@@ -65,16 +65,17 @@ const onDemandPlugin: Plugin = {
 };
 
 /**
- * The libraries src/on-demand.ts loads only to read a package index (HTML pages, wheels, sdists),
- * each built into a file of its own (`dist/lib/<library>.cjs`) instead of the bundle: 230 KB of the
- * bundle's 980 KB, which every start read (as UTF-8) and handed to V8 (bench/resolver/RESULTS.md).
- * A command that uses one reads that file then. The other libraries stay in the bundle: yaml and
- * smol-toml read the ordinary inputs (yaml from a file of its own, even with a code cache, made
- * reading an environment.yml slower: it was trained into none), shlex and write-file-atomic are
- * small, cli-progress draws on a terminal only, where no training run can train it, and every
- * resolve opens an index with better-sqlite3.
+ * The libraries src/on-demand.ts loads that a resolve of an index does not need, the larger ones
+ * each built into a file of its own (`dist/lib/<library>.cjs`) instead of the bundle: yaml
+ * (environment.yml) and smol-toml (pyproject.toml), and the package-index client's htmlparser2
+ * (HTML pages), yauzl (wheels) and tar (sdists). They were 410 KB of the bundle's 980 KB, which
+ * every start read (as UTF-8) and handed to V8 (bench/resolver/RESULTS.md). A command that uses
+ * one reads that file then, with its code cache (compiled from source instead, yaml made reading
+ * an environment.yml ~2 ms of CPU slower than from the bundle). The others stay: shlex and
+ * write-file-atomic are small, cli-progress draws on a terminal only, where no training run can
+ * train it, and every resolve opens an index with better-sqlite3.
  */
-const separateLibraries = ['htmlparser2', 'tar', 'yauzl'];
+const separateLibraries = ['yaml', 'smol-toml', 'htmlparser2', 'tar', 'yauzl'];
 const libraryFile = (library: string) => join(dist, 'lib', `${library}.cjs`);
 const libraryCodeCache = (library: string) => join(dist, 'lib', `${library}.v8-cache`);
 
@@ -391,6 +392,12 @@ function trainCodeCache(): void {
       { MACH_NIX_CACHE_DIR: join(dir, 'cache'), MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib') },
     ));
     if (fromIndex !== 'webapp 1.0, webtool 2.0') throw new Error(`the bundle resolved the training index to ${fromIndex}`);
+    const environmentYml = join(dir, 'environment.yml');
+    writeFileSync(environmentYml, 'name: training\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy>=1.20\n  - pip:\n    - requests[socks]==2.31.0\n');
+    const pyproject = join(dir, 'pyproject.toml');
+    writeFileSync(pyproject, '[project]\nname = "training"\nversion = "1.0"\ndependencies = ["flask>=2", "click; python_version >= \'3.8\'"]\n\n[project.optional-dependencies]\nfast = ["ujson"]\n\n[build-system]\nrequires = ["setuptools"]\n');
+    const read = runBuilt(['requirements', '-r', environmentYml, '-r', pyproject, '--json'], { MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib') });
+    if (!read.includes('"requests') || !read.includes('"flask')) throw new Error(`the bundle read the training inputs as ${read}`);
     for (const library of separateLibraries) {
       if (!existsSync(libraryCodeCache(library))) throw new Error(`the training run did not use ${library}`);
     }

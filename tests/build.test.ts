@@ -119,25 +119,31 @@ describe('the built command', () => {
     for (const loaded of [built, resolved]) assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin, addon]);
   });
 
-  it('reads the package-index client\'s libraries, each with the code cache the build made for it, only when it uses them', () => {
-    const separate = ['htmlparser2', 'tar', 'yauzl'];
+  it('reads yaml, smol-toml and the package-index client\'s libraries, each with the code cache the build made for it, only when it uses them', () => {
+    const separate = ['yaml', 'smol-toml', 'htmlparser2', 'tar', 'yauzl'];
     const bundled = readFileSync(join(repoDir, 'dist/mach-nix-bundle.cjs'), 'utf8');
     for (const library of separate) assert.ok(!bundled.includes(`node_modules/${library}/`), `${library} is in the bundle`);
     const inDist = (loaded: Loaded) => loaded.read.filter((file) => file.startsWith(join(repoDir, 'dist/')) || file.endsWith('package.json'));
     const dist = (...files: string[]) => files.map((file) => join(repoDir, 'dist', file));
     assert.deepEqual(inDist(loadedModules([...nodeOptions, bin, '--version'])), dist('mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs'));
+    const debug = (args: string[], env: NodeJS.ProcessEnv = {}): Loaded => {
+      const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env, MACH_NIX_DEBUG: '1' } });
+      assert.equal(run.status, 0, run.stderr);
+      // Only the hook's line: MACH_NIX_DEBUG would say here that a cache does not fit.
+      assert.equal(run.stderr.split('\n').length, 1, run.stderr);
+      return JSON.parse(run.stderr) as Loaded;
+    };
+    const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    writeFileSync(join(work, 'environment.yml'), 'name: x\ndependencies:\n  - numpy>=1.20\n  - pip:\n    - requests==2.31.0\n');
+    writeFileSync(join(work, 'pyproject.toml'), '[project]\nname = "x"\nversion = "1"\ndependencies = ["flask>=2"]\n');
+    for (const [file, library] of [['environment.yml', 'yaml'], ['pyproject.toml', 'smol-toml']]) {
+      const loaded = debug(['requirements', '-r', join(work, file!), '--json']);
+      assert.deepEqual(inDist(loaded), dist('mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs', `lib/${library}.v8-cache`, `lib/${library}.cjs`));
+    }
 
     // A resolve against the machine's local PEP 503 index: its page (HTML) and a wheel's METADATA (zip).
     const cache = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
-    const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, 'resolve', 'six', '--index-url', 'file:///opt/pypi/simple', '--python', '3.11', '--platform', 'x86_64-linux', '--json'], {
-      encoding: 'utf8',
-      env: { ...process.env, MACH_NIX_CACHE_DIR: cache, MACH_NIX_DEBUG: '1' },
-    });
-    assert.equal(run.status, 0, run.stderr);
-    assert.ok((JSON.parse(run.stdout) as { packages: Record<string, unknown> }).packages.six !== undefined);
-    // Only the hook's line: MACH_NIX_DEBUG would say here that a cache does not fit.
-    assert.equal(run.stderr.split('\n').length, 1, run.stderr);
-    const loaded = JSON.parse(run.stderr) as Loaded;
+    const loaded = debug(['resolve', 'six', '--index-url', 'file:///opt/pypi/simple', '--python', '3.11', '--platform', 'x86_64-linux', '--json'], { MACH_NIX_CACHE_DIR: cache });
     assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
     assert.deepEqual(inDist(loaded), dist(
       'mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs',
