@@ -101,6 +101,22 @@ describe('the built command', () => {
     assert.match(run.stderr, /the code cache does not fit node v\d+/);
   });
 
+  it('compiles a library from its file when its cache does not fit, with the same result', () => {
+    const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    const environmentYml = join(work, 'environment.yml');
+    writeFileSync(environmentYml, 'name: x\ndependencies:\n  - numpy>=1.20\n  - pip:\n    - requests==2.31.0\n');
+    const read = (extra: string[]) => spawnSync(process.execPath, [...nodeOptions, ...extra, bin, 'requirements', '-r', environmentYml, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, MACH_NIX_DEBUG: '1' },
+    });
+    const fitting = read([]);
+    const refused = read(['--no-lazy-feedback-allocation']);
+    assert.equal(fitting.stderr, '');
+    assert.match(refused.stderr, /the code cache of \S+\/dist\/lib\/yaml\.cjs does not fit node v\d+/);
+    assert.equal(refused.status, 0);
+    assert.equal(refused.stdout, fitting.stdout);
+  });
+
   it('starts without SQLite, crypto, child processes, Node\'s streams or any file outside the bundle', () => {
     const loaded = loadedModules([bin, '--version']);
     assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
