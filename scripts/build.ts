@@ -1,11 +1,14 @@
 /**
  * `npm run build` after the type check: the CLI as one bundled file and its V8 code cache, in dist/.
  *
- * - `dist/mach-nix-bundle.cjs`: src/cli/main.ts and everything it imports, yaml, smol-toml,
- *   cli-progress, commander, valibot, the generated validators and better-sqlite3's JavaScript
- *   included; only better-sqlite3's native addon is loaded from node_modules. A CommonJS script: its modules are evaluated in the
+ * - `dist/mach-nix-bundle.cjs`: src/cli/main.ts and everything it imports, commander, valibot,
+ *   the generated validators and better-sqlite3's JavaScript included; only better-sqlite3's
+ *   native addon is loaded from node_modules. A CommonJS script: its modules are evaluated in the
  *   order they are first needed, and a CommonJS entry starts faster than an ES module one. The
  *   file is one function expression with the parameters of Node's module wrapper.
+ * - `dist/lib/<library>.cjs` and `.v8-cache`: the larger libraries a resolve of an index does not
+ *   use (yaml, smol-toml; the package-index client's htmlparser2, tar and yauzl), each bundled
+ *   with its own dependencies, run by the bundle with its code cache when first used.
  * - `dist/mach-nix.cjs`: the launcher, package.json's `bin` (src/cli/launcher.cts).
  * - `dist/mach-nix-bundle.v8-cache`: the bytecode of every function a resolve compiles, written by
  *   a training run: the bundle builds the index of a tiny generated tree and resolves against it
@@ -27,9 +30,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type Plugin, build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
@@ -38,11 +42,12 @@ const bundle = join(dist, 'mach-nix-bundle.cjs');
 const launcher = join(dist, 'mach-nix.cjs');
 const codeCache = join(dist, 'mach-nix-bundle.v8-cache');
 const nodeOptions = JSON.parse(readFileSync(join(root, 'src/cli/node-options.json'), 'utf8')) as string[];
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 /**
  * src/on-demand.ts loads libraries with `createRequire`, which a bundler cannot follow: compiled
- * with the bundle's own `require` instead, yaml, smol-toml, cli-progress and better-sqlite3 are bundled, still
- * evaluated only on first use.
+ * with the bundle's own `require` instead, better-sqlite3 is bundled, still evaluated only on first
+ * use, and the separate libraries (below) are found in dist/lib/.
  */
 const onDemandPlugin: Plugin = {
   name: 'on-demand',
@@ -58,6 +63,72 @@ const onDemandPlugin: Plugin = {
     });
   },
 };
+
+/**
+ * The libraries src/on-demand.ts loads that a resolve of an index does not need, the larger ones
+ * each built into a file of its own (`dist/lib/<library>.cjs`) instead of the bundle: yaml
+ * (environment.yml) and smol-toml (pyproject.toml), and the package-index client's htmlparser2
+ * (HTML pages), yauzl (wheels) and tar (sdists). They were 410 KB of the bundle's 980 KB, which
+ * every start read (as UTF-8) and handed to V8 (bench/resolver/RESULTS.md). A command that uses
+ * one reads that file then, with its code cache (compiled from source instead, yaml made reading
+ * an environment.yml ~2 ms of CPU slower than from the bundle). The others stay: shlex and
+ * write-file-atomic are small, cli-progress draws on a terminal only, where no training run can
+ * train it, and every resolve opens an index with better-sqlite3.
+ */
+const separateLibraries = ['yaml', 'smol-toml', 'htmlparser2', 'tar', 'yauzl'];
+const libraryFile = (library: string) => join(dist, 'lib', `${library}.cjs`);
+const libraryCodeCache = (library: string) => join(dist, 'lib', `${library}.v8-cache`);
+
+/**
+ * In src/on-demand.ts, `require('<library>')` becomes `require('./lib/<library>.cjs')`: the
+ * bundle's `require` is the launcher's, in dist/.
+ */
+const separateLibrariesPlugin: Plugin = {
+  name: 'separate-libraries',
+  setup(builder) {
+    builder.onResolve({ filter: new RegExp(`^(?:${separateLibraries.join('|')})$`) }, (args) => {
+      if (!/[/\\]src[/\\]on-demand\.ts$/.test(args.importer)) {
+        throw new Error(`${args.importer} imports ${args.path}, which is loaded through src/on-demand.ts only; import it there`);
+      }
+      return { path: args.path, namespace: 'separate-library' };
+    });
+    builder.onLoad({ filter: /.*/, namespace: 'separate-library' }, (args) => ({
+      contents: `module.exports = require('separate-library-loader')(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+    builder.onResolve({ filter: /^separate-library-loader$/ }, () => ({ path: 'loader', namespace: 'separate-library-loader' }));
+    builder.onLoad({ filter: /.*/, namespace: 'separate-library-loader' }, () => ({ contents: libraryLoader, loader: 'js' }));
+  },
+};
+
+/**
+ * Runs `dist/lib/<library>.cjs` (a module function, like the bundle) with its code cache
+ * (`<library>.v8-cache` beside it), the way the launcher runs the bundle: compiled from source
+ * without one, the three took ~2 ms more CPU of a resolve against an index than in the bundle. The
+ * build's training run sets MACH_NIX_WRITE_LIBRARY_CODE_CACHES to have the caches written at exit.
+ */
+const libraryLoader = `const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+module.exports = (library) => {
+  const file = path.join(__dirname, 'lib', library + '.cjs');
+  const cacheFile = path.join(__dirname, 'lib', library + '.v8-cache');
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // No cache (the training run did not use the library): compiled from source.
+  }
+  const script = new vm.Script(fs.readFileSync(file, 'utf8'), { filename: file, cachedData });
+  if (process.env.MACH_NIX_DEBUG && cachedData !== undefined && script.cachedDataRejected) {
+    process.stderr.write('mach-nix: the code cache of ' + file + ' does not fit node ' + process.version + '\\n');
+  }
+  const writeCachesTo = process.env.MACH_NIX_WRITE_LIBRARY_CODE_CACHES;
+  if (writeCachesTo) process.on('exit', () => fs.writeFileSync(path.join(writeCachesTo, library + '.v8-cache'), script.createCachedData()));
+  const libraryModule = { exports: {} };
+  script.runInThisContext().call(libraryModule.exports, libraryModule.exports, require, libraryModule, file, path.dirname(file));
+  return libraryModule.exports;
+};`;
 
 /**
  * commander loads node:child_process (and through it net and streams, several milliseconds) for
@@ -99,30 +170,84 @@ module.exports = (addon) => require(path.join(path.dirname(require.resolve('bett
   },
 };
 
+/** The packages of node_modules whose files an esbuild output holds. */
+function packagesIn(inputs: Record<string, unknown>): Set<string> {
+  const packages = new Set<string>();
+  for (const input of Object.keys(inputs)) {
+    const match = /(?:^|[/\\])node_modules[/\\]((?:@[^/\\]+[/\\])?[^/\\]+)/.exec(input);
+    if (match !== null) packages.add(match[1]!);
+  }
+  return packages;
+}
+
+/**
+ * Each separate library as one CommonJS file whose exports are what `require('<library>')` gives
+ * (the same entry of the library's package as when it was bundled). A package may be in one of
+ * these files or the bundle, never in two: two copies would be two instances of its module.
+ */
+async function bundleLibraries(bundlePackages: Set<string>): Promise<void> {
+  const owner = new Map<string, string>([...bundlePackages].map((name) => [name, 'the bundle']));
+  for (const library of separateLibraries) {
+    const result = await build({
+      stdin: { contents: `module.exports = require(${JSON.stringify(library)});`, resolveDir: root, sourcefile: `${library}.cjs`, loader: 'js' },
+      outfile: libraryFile(library),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      supported: { 'regexp-unicode-property-escapes': true },
+      format: 'cjs',
+      metafile: true,
+      minifySyntax: true,
+      minifyWhitespace: true,
+      legalComments: 'eof',
+      banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+      footer: { js: '})' },
+      logLevel: 'warning',
+    });
+    for (const name of packagesIn(Object.values(result.metafile.outputs)[0]!.inputs)) {
+      const other = owner.get(name);
+      if (other !== undefined) throw new Error(`${name} would be in both ${other} and dist/lib/${library}.cjs`);
+      owner.set(name, `dist/lib/${library}.cjs`);
+    }
+  }
+}
+
 async function bundleCli(): Promise<void> {
-  await build({
+  const result = await build({
     entryPoints: [join(root, 'src/cli/main.ts')],
     outfile: bundle,
     bundle: true,
     platform: 'node',
     target: 'node20',
+    // Node has had `\p{…}` in regular expressions since 10, but esbuild's tables give it none for
+    // node and rewrite such a literal to `new RegExp(…)`, which it cannot drop when unused: valibot's
+    // emoji pattern (no schema here uses it) was then built at every start — V8 builds a Unicode
+    // property class from ICU's tables when the expression is created.
+    supported: { 'regexp-unicode-property-escapes': true },
     format: 'cjs',
     // Only looked up at run time, by the sqlite-addon plugin's module.
     external: ['better-sqlite3/package.json'],
-    plugins: [onDemandPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
-    // src/version.ts finds package.json from its own URL: in the bundle, the bundle's.
-    define: { 'import.meta.url': '__bundleUrl' },
+    plugins: [onDemandPlugin, separateLibrariesPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
+    metafile: true,
+    define: {
+      // src/version.ts finds the package's folder from its own URL: in the bundle, the bundle's,
+      // computed on first use (a URL object at every start was a fifth of a millisecond).
+      'import.meta.url': '__bundle.url',
+      // The version is known now: `--version` reads no package.json (src/version.ts).
+      MACH_NIX_BUNDLED_VERSION: JSON.stringify(version),
+    },
     // The bundle is the function the launcher calls, as Node's module wrapper would make it: the
     // launcher compiles the file's text as read. Wrapping it there with node:module's `wrap` (a
     // concatenated copy of the 1 MB text for V8 to flatten) cost 1–3 ms of every start
     // (bench/resolver/RESULTS.md).
-    banner: { js: '(function (exports, require, module, __filename, __dirname) {\nvar __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {\nvar __bundle = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
     footer: { js: '})' },
     minifySyntax: true,
     minifyWhitespace: true,
     legalComments: 'eof',
     logLevel: 'warning',
   });
+  await bundleLibraries(packagesIn(Object.values(result.metafile.outputs)[0]!.inputs));
   await build({
     entryPoints: [join(root, 'src/cli/launcher.cts')],
     outfile: launcher,
@@ -168,6 +293,79 @@ function trainingTree(dir: string): { deps: string; files: string } {
   return { deps: join(dir, 'deps'), files: join(dir, 'files') };
 }
 
+/** CRC-32 (ISO-HDLC) of `data`, for the training wheel's zip entry. */
+function crc32(data: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A zip archive of uncompressed (stored) members: one local header each, a central directory, its end record. */
+function storedZip(members: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(members)) {
+    const data = Buffer.from(text);
+    const nameBytes = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/**
+ * A tiny PEP 503 index in `dir`, read as a file: URL: a project with a wheel (its METADATA read
+ * from the zip: yauzl) that requires one with an sdist only (its PKG-INFO read from the tar.gz:
+ * tar), each listed on an HTML page (htmlparser2).
+ */
+function trainingIndex(dir: string): string {
+  const files = join(dir, 'files');
+  mkdirSync(files, { recursive: true });
+  writeFileSync(join(files, 'webapp-1.0-py3-none-any.whl'), storedZip({
+    'webapp/__init__.py': '',
+    'webapp-1.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: webapp\nVersion: 1.0\nRequires-Dist: webtool>=2\n',
+  }));
+  const sdistTree = join(dir, 'sdist');
+  mkdirSync(join(sdistTree, 'webtool-2.0'), { recursive: true });
+  writeFileSync(join(sdistTree, 'webtool-2.0/PKG-INFO'), 'Metadata-Version: 2.2\nName: webtool\nVersion: 2.0\n');
+  execFileSync('tar', ['-czf', join(files, 'webtool-2.0.tar.gz'), '-C', sdistTree, 'webtool-2.0']);
+  for (const [project, file] of [['webapp', 'webapp-1.0-py3-none-any.whl'], ['webtool', 'webtool-2.0.tar.gz']] as const) {
+    const sha256 = createHash('sha256').update(readFileSync(join(files, file))).digest('hex');
+    mkdirSync(join(dir, 'simple', project), { recursive: true });
+    writeFileSync(join(dir, 'simple', project, 'index.html'), `<!DOCTYPE html>\n<html><body><a href="../../files/${file}#sha256=${sha256}">${file}</a></body></html>\n`);
+  }
+  return pathToFileURL(join(dir, 'simple')).href + '/';
+}
+
 /** Runs the built command the way users do; throws with its stderr when it fails. */
 function runBuilt(args: readonly string[], env: NodeJS.ProcessEnv = {}): string {
   return execFileSync(process.execPath, [...nodeOptions, launcher, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
@@ -184,9 +382,25 @@ function trainCodeCache(): void {
         '--providers', '{"_default": "wheel,sdist"}', '--provider-defaults', '{}', '--json'],
       { MACH_NIX_WRITE_CODE_CACHE: codeCache },
     );
-    const packages = (JSON.parse(output) as { packages: Record<string, { version: string }> }).packages;
-    const versions = Object.entries(packages).map(([name, p]) => `${name} ${p.version}`).sort().join(', ');
+    const resolved = (json: string) => Object.entries((JSON.parse(json) as { packages: Record<string, { version: string }> }).packages)
+      .map(([name, p]) => `${name} ${p.version}`).sort().join(', ');
+    const versions = resolved(output);
     if (versions !== 'app 1.0, helper 0.3, lib 2.0, tool 3.1') throw new Error(`the bundle resolved the training tree to ${versions}`);
+    // The separate libraries' caches, from a resolve against a package index (without writing the bundle's).
+    const fromIndex = resolved(runBuilt(
+      ['resolve', 'webapp', '--index-url', trainingIndex(join(dir, 'index')), '--python', '3.11', '--platform', 'x86_64-linux', '--json'],
+      { MACH_NIX_CACHE_DIR: join(dir, 'cache'), MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib') },
+    ));
+    if (fromIndex !== 'webapp 1.0, webtool 2.0') throw new Error(`the bundle resolved the training index to ${fromIndex}`);
+    const environmentYml = join(dir, 'environment.yml');
+    writeFileSync(environmentYml, 'name: training\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy>=1.20\n  - pip:\n    - requests[socks]==2.31.0\n');
+    const pyproject = join(dir, 'pyproject.toml');
+    writeFileSync(pyproject, '[project]\nname = "training"\nversion = "1.0"\ndependencies = ["flask>=2", "click; python_version >= \'3.8\'"]\n\n[project.optional-dependencies]\nfast = ["ujson"]\n\n[build-system]\nrequires = ["setuptools"]\n');
+    const read = runBuilt(['requirements', '-r', environmentYml, '-r', pyproject, '--json'], { MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib') });
+    if (!read.includes('"requests') || !read.includes('"flask')) throw new Error(`the bundle read the training inputs as ${read}`);
+    for (const library of separateLibraries) {
+      if (!existsSync(libraryCodeCache(library))) throw new Error(`the training run did not use ${library}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,7 @@
  */
 import { posix as path } from 'node:path';
 import * as v from 'valibot';
+import { builtOnFirstUse } from './built-on-first-use.js';
 import { mapping } from './validation.js';
 import type { CST, Document, LineCounter } from 'yaml';
 import { InvalidMatchSpec, matchSpecVersions, parseMatchSpec } from './conda-spec.js';
@@ -50,22 +51,26 @@ export interface CondaEnvironment {
   pip: RequirementLine[];
 }
 
-const NAME = v.nullable(v.string('must be a string'));
-const CHANNELS = v.nullable(v.array(v.string('must be a channel name'), 'must be a list of channel names'));
-const DEPENDENCIES = v.nullable(
-  v.array(
-    v.union([v.string(), mapping(v.record(v.string(), v.unknown()), 'must be a mapping')], 'must be a conda package spec or a {pip: [...]} mapping'),
-    'must be a list',
-  ),
-);
-const EnvironmentDocument = mapping(
-  v.looseObject({ name: v.optional(NAME), channels: v.optional(CHANNELS), dependencies: v.optional(DEPENDENCIES) }),
-  'must be a mapping',
-);
-const PipEntry = v.strictObject(
-  { pip: v.nullable(v.array(v.string('must be a requirement string'), 'must be a list of requirement strings')) },
-  'must be a {pip: [...]} mapping',
-);
+const schemas = builtOnFirstUse(() => {
+  const name = v.nullable(v.string('must be a string'));
+  const channels = v.nullable(v.array(v.string('must be a channel name'), 'must be a list of channel names'));
+  const dependencies = v.nullable(
+    v.array(
+      v.union([v.string(), mapping(v.record(v.string(), v.unknown()), 'must be a mapping')], 'must be a conda package spec or a {pip: [...]} mapping'),
+      'must be a list',
+    ),
+  );
+  return {
+    environmentDocument: mapping(
+      v.looseObject({ name: v.optional(name), channels: v.optional(channels), dependencies: v.optional(dependencies) }),
+      'must be a mapping',
+    ),
+    pipEntry: v.strictObject(
+      { pip: v.nullable(v.array(v.string('must be a requirement string'), 'must be a list of requirement strings')) },
+      'must be a {pip: [...]} mapping',
+    ),
+  };
+});
 
 type YamlPath = readonly (string | number)[];
 
@@ -119,7 +124,7 @@ export function parseEnvironmentYml(text: string, file: string): CondaEnvironmen
     throw new InputFileError({ file }, `invalid YAML: ${firstLine((error as Error).message)}`);
   }
   if (content === null || content === undefined) throw new InputFileError({ file }, 'is empty: expected a mapping with dependencies');
-  const checked = v.safeParse(EnvironmentDocument, content, { abortEarly: true });
+  const checked = v.safeParse(schemas().environmentDocument, content, { abortEarly: true });
   if (!checked.success) throw shapeError(checked.issues[0], [], locate);
   const environment = checked.output;
 
@@ -135,7 +140,7 @@ export function parseEnvironmentYml(text: string, file: string): CondaEnvironmen
       const keys = Object.keys(entry).map((key) => JSON.stringify(key)).join(', ');
       throw new InputFileError(locate(['dependencies', index]), `a mapping in dependencies must be {pip: [...]}, not one with ${keys || 'no keys'}`);
     }
-    const pipEntry = v.safeParse(PipEntry, entry, { abortEarly: true });
+    const pipEntry = v.safeParse(schemas().pipEntry, entry, { abortEarly: true });
     if (!pipEntry.success) throw shapeError(pipEntry.issues[0], ['dependencies', index], locate);
     (pipEntry.output.pip ?? []).forEach((line, pipIndex) => {
       pip.push(parseRequirementLine(line, locate(['dependencies', index, 'pip', pipIndex]), baseDir));

@@ -11,9 +11,10 @@
  * `require` loads from Node 20.19 on).
  *
  * The bundle (`scripts/build.ts`) compiles this module with the bundler's own `require` in place
- * of `createRequire`, so that yaml, smol-toml, cli-progress and better-sqlite3's JavaScript are
- * inside the one bundled file, still evaluated only when these functions are first called
- * (better-sqlite3's native addon is loaded from node_modules).
+ * of `createRequire`: cli-progress, write-file-atomic, shlex and better-sqlite3's JavaScript are
+ * inside the bundled file, still evaluated only when first called (better-sqlite3's native addon
+ * is loaded from node_modules); yaml, smol-toml and the package-index client's htmlparser2, tar and
+ * yauzl are files of their own beside it (`dist/lib/`), read only when first called.
  */
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';

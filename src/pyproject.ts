@@ -13,6 +13,7 @@
  */
 import { smolToml } from './on-demand.js';
 import * as v from 'valibot';
+import { builtOnFirstUse } from './built-on-first-use.js';
 import { mapping, ownRecord } from './validation.js';
 import { InputFileError, InvalidRequirement, NotUtf8Error, ParseError, type SourceLocation } from './errors.js';
 import { SpecifierSet, Version } from './pep440.js';
@@ -42,46 +43,44 @@ export interface Pyproject {
   buildSystem: BuildSystem | null;
 }
 
-const STRING = v.string('must be a string');
-const STRINGS = v.array(STRING, 'must be an array of strings');
-const REQUIREMENTS = v.array(v.string('must be a requirement string'), 'must be an array of requirement strings');
+const includeGroup = () => v.strictObject({ 'include-group': v.string() });
+type GroupEntry = string | v.InferOutput<ReturnType<typeof includeGroup>>;
 
-const ProjectTable = mapping(
-  v.looseObject({
-    name: STRING,
-    version: v.optional(STRING),
-    dynamic: v.optional(STRINGS),
-    'requires-python': v.optional(STRING),
-    dependencies: v.optional(REQUIREMENTS),
-    'optional-dependencies': v.optional(ownRecord(REQUIREMENTS, 'must be a table of requirement arrays')),
-  }),
-  'must be a table',
-);
-
-const BuildSystemTable = mapping(
-  v.looseObject({
-    requires: REQUIREMENTS,
-    'build-backend': v.optional(STRING),
-    'backend-path': v.optional(STRINGS),
-  }),
-  'must be a table',
-);
-
-const IncludeGroup = v.strictObject({ 'include-group': v.string() });
-type GroupEntry = string | v.InferOutput<typeof IncludeGroup>;
-
-const DependencyGroupsTable = ownRecord(
-  v.array(
-    v.union([v.string(), IncludeGroup], 'must be a requirement string or an {include-group = "…"} table'),
-    'must be an array',
-  ),
-  'must be a table',
-);
-
-const PyprojectDocument = v.looseObject({
-  project: v.optional(ProjectTable),
-  'build-system': v.optional(BuildSystemTable),
-  'dependency-groups': v.optional(DependencyGroupsTable),
+const pyprojectDocument = builtOnFirstUse(() => {
+  const string = v.string('must be a string');
+  const strings = v.array(string, 'must be an array of strings');
+  const requirements = v.array(v.string('must be a requirement string'), 'must be an array of requirement strings');
+  const projectTable = mapping(
+    v.looseObject({
+      name: string,
+      version: v.optional(string),
+      dynamic: v.optional(strings),
+      'requires-python': v.optional(string),
+      dependencies: v.optional(requirements),
+      'optional-dependencies': v.optional(ownRecord(requirements, 'must be a table of requirement arrays')),
+    }),
+    'must be a table',
+  );
+  const buildSystemTable = mapping(
+    v.looseObject({
+      requires: requirements,
+      'build-backend': v.optional(string),
+      'backend-path': v.optional(strings),
+    }),
+    'must be a table',
+  );
+  const dependencyGroupsTable = ownRecord(
+    v.array(
+      v.union([v.string(), includeGroup()], 'must be a requirement string or an {include-group = "…"} table'),
+      'must be an array',
+    ),
+    'must be a table',
+  );
+  return v.looseObject({
+    project: v.optional(projectTable),
+    'build-system': v.optional(buildSystemTable),
+    'dependency-groups': v.optional(dependencyGroupsTable),
+  });
 });
 
 /** Parses the text of a pyproject.toml; `file` names it in errors. */
@@ -97,7 +96,7 @@ export function parsePyproject(text: string, file: string): Pyproject {
     }
     throw error;
   }
-  const checked = v.safeParse(PyprojectDocument, document, { abortEarly: true });
+  const checked = v.safeParse(pyprojectDocument(), document, { abortEarly: true });
   if (!checked.success) throw shapeError(file, checked.issues[0]);
   const { project, 'build-system': buildSystem, 'dependency-groups': groups } = checked.output;
   const at = (...path: (string | number)[]): SourceLocation => ({ file, key: keyPath(path) });

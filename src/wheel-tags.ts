@@ -11,6 +11,7 @@
  * - *rank*: position of a tag in the target's list of compatible tags; lower is preferred.
  */
 import { boundedCache } from './bounded-cache.js';
+import { builtOnFirstUse } from './built-on-first-use.js';
 import { InvalidVersion, InvalidWheelFilename } from './errors.js';
 import { Version } from './pep440.js';
 import { compareCodePoints } from './code-points.js';
@@ -55,15 +56,6 @@ const escapedProjectName = builtOnFirstUse(() => /^[\p{L}\p{N}_.]+$/u);
 const BUILD_TAG = /^([0-9]+)([^\n]*)/;
 /** Python's `str.isidentifier()`, which packaging requires of every interpreter in a tag. */
 const identifier = builtOnFirstUse(() => /^[\p{ID_Start}_]\p{ID_Continue}*$/u);
-
-/**
- * V8 builds a Unicode property class (`\p{ID_Continue}` and the like) from ICU's tables when the
- * expression is created: 0.1–0.4 ms each, which at module level every start of the command paid.
- */
-function builtOnFirstUse(build: () => RegExp): () => RegExp {
-  let built: RegExp | undefined;
-  return () => (built ??= build());
-}
 
 /**
  * Parses `{name}-{version}(-{build})?-{interpreter}-{abi}-{platform}.whl` like packaging's

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -19,20 +19,32 @@ const bin = join(repoDir, manifest.bin['mach-nix']!);
 /** The V8 options every start of the command passes (its first line, the Nix wrapper). */
 const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.json'), 'utf8')) as string[];
 
-/** A preload script that prints, when the process ends, the CommonJS files and built-in modules it loaded. */
+/**
+ * A preload script that prints, when the process ends, the CommonJS files and built-in modules it
+ * loaded, and the files it read with fs.readFileSync (how the launcher and the bundle read theirs).
+ */
 const loadedModulesHook = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'loaded-modules.cjs');
 writeFileSync(
   loadedModulesHook,
+  `const fs = require('node:fs');
+  const readFileSync = fs.readFileSync;
+  const read = [];
+  fs.readFileSync = function (file, ...rest) {
+    if (typeof file === 'string') read.push(file);
+    return readFileSync.call(this, file, ...rest);
+  };
   // fs.writeSync: process.stderr would load Node's streams before the list is taken.
-  `process.on('exit', () => require('node:fs').writeSync(2, JSON.stringify({
+  process.on('exit', () => fs.writeSync(2, JSON.stringify({
     files: Object.keys(require.cache),
     builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)),
+    read,
   })));\n`,
 );
 
 interface Loaded {
   files: string[];
   builtins: string[];
+  read: string[];
 }
 
 /** What a node process with these arguments loaded; it must succeed. */
@@ -51,6 +63,27 @@ describe('the built command', () => {
     assert.equal(run.stderr, '');
   });
 
+  it('has the version of the package it was built from compiled in, and reads no package.json for it', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    cpSync(join(repoDir, 'dist'), join(copy, 'dist'), { recursive: true });
+    const run = spawnSync(process.execPath, [...nodeOptions, join(copy, 'dist/mach-nix.cjs'), '--version'], { encoding: 'utf8' });
+    assert.equal(run.stderr, '');
+    assert.equal(run.stdout, `${manifest.version}\n`);
+  });
+
+  it('knows the checkout it runs from as the folder above dist/ (gen and env pin its commit)', () => {
+    // A git that records how it was asked and answers "not a repository".
+    const fakeBin = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    const asked = join(fakeBin, 'asked');
+    writeFileSync(join(fakeBin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${asked}'\nexit 128\n`);
+    chmodSync(join(fakeBin, 'git'), 0o755);
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` };
+    delete env.MACH_NIX_SOURCE;
+    const run = spawnSync(process.execPath, [...nodeOptions, bin, 'gen', 'flask'], { cwd: fakeBin, encoding: 'utf8', env });
+    assert.match(run.stderr, /cannot tell which mach-nix this is/);
+    assert.deepEqual(readFileSync(asked, 'utf8').split('\n').slice(0, 2), ['-C', `${repoDir}/`]);
+  });
+
   it('starts node with the package\'s node options from its first line', () => {
     assert.equal(readFileSync(bin, 'utf8').split('\n')[0], `#!/usr/bin/env -S node ${nodeOptions.join(' ')}`);
     const run = spawnSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
@@ -66,6 +99,22 @@ describe('the built command', () => {
     });
     assert.equal(run.stdout, `${manifest.version}\n`);
     assert.match(run.stderr, /the code cache does not fit node v\d+/);
+  });
+
+  it('compiles a library from its file when its cache does not fit, with the same result', () => {
+    const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    const environmentYml = join(work, 'environment.yml');
+    writeFileSync(environmentYml, 'name: x\ndependencies:\n  - numpy>=1.20\n  - pip:\n    - requests==2.31.0\n');
+    const read = (extra: string[]) => spawnSync(process.execPath, [...nodeOptions, ...extra, bin, 'requirements', '-r', environmentYml, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, MACH_NIX_DEBUG: '1' },
+    });
+    const fitting = read([]);
+    const refused = read(['--no-lazy-feedback-allocation']);
+    assert.equal(fitting.stderr, '');
+    assert.match(refused.stderr, /the code cache of \S+\/dist\/lib\/yaml\.cjs does not fit node v\d+/);
+    assert.equal(refused.status, 0);
+    assert.equal(refused.stdout, fitting.stdout);
   });
 
   it('starts without SQLite, crypto, child processes, Node\'s streams or any file outside the bundle', () => {
@@ -86,8 +135,40 @@ describe('the built command', () => {
     for (const loaded of [built, resolved]) assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin, addon]);
   });
 
+  it('reads yaml, smol-toml and the package-index client\'s libraries, each with the code cache the build made for it, only when it uses them', () => {
+    const separate = ['yaml', 'smol-toml', 'htmlparser2', 'tar', 'yauzl'];
+    const bundled = readFileSync(join(repoDir, 'dist/mach-nix-bundle.cjs'), 'utf8');
+    for (const library of separate) assert.ok(!bundled.includes(`node_modules/${library}/`), `${library} is in the bundle`);
+    const inDist = (loaded: Loaded) => loaded.read.filter((file) => file.startsWith(join(repoDir, 'dist/')) || file.endsWith('package.json'));
+    const dist = (...files: string[]) => files.map((file) => join(repoDir, 'dist', file));
+    assert.deepEqual(inDist(loadedModules([...nodeOptions, bin, '--version'])), dist('mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs'));
+    const debug = (args: string[], env: NodeJS.ProcessEnv = {}): Loaded => {
+      const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env, MACH_NIX_DEBUG: '1' } });
+      assert.equal(run.status, 0, run.stderr);
+      // Only the hook's line: MACH_NIX_DEBUG would say here that a cache does not fit.
+      assert.equal(run.stderr.split('\n').length, 1, run.stderr);
+      return JSON.parse(run.stderr) as Loaded;
+    };
+    const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    writeFileSync(join(work, 'environment.yml'), 'name: x\ndependencies:\n  - numpy>=1.20\n  - pip:\n    - requests==2.31.0\n');
+    writeFileSync(join(work, 'pyproject.toml'), '[project]\nname = "x"\nversion = "1"\ndependencies = ["flask>=2"]\n');
+    for (const [file, library] of [['environment.yml', 'yaml'], ['pyproject.toml', 'smol-toml']]) {
+      const loaded = debug(['requirements', '-r', join(work, file!), '--json']);
+      assert.deepEqual(inDist(loaded), dist('mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs', `lib/${library}.v8-cache`, `lib/${library}.cjs`));
+    }
+
+    // A resolve against the machine's local PEP 503 index: its page (HTML) and a wheel's METADATA (zip).
+    const cache = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    const loaded = debug(['resolve', 'six', '--index-url', 'file:///opt/pypi/simple', '--python', '3.11', '--platform', 'x86_64-linux', '--json'], { MACH_NIX_CACHE_DIR: cache });
+    assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
+    assert.deepEqual(inDist(loaded), dist(
+      'mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs',
+      'lib/htmlparser2.v8-cache', 'lib/htmlparser2.cjs', 'lib/yauzl.v8-cache', 'lib/yauzl.cjs',
+    ));
+  });
+
   it('loads yaml, smol-toml, cli-progress, better-sqlite3, write-file-atomic and shlex only when they are used', () => {
-    // From the sources, where each library is a module of its own (the bundle inlines them).
+    // From the sources, where each library is a module of its own (the bundle leaves these out, or inlines better-sqlite3's).
     const program = `const { run } = await import('./src/cli/program.ts');
       process.exitCode = await run(['--version'], { stdout() {}, stderr() {} });`;
     const atStart = loadedModules(['--import', 'tsx', '--input-type=module', '-e', program]);

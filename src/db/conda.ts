@@ -17,6 +17,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as v from 'valibot';
+import { builtOnFirstUse } from '../built-on-first-use.js';
 import { UsageError } from '../errors.js';
 import { legacyKey } from '../pep503.js';
 import { dataError, expectObject, issueError, readJsonFile } from './buckets.js';
@@ -85,28 +86,29 @@ export function condaInputs(argument: string): CondaInput[] {
   return [input];
 }
 
-const RecordSchema = v.object({
-  name: v.string(),
-  version: v.string(),
-  build: v.string(),
-  build_number: v.pipe(v.number(), v.integer()),
-  depends: v.optional(v.array(v.string()), []),
-  constrains: v.optional(v.array(v.string()), []),
-  sha256: v.nullish(v.string()),
-  subdir: v.optional(v.string()),
-});
-
-const RepodataSchema = v.object({
-  info: v.optional(v.object({ subdir: v.optional(v.string()) })),
-  packages: v.optional(v.unknown()),
-  'packages.conda': v.optional(v.unknown()),
-});
+const schemas = builtOnFirstUse(() => ({
+  record: v.object({
+    name: v.string(),
+    version: v.string(),
+    build: v.string(),
+    build_number: v.pipe(v.number(), v.integer()),
+    depends: v.optional(v.array(v.string()), []),
+    constrains: v.optional(v.array(v.string()), []),
+    sha256: v.nullish(v.string()),
+    subdir: v.optional(v.string()),
+  }),
+  repodata: v.object({
+    info: v.optional(v.object({ subdir: v.optional(v.string()) })),
+    packages: v.optional(v.unknown()),
+    'packages.conda': v.optional(v.unknown()),
+  }),
+}));
 
 /** Every record of one repodata file, in file order (`packages`, then `packages.conda`). */
 export function readCondaFile(input: CondaInput): CondaPackage[] {
   const json = readJsonFile(input.file);
   if (json === undefined) throw dataError(input.file, [], 'no such file');
-  const repodata = v.safeParse(RepodataSchema, expectObject(json, input.file, []));
+  const repodata = v.safeParse(schemas().repodata, expectObject(json, input.file, []));
   if (!repodata.success) throw issueError(input.file, [], repodata.issues);
   const fileSubdir = input.subdir ?? repodata.output.info?.subdir ?? null;
   const result: CondaPackage[] = [];
@@ -116,7 +118,7 @@ export function readCondaFile(input: CondaInput): CondaPackage[] {
     const records = expectObject(packages, input.file, [section]);
     for (const filename of Object.keys(records)) {
       const path = [section, filename];
-      const parsed = v.safeParse(RecordSchema, expectObject(records[filename], input.file, path));
+      const parsed = v.safeParse(schemas().record, expectObject(records[filename], input.file, path));
       if (!parsed.success) throw issueError(input.file, path, parsed.issues);
       const record = parsed.output;
       const subdir = record.subdir ?? fileSubdir;

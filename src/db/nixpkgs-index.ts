@@ -7,15 +7,16 @@
  */
 import * as v from 'valibot';
 import { legacyKey } from '../pep503.js';
+import { builtOnFirstUse } from '../built-on-first-use.js';
 import { dataError, expectObject, issueError, readJsonFile } from './buckets.js';
 import { compareCodePoints } from '../code-points.js';
 import type { NixpkgsAttribute } from './source.js';
 
-const AttributeSchema = v.object({
+const attributeSchema = builtOnFirstUse(() => v.object({
   pname: v.string(),
   version: v.string(),
   requirements: v.nullish(v.string()),
-});
+}));
 
 export interface NixpkgsEntry extends NixpkgsAttribute {
   readonly key: string;
@@ -30,7 +31,7 @@ export function readNixpkgsIndex(file: string): NixpkgsEntry[] {
   for (const attribute of Object.keys(attributes)) {
     const value = attributes[attribute];
     if (value === null) continue;
-    const parsed = v.safeParse(AttributeSchema, expectObject(value, file, [attribute]));
+    const parsed = v.safeParse(attributeSchema(), expectObject(value, file, [attribute]));
     if (!parsed.success) throw issueError(file, [attribute], parsed.issues);
     const { pname, version, requirements } = parsed.output;
     entries.push({ key: legacyKey(pname), attribute, pname, version, requirements: requirements ?? null });

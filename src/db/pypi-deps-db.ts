@@ -15,6 +15,7 @@
  * References resolve to the same record object, which the index builder uses to find duplicates.
  */
 import * as v from 'valibot';
+import { builtOnFirstUse } from '../built-on-first-use.js';
 import { comparePythonKeys, parsePythonKey } from './source.js';
 import { compareCodePoints } from '../code-points.js';
 import { bucketNames, dataError, describe, expectObject, isJsonObject, issueError } from './buckets.js';
@@ -48,8 +49,25 @@ export interface WheelFile {
   readonly record: WheelRecord;
 }
 
-const RequirementList = v.nullish(v.union([v.string(), v.array(v.string())]));
-type RequirementListInput = v.InferOutput<typeof RequirementList>;
+const schemas = builtOnFirstUse(() => {
+  const requirementList = v.nullish(v.union([v.string(), v.array(v.string())]));
+  return {
+    requirementList,
+    sdistRecord: v.object({
+      install_requires: requirementList,
+      setup_requires: requirementList,
+      tests_require: requirementList,
+      python_requires: requirementList,
+      extras_require: v.optional(v.unknown()),
+    }),
+    wheelRecord: v.object({
+      requires_dist: requirementList,
+      requires_python: v.nullish(v.union([v.string(), v.array(v.string())])),
+      provides_extras: requirementList,
+    }),
+  };
+});
+type RequirementListInput = v.InferOutput<ReturnType<typeof schemas>['requirementList']>;
 
 /** pkg_resources' `yield_lines`: a string stands for its non-blank lines that are not comments. */
 function requirementList(value: RequirementListInput): readonly string[] {
@@ -67,20 +85,6 @@ function specifierText(value: string | readonly string[] | null | undefined): st
   if (typeof value === 'string') return value;
   return value.length === 0 ? null : value.join(',');
 }
-
-const SdistRecordSchema = v.object({
-  install_requires: RequirementList,
-  setup_requires: RequirementList,
-  tests_require: RequirementList,
-  python_requires: RequirementList,
-  extras_require: v.optional(v.unknown()),
-});
-
-const WheelRecordSchema = v.object({
-  requires_dist: RequirementList,
-  requires_python: v.nullish(v.union([v.string(), v.array(v.string())])),
-  provides_extras: RequirementList,
-});
 
 /** Follows string references from `start` in `map` to the value they end at; dangling or cyclic ones throw. */
 function followReferences(
@@ -110,7 +114,7 @@ function followReferences(
 
 function parseSdistRecord(value: unknown, file: string, path: (string | number)[]): SdistRecord {
   const record = expectObject(value, file, path);
-  const parsed = v.safeParse(SdistRecordSchema, record);
+  const parsed = v.safeParse(schemas().sdistRecord, record);
   if (!parsed.success) throw issueError(file, path, parsed.issues);
   const { output } = parsed;
   const extras: [string, readonly string[]][] = [];
@@ -118,7 +122,7 @@ function parseSdistRecord(value: unknown, file: string, path: (string | number)[
     const extrasPath = [...path, 'extras_require'];
     const extrasObject = expectObject(output.extras_require, file, extrasPath);
     for (const extra of Object.keys(extrasObject)) {
-      const list = v.safeParse(RequirementList, extrasObject[extra]);
+      const list = v.safeParse(schemas().requirementList, extrasObject[extra]);
       if (!list.success) throw issueError(file, [...extrasPath, extra], list.issues);
       extras.push([extra, requirementList(list.output)]);
     }
@@ -184,7 +188,7 @@ function readSdistName(file: string, name: string, value: unknown): SdistVersion
 
 function parseWheelRecord(value: unknown, file: string, path: (string | number)[]): WheelRecord {
   const record = expectObject(value, file, path);
-  const parsed = v.safeParse(WheelRecordSchema, record);
+  const parsed = v.safeParse(schemas().wheelRecord, record);
   if (!parsed.success) throw issueError(file, path, parsed.issues);
   return {
     requiresDist: requirementList(parsed.output.requires_dist),

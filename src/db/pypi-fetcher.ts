@@ -8,6 +8,7 @@
  * files.pythonhosted.org. Readers of the original format ignore it.
  */
 import * as v from 'valibot';
+import { builtOnFirstUse } from '../built-on-first-use.js';
 import { bucketNames, dataError, expectObject, issueError } from './buckets.js';
 import { compareCodePoints } from '../code-points.js';
 import type { DistributionFile } from './source.js';
@@ -24,10 +25,9 @@ export interface FetcherFile {
 }
 
 // The longer form first: a tuple schema drops items beyond its own.
-const Entry = v.union([v.tuple([v.string(), v.string(), v.string()]), v.tuple([v.string(), v.string()])]);
-const ReleaseSchema = v.object({
-  sdist: v.optional(Entry),
-  wheels: v.optional(v.unknown()),
+const schemas = builtOnFirstUse(() => {
+  const entry = v.union([v.tuple([v.string(), v.string(), v.string()]), v.tuple([v.string(), v.string()])]);
+  return { entry, release: v.object({ sdist: v.optional(entry), wheels: v.optional(v.unknown()) }) };
 });
 
 /** The 32 bytes of a base64 sha256, or null when the text is not exactly that. */
@@ -49,7 +49,7 @@ export function readFetcherBucket(file: string, json: unknown): Map<string, Fetc
     const files: FetcherFile[] = [];
     for (const version of Object.keys(versions)) {
       const path = [name, version];
-      const release = v.safeParse(ReleaseSchema, expectObject(versions[version], file, path));
+      const release = v.safeParse(schemas().release, expectObject(versions[version], file, path));
       if (!release.success) throw issueError(file, path, release.issues);
       const { sdist, wheels } = release.output;
       if (sdist) {
@@ -62,7 +62,7 @@ export function readFetcherBucket(file: string, json: unknown): Map<string, Fetc
         for (const filename of Object.keys(wheelsObject)) {
           const wheelPath = [...path, 'wheels', filename];
           if (filename === sdist?.[1]) throw dataError(file, wheelPath, 'has the file name of the sdist');
-          const entry = v.safeParse(Entry, wheelsObject[filename]);
+          const entry = v.safeParse(schemas().entry, wheelsObject[filename]);
           if (!entry.success) throw issueError(file, wheelPath, entry.issues);
           const sha256 = decodeSha256(entry.output[0]);
           if (!sha256) throw dataError(file, [...wheelPath, 0], `not a base64 sha256: ${JSON.stringify(entry.output[0])}`);

@@ -9,11 +9,11 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MachNixError, UsageError } from '../errors.js';
 import { childProcess, os } from '../on-demand.js';
 import { FLAKE_FLAGS, NixCommandError, type NixRun, runNix } from './run-nix.js';
 import { nixString } from './strings.js';
+import { packageRoot } from '../version.js';
 
 export type InputName = 'mach-nix' | 'nixpkgs' | 'pypi-deps-db';
 
@@ -51,8 +51,6 @@ export interface OwnSource {
   readonly note: string | null;
 }
 
-const toolRoot = fileURLToPath(new URL('../..', import.meta.url));
-
 /** flake.lock's node of a commit of github:OWNER/REPO with a known NAR hash. */
 function githubNode(url: string, rev: string, narHash: string, lastModified: number | null, flakeLock: FlakeLock): LockNode | null {
   const match = /^github:([^/]+)\/([^/?]+)$/.exec(url);
@@ -86,6 +84,7 @@ export function ownSource(): OwnSource {
       : null;
     return { reference: `${url}/${source.rev}`, node, flakeLock, note: null };
   }
+  const toolRoot = packageRoot();
   const git = (...args: string[]) => childProcess().spawnSync('git', ['-C', toolRoot, ...args], { encoding: 'utf8' });
   const head = git('rev-parse', '--verify', 'HEAD');
   if (head.error !== undefined || head.status !== 0 || !existsSync(join(toolRoot, '.git'))) {
