@@ -90,7 +90,15 @@ export function tls(): typeof Tls {
   return require('node:tls') as typeof Tls;
 }
 
-/** undici, which the bundle leaves in node_modules (scripts/build.ts): only needed with extra CA certificates. */
-export function undici(): typeof Undici {
-  return require('undici') as typeof Undici;
+/**
+ * undici's `Agent` and `fetch`, which the bundle leaves in node_modules (scripts/build.ts): only
+ * needed with extra CA certificates. Their own modules, not the package's index, which loads
+ * every other part of undici too (mock agents, caches, WebSocket, …): 2× as long
+ * (bench/resolver/RESULTS.md). The paths are those of the exact version package.json pins.
+ */
+export function undici(): { Agent: typeof Undici.Agent; fetch: typeof Undici.fetch } {
+  return {
+    Agent: require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent,
+    fetch: (require('undici/lib/web/fetch/index.js') as { fetch: typeof Undici.fetch }).fetch,
+  };
 }

@@ -106,6 +106,22 @@ describe('an HTTPS index with a certificate from a CA of its own', () => {
     assert.match(direct.stderr, /^Warning: Ignoring extra certs from `.*`, load failed: .*bad end line\n$/);
   });
 
+  test('a CA file whose first certificate is broken inside its DER: the CA after it not trusted, as by node', () => {
+    const pem = readFileSync(trusted, 'utf8');
+    const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    // The tag of the TBSCertificate, inside the outer SEQUENCE: OpenSSL's parse fails there.
+    der[der[1]! < 0x80 ? 2 : 2 + (der[1]! & 0x7f)] = 0x31;
+    const file = join(work, 'broken-inside.pem');
+    writeFileSync(file, `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n${pem}`);
+    // (Node warns here too; this reading does not look inside the DER: src/index/extra-ca-certs.ts.)
+    const ours = lock(launchers['the package\'s bin through a symlink']!, { NODE_EXTRA_CA_CERTS: file });
+    assert.equal(ours.status, 1);
+    assert.match(ours.stderr, /^(Warning: .*\n)?error: .*TLS: the server's certificate is not trusted[^\n]*\n$/);
+    const direct = lock([process.execPath, join(repoDir, 'dist/mach-nix.cjs')], { NODE_EXTRA_CA_CERTS: file });
+    assert.equal(direct.status, 1);
+    assert.match(direct.stderr, /^Warning: Ignoring extra certs from .*\nerror: .*TLS: the server's certificate is not trusted/);
+  });
+
   test('a CA file that cannot be read: node\'s warning once, then the TLS error', () => {
     const missing = join(work, 'no-such-ca.pem');
     const run = lock(launchers['the package\'s bin through a symlink']!, { NODE_EXTRA_CA_CERTS: missing });

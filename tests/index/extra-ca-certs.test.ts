@@ -18,6 +18,8 @@ after(() => rmSync(work, { recursive: true, force: true }));
 const first = readFileSync(makeTestCa(work, 'first').caCertificate, 'utf8');
 const second = readFileSync(makeTestCa(work, 'second').caCertificate, 'utf8');
 const key = readFileSync(join(work, 'first-ca-key.pem'), 'utf8');
+/** The first CA as an OpenSSL "TRUSTED CERTIFICATE", which node's reading skips (it connects to no server of that CA). */
+const trustedForm = spawnSync('openssl', ['x509', '-in', join(work, 'first-ca.pem'), '-addtrust', 'serverAuth', '-trustout'], { encoding: 'utf8' }).stdout;
 const subject = (pem: string) => new X509Certificate(pem).subject;
 
 /** Whether node, started with NODE_EXTRA_CA_CERTS=file, warns that it ignores (some of) it. */
@@ -34,7 +36,9 @@ const samples: Record<string, { text: string; subjects: string[] }> = {
   'two certificates': { text: first + second, subjects: [subject(first), subject(second)] },
   'text around a certificate': { text: `a bundle\n${first}trailing text\n`, subjects: [subject(first)] },
   'CRLF line ends': { text: first.replace(/\n/g, '\r\n'), subjects: [subject(first)] },
+  'blanks after the base64 lines': { text: first.replace(/([A-Za-z0-9+/=])\n/g, '$1  \n'), subjects: [subject(first)] },
   'a private key between two certificates (skipped)': { text: first + key + second, subjects: [subject(first), subject(second)] },
+  'a TRUSTED CERTIFICATE block (skipped)': { text: trustedForm + second, subjects: [subject(second)] },
   'a block without its end after a certificate': { text: `${first}-----BEGIN CERTIFICATE-----\nMIIB\n`, subjects: [subject(first)] },
   'a block ending with another type': { text: `-----BEGIN CERTIFICATE-----\nMIIB\n-----END PRIVATE KEY-----\n${first}`, subjects: [] },
   'a certificate block that is not base64': { text: `-----BEGIN CERTIFICATE-----\n#### not base64 ####\n-----END CERTIFICATE-----\n${first}`, subjects: [] },
