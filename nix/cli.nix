@@ -21,6 +21,17 @@ let
   # refuses the bundle's code cache and lets the young generation grow.
   nodeOptions = builtins.fromJSON (builtins.readFile ../src/cli/node-options.json);
   nodejs = pkgs.nodejs;
+  inherit (self.util) escapeShellArg;
+  # The command's one wrapper (makeWrapper's, a bash script): NODE_EXTRA_CA_CERTS handed over to the
+  # index client (src/cli/extra-ca-certs.sh; makeWrapper's `--run` puts a command into the wrapper
+  # before its `exec`: nixpkgs' pkgs/build-support/setup-hooks/make-wrapper.sh), then node with the
+  # node options on the bundle's launcher in `package`. npm's sh launcher (package.json's `bin`)
+  # would be a second shell in front of node.
+  wrapCommand = package: extraArgs: ''
+    makeWrapper ${nodejs}/bin/node $out/bin/mach-nix \
+      --run ${escapeShellArg (builtins.readFile ../src/cli/extra-ca-certs.sh)} \
+      --add-flags ${escapeShellArg "${builtins.concatStringsSep " " nodeOptions} ${package}/lib/node_modules/${manifest.name}/dist/mach-nix.cjs"}${extraArgs}
+  '';
 in
 {
   cli = pkgs.buildNpmPackage {
@@ -31,11 +42,8 @@ in
     npmConfigHook = pkgs.importNpmLock.npmConfigHook;
     inherit nodejs;
     npmBuildScript = "build";
-    # buildNpmPackage's wrapper runs `node <bin>`; this one passes the node options first.
-    postInstall = ''
-      makeWrapper ${nodejs}/bin/node $out/bin/mach-nix \
-        --add-flags "${builtins.concatStringsSep " " nodeOptions} $out/lib/node_modules/${manifest.name}/${manifest.bin.mach-nix}"
-    '';
+    # buildNpmPackage's wrapper runs `node <bin>` (which is a sh script); this one replaces it.
+    postInstall = wrapCommand (placeholder "out") "";
     # The build is offline: better-sqlite3 must not try to download a prebuilt binary.
     env.npm_config_build_from_source = "true";
     meta.mainProgram = "mach-nix";
@@ -43,21 +51,18 @@ in
 
   # The CLI as users run it (the flake's packages.mach-nix): the same program, told which mach-nix
   # it is — `source` is the flake's URL, self.rev, self.narHash and self.lastModified, and its
-  # flake.lock — so that `mach-nix env` and `gen` pin it. A wrapper, so that `cli`, which the
-  # resolution derivations run, does not change with every commit.
+  # flake.lock — so that `mach-nix env` and `gen` pin it. A package of its own, so that `cli`, which
+  # the resolution derivations run, does not change with every commit; its wrapper is `cli`'s with
+  # MACH_NIX_SOURCE set, around the same node and bundle (one shell, not a wrapper of a wrapper).
   cliWithSource = source:
     pkgs.runCommand "mach-nix-${manifest.version}" {
       source = builtins.toJSON (source // { flakeLock = builtins.fromJSON (builtins.readFile ../flake.lock); });
       passAsFile = [ "source" ];
+      nativeBuildInputs = [ pkgs.makeWrapper ];
       meta.mainProgram = "mach-nix";
     } ''
-      mkdir -p $out/bin $out/share/mach-nix
+      mkdir -p $out/share/mach-nix
       cp "$sourcePath" $out/share/mach-nix/source.json
-      cat > $out/bin/mach-nix <<EOF
-      #!${pkgs.runtimeShell}
-      export MACH_NIX_SOURCE=$out/share/mach-nix/source.json
-      exec ${self.cli}/bin/mach-nix "\$@"
-      EOF
-      chmod +x $out/bin/mach-nix
+      ${wrapCommand self.cli " --set MACH_NIX_SOURCE $out/share/mach-nix/source.json"}
     '';
 }

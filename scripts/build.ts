@@ -9,15 +9,19 @@
  * - `dist/lib/<library>.cjs` and `.v8-cache`: the larger libraries a resolve of an index does not
  *   use (yaml, smol-toml; the package-index client's htmlparser2, tar and yauzl), each bundled
  *   with its own dependencies, run by the bundle with its code cache when first used.
- * - `dist/mach-nix.cjs`: the launcher, package.json's `bin` (src/cli/launcher.cts).
+ * - `dist/mach-nix.cjs`: the launcher of the bundle (src/cli/launcher.cts); its first line starts
+ *   node with the node options, for `node dist/mach-nix.cjs` and for running it directly.
+ * - `dist/mach-nix`: package.json's `bin`, a POSIX sh script (`shLauncher`) that hands
+ *   NODE_EXTRA_CA_CERTS over to the index client (src/cli/extra-ca-certs.sh) and starts node with
+ *   the node options on `mach-nix.cjs` beside it.
  * - `dist/mach-nix-bundle.v8-cache`: the bytecode of every function a resolve compiles, written by
  *   a training run: the bundle builds the index of a tiny generated tree and resolves against it
  *   (which also checks that the bundle works). The cache fits only the node that ran the build,
  *   started with the same V8 options; in the Nix package that is the node the command runs with.
  *
  * The node options (`src/cli/node-options.json`) are what every start of the command passes: the
- * launcher's `#!/usr/bin/env -S node …` line, the Nix package's wrapper (nix/cli.nix), the training
- * run. `--max-semi-space-size=1` keeps V8's young generation at 1 MiB per half instead of letting
+ * sh launcher, the cjs launcher's `#!/usr/bin/env -S node …` line, the Nix package's wrapper
+ * (nix/cli.nix), the training run. `--max-semi-space-size=1` keeps V8's young generation at 1 MiB per half instead of letting
  * it grow to 8 or 16: a resolution allocates mostly short-lived objects, and the larger young
  * generation was up to 15 MiB of the command's peak RSS for no measurable speed (bench/resolver/RESULTS.md).
  * `--no-turbo-inlining`: V8's optimising compiler no longer inlines callees. With inlining, the
@@ -40,6 +44,7 @@ const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
 const bundle = join(dist, 'mach-nix-bundle.cjs');
 const launcher = join(dist, 'mach-nix.cjs');
+const shellLauncher = join(dist, 'mach-nix');
 const codeCache = join(dist, 'mach-nix-bundle.v8-cache');
 const nodeOptions = JSON.parse(readFileSync(join(root, 'src/cli/node-options.json'), 'utf8')) as string[];
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -225,8 +230,10 @@ async function bundleCli(): Promise<void> {
     // property class from ICU's tables when the expression is created.
     supported: { 'regexp-unicode-property-escapes': true },
     format: 'cjs',
-    // Only looked up at run time, by the sqlite-addon plugin's module.
-    external: ['better-sqlite3/package.json'],
+    // Only looked up at run time: by the sqlite-addon plugin's module; undici only by an HTTPS
+    // request that has extra CA certificates to trust (src/index/extra-ca-certs.ts), so that it is
+    // not in the bundle every start reads.
+    external: ['better-sqlite3/package.json', 'undici'],
     plugins: [onDemandPlugin, separateLibrariesPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
     metafile: true,
     define: {
@@ -259,6 +266,24 @@ async function bundleCli(): Promise<void> {
     logLevel: 'warning',
   });
   chmodSync(launcher, 0o755);
+  writeFileSync(shellLauncher, shLauncher(), { mode: 0o755 });
+}
+
+/**
+ * The package's `bin`. A shell in front of node costs no measurable time (bench/resolver/RESULTS.md),
+ * and only a process started without NODE_EXTRA_CA_CERTS skips node's certificate store at start.
+ * npm links `bin` into a bin folder (a symlink): the script finds its own folder through it. The
+ * node is the one on PATH, as `#!/usr/bin/env node` would find it.
+ */
+function shLauncher(): string {
+  const handover = readFileSync(join(root, 'src/cli/extra-ca-certs.sh'), 'utf8');
+  return `#!/bin/sh
+# mach-nix, as the npm package installs it: the bundled CLI (mach-nix.cjs beside this file) on node.
+${handover}self=$0
+case $self in */*) ;; *) self=./$self ;; esac
+if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
+exec node ${nodeOptions.join(' ')} "\${self%/*}/mach-nix.cjs" "$@"
+`;
 }
 
 /** A tiny pypi-deps-db and nix-pypi-fetcher-2 tree: wheels, an sdist, an extra, a marker, a choice of versions. */

@@ -6,7 +6,8 @@
  * lines need: writing a document (write-file-atomic), the options of a requirement line (shlex),
  * and the package-index client's HTML pages (htmlparser2), zip archives (yauzl) and tar archives
  * (tar); and child processes and the temporary folder (node:os), which only the commands that run
- * Nix or git need (`env`, `gen`).
+ * Nix or git need (`env`, `gen`); and undici with node:tls, which only an HTTPS request with
+ * extra CA certificates to trust needs (src/index/extra-ca-certs.ts).
  * `require` keeps the callers synchronous (shlex and htmlparser2 are ES modules, which
  * `require` loads from Node 20.19 on).
  *
@@ -26,6 +27,8 @@ import type * as Os from 'node:os';
 import type * as Shlex from 'shlex';
 import type * as SmolToml from 'smol-toml';
 import type * as Tar from 'tar';
+import type * as Tls from 'node:tls';
+import type * as Undici from 'undici';
 import type WriteFileAtomic from 'write-file-atomic';
 import type * as Yaml from 'yaml';
 import type * as Yauzl from 'yauzl';
@@ -81,4 +84,22 @@ export function childProcess(): typeof ChildProcess {
 /** node:os is one more built-in module to compile at start-up: only `env` and `gen` need its tmpdir. */
 export function os(): typeof Os {
   return require('node:os') as typeof Os;
+}
+
+/** node:tls, for its bundled root certificates. */
+export function tls(): typeof Tls {
+  return require('node:tls') as typeof Tls;
+}
+
+/**
+ * undici's `Agent` and `fetch`, which the bundle leaves in node_modules (scripts/build.ts): only
+ * needed with extra CA certificates. Their own modules, not the package's index, which loads
+ * every other part of undici too (mock agents, caches, WebSocket, …): 2× as long
+ * (bench/resolver/RESULTS.md). The paths are those of the exact version package.json pins.
+ */
+export function undici(): { Agent: typeof Undici.Agent; fetch: typeof Undici.fetch } {
+  return {
+    Agent: require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent,
+    fetch: (require('undici/lib/web/fetch/index.js') as { fetch: typeof Undici.fetch }).fetch,
+  };
 }

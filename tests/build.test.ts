@@ -15,7 +15,10 @@ import { buildProgram } from '../src/cli/program.js';
 import { conformanceDir, repoDir } from './helpers/paths.js';
 
 const manifest = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
-const bin = join(repoDir, manifest.bin['mach-nix']!);
+/** package.json's `bin`: the sh launcher, which starts node on `bin`. */
+const shellLauncher = join(repoDir, manifest.bin['mach-nix']!);
+/** The bundle's launcher. */
+const bin = join(repoDir, 'dist/mach-nix.cjs');
 /** The V8 options every start of the command passes (its first line, the Nix wrapper). */
 const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.json'), 'utf8')) as string[];
 
@@ -87,6 +90,14 @@ describe('the built command', () => {
   it('starts node with the package\'s node options from its first line', () => {
     assert.equal(readFileSync(bin, 'utf8').split('\n')[0], `#!/usr/bin/env -S node ${nodeOptions.join(' ')}`);
     const run = spawnSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
+    assert.equal(run.stdout, `${manifest.version}\n`);
+    assert.equal(run.stderr, '');
+  });
+
+  it('is started by package.json\'s `bin`, a sh launcher, with the package\'s node options and the code cache', () => {
+    assert.equal(readFileSync(shellLauncher, 'utf8').split('\n')[0], '#!/bin/sh');
+    assert.match(readFileSync(shellLauncher, 'utf8'), new RegExp(`\nexec node ${nodeOptions.join(' ')} "\\$\\{self%/\\*\\}/mach-nix\\.cjs" "\\$@"\n$`));
+    const run = spawnSync(shellLauncher, ['--version'], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
     assert.equal(run.stdout, `${manifest.version}\n`);
     assert.equal(run.stderr, '');
   });

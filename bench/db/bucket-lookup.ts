@@ -42,7 +42,8 @@ const beforeRuns = Number(values['before-runs']);
 const repoDir = resolvePath(import.meta.dirname, '../..');
 const dataRoot = join(repoDir, 'bench/.data');
 const corpus = join(process.env.MACH_NIX_SHARED ?? resolvePath(repoDir, '../shared'), 'conformance/resolver/localpypi-2026');
-const cli = join(repoDir, (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['mach-nix']!);
+/** The bundle's launcher, run by this node (package.json's `bin` is the sh launcher in front of it). */
+const cli = join(repoDir, 'dist/mach-nix.cjs');
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
 const KINDS = ['deps/sdist', 'deps/wheel', 'files/pypi'];
 

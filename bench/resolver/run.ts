@@ -13,8 +13,9 @@
  *   resolvelib (`resolvelib_run.py`, a fresh Python process per case): cold = the first
  *   `Resolver.resolve()` (reading the bucket files it needs), warm = the median of `--warm` more;
  * - whole command, `--runs` rounds alternating ours and resolvelib: the command users run,
- *   `mach-nix resolve <requirements> … --deps-db <index> --json` (node with the package's node
- *   options and the built launcher, as the package's `bin` and the Nix wrapper start it), and
+ *   `mach-nix resolve <requirements> … --deps-db <index> --json` (the package's `bin`, the sh
+ *   launcher `dist/mach-nix`, which starts node with the package's node options on the built
+ *   launcher, as the Nix wrapper does), and
  *   `python resolvelib_run.py <case> <corpus> --repeat 0` (interpreter start-up, imports, reading
  *   the buckets, one resolution), both under /usr/bin/time for the peak RSS;
  * - every outcome is compared with the case's expectation, and each mismatch printed.
@@ -23,8 +24,10 @@
  *
  * When the environment sets NODE_EXTRA_CA_CERTS (this machine's does), node reads and parses
  * that certificate bundle, with its built-in root certificates, at every start, before any
- * JavaScript runs: ~30 ms of a bare `node -e 0` here. Node's default is not to set it (the Nix
- * build sandbox, where `resolve --request` runs, does not), so every Node command (ours, its
+ * JavaScript runs: ~30 ms of a bare `node -e 0` here. mach-nix's launchers start node without it
+ * and hand it to the index client, which loads it only for an HTTPS request
+ * (src/index/extra-ca-certs.ts); a bare `node -e 0` pays it. Node's default is not to set it (the
+ * Nix build sandbox, where `resolve --request` runs, does not), so every Node command (ours, its
  * start-up, `node -e 0`) is also timed without it, in the same rounds. Python ignores the
  * variable: resolvelib's command is timed once per round.
  * Python is the interpreter itself (`sys.executable`), not a pyenv shim, whose shell script would
@@ -61,10 +64,9 @@ const python = execFileSync(values.python ?? 'python3', ['-c', 'import sys; prin
 const repoDir = resolvePath(dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = join(repoDir, 'bench/resolver');
 const dataDir = join(repoDir, 'bench/.data/resolver');
-const cli = join(repoDir, (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['mach-nix']!);
-/** How the package starts the command: node with these options, then the launcher. */
-const nodeOptions = JSON.parse(readFileSync(join(repoDir, 'src/cli/node-options.json'), 'utf8')) as string[];
-const command = [process.execPath, ...nodeOptions, cli];
+/** The command users run: the package's `bin` (the sh launcher, which starts node with the package's node options). */
+const binPath = (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['mach-nix']!;
+const cli = join(repoDir, binPath);
 /** `../shared` beside the checkout, or `$MACH_NIX_SHARED` (as the tests find it). */
 const resolverDir = join(process.env.MACH_NIX_SHARED ?? resolvePath(repoDir, '../shared'), 'conformance/resolver');
 const casesDir = join(resolverDir, 'cases');
@@ -150,7 +152,7 @@ function inProcess(caseFile: string, index: string): InProcessResult {
 function commandArgs(testCase: ResolverCase, index: string): string[] {
   const requirements = testCase.requirements.split('\n').map((line) => line.trim()).filter((line) => line !== '');
   return [
-    ...command.slice(1), 'resolve', ...requirements,
+    'resolve', ...requirements,
     '--python', testCase.python, '--platform', testCase.platform,
     ...(testCase.glibc === undefined ? [] : ['--glibc', testCase.glibc]),
     '--deps-db', index,
@@ -175,8 +177,8 @@ function wholeCommands(testCase: ResolverCase, index: string, caseFile: string):
   const oursWithoutCerts: Timed[] = [];
   const reference: Timed[] = [];
   for (let round = 0; round < commandRuns; round++) {
-    ours.push(timed(process.execPath, commandArgs(testCase, index)));
-    if (withoutExtraCerts !== null) oursWithoutCerts.push(timed(process.execPath, commandArgs(testCase, index), withoutExtraCerts));
+    ours.push(timed(cli, commandArgs(testCase, index)));
+    if (withoutExtraCerts !== null) oursWithoutCerts.push(timed(cli, commandArgs(testCase, index), withoutExtraCerts));
     reference.push(timed(python, ['-B', join(benchDir, 'resolvelib_run.py'), caseFile, join(resolverDir, testCase.corpus), '--repeat', '0']));
   }
   return { ours, oursWithoutCerts, reference };
@@ -246,10 +248,10 @@ const bareNodeRuns: Timed[] = [];
 const startupRunsWithoutCerts: Timed[] = [];
 const bareNodeRunsWithoutCerts: Timed[] = [];
 for (let round = 0; round < startupRuns; round++) {
-  startupRuns_.push(timed(process.execPath, [...command.slice(1), '--version']));
+  startupRuns_.push(timed(cli, ['--version']));
   bareNodeRuns.push(timed(process.execPath, ['-e', '0']));
   if (withoutExtraCerts !== null) {
-    startupRunsWithoutCerts.push(timed(process.execPath, [...command.slice(1), '--version'], withoutExtraCerts));
+    startupRunsWithoutCerts.push(timed(cli, ['--version'], withoutExtraCerts));
     bareNodeRunsWithoutCerts.push(timed(process.execPath, ['-e', '0'], withoutExtraCerts));
   }
 }
@@ -287,7 +289,7 @@ function table(rows: readonly CaseResult[]): string[] {
           : [ms(r.commandWithoutCerts.ms), r.resolvelibCommand === null ? '–' : `${ratio(r.commandWithoutCerts.ms, r.resolvelibCommand.ms)}${beyondReach(r, bareNodeWithoutCertsMs)}`];
       const commandColumns = r.resolvelibCommand === null
         ? [ms(r.command.ms), '–', '–', ...withoutCerts, r.command.rssMiB.toFixed(0), '–']
-        : [ms(r.command.ms), ms(r.resolvelibCommand.ms), `${ratio(r.command.ms, r.resolvelibCommand.ms)}${beyondReach(r, bareNodeMs)}`, ...withoutCerts, r.command.rssMiB.toFixed(0), r.resolvelibCommand.rssMiB.toFixed(0)];
+        : [ms(r.command.ms), ms(r.resolvelibCommand.ms), `${ratio(r.command.ms, r.resolvelibCommand.ms)}${beyondReach(r, bareNodeWithoutCertsMs ?? bareNodeMs)}`, ...withoutCerts, r.command.rssMiB.toFixed(0), r.resolvelibCommand.rssMiB.toFixed(0)];
       const agree = r.mismatches.length === 0 ? '✓' : `✗ ${r.mismatches.map((m) => m.split(':')[0]).join(', ')}`;
       return `| ${r.name} | ${verdict(r.expected)} | ${ms(r.ours.coldMs)} | ${ms(r.ours.warmMs)} | ${inProcessColumns.join(' | ')} | ${commandColumns.join(' | ')} | ${agree} |`;
     }),
@@ -327,7 +329,7 @@ const pythonInfo = execFileSync(
 const sqliteVersion = (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
 const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';
 const options = `--warm ${warmCount} --runs ${commandRuns} --startup-runs ${startupRuns}${values.cases ? ` --cases ${values.cases}` : ''}`;
-const commandText = `node ${nodeOptions.join(' ')} dist/mach-nix.cjs`;
+const commandText = binPath;
 
 const lines = [
   '# Resolver benchmark',
@@ -347,10 +349,10 @@ const lines = [
   `  - **ours cold**: a fresh Node process opens the index and makes the first \`resolve()\` call (modules loaded beforehand, untimed);`,
   `  - **ours warm**: median of ${warmCount} further \`resolve()\` calls on the open index (new provider and solver each call);`,
   `  - **resolvelib cold / warm**: \`Resolver.resolve()\` alone in a fresh Python process: the first call (reading and parsing the bucket files it needs) and the median of ${warmCount} more (buckets parsed, candidates and metadata computed again); see \`resolvelib_provider.py\`;`,
-  `  - **ours command**: median of ${commandRuns} runs of \`${commandText} resolve <requirements> --python … --platform … --glibc … --deps-db <index> --providers … --provider-defaults … --json\` (how the package's \`bin\` and the Nix wrapper start it), process start to exit;`,
+  `  - **ours command**: median of ${commandRuns} runs of \`${commandText} resolve <requirements> --python … --platform … --glibc … --deps-db <index> --providers … --provider-defaults … --json\` (the package's \`bin\`: a sh launcher that hands NODE_EXTRA_CA_CERTS over to the index client and starts node with the package's node options, as the Nix wrapper does), process start to exit;`,
   ...(withoutExtraCerts === null ? [] : [`  - **no NODE_EXTRA_CA_CERTS**: ours command again, in the same rounds, in this environment without that variable (Node's default); its ratio is to the same resolvelib runs (Python ignores the variable);`]),
   `  - **resolvelib command**: median of ${commandRuns} runs of \`${python} -B resolvelib_run.py <case> <corpus> --repeat 0\`, alternating with ours, round after round;`,
-  `  - **†** after a ratio: out of reach of any Node command — resolvelib's whole command takes less than ${1 / COMMAND_GOAL}× a bare \`node -e 0\` in that environment (the start-up runs below), so ${COMMAND_GOAL}× is below Node's own start-up;`,
+  `  - **†** after a ratio: out of reach of any Node command — resolvelib's whole command takes less than ${1 / COMMAND_GOAL}× a bare \`node -e 0\` started as mach-nix's launcher starts node, without NODE_EXTRA_CA_CERTS (the start-up runs below), so ${COMMAND_GOAL}× is below Node's own start-up;`,
   '  - **RSS**: median peak resident set size of those runs, MiB (/usr/bin/time);',
   '  - **agree**: ours (in-process and whole command) and resolvelib each give the expected verdict and, where it resolves, the expected versions; ✗ names who does not (details are printed by the run).',
   `- targets: the real-PyPI cases <= ${REAL_PYPI_LIMIT_MS} ms in-process; every case <= ${CASE_LIMIT_MS / 1000} s; goals: \`mach-nix --version\` <= ${STARTUP_GOAL}× \`node -e 0\`, every whole command <= ${COMMAND_GOAL}× resolvelib's`,

@@ -45,7 +45,8 @@ const repoDir = resolvePath(import.meta.dirname, '../..');
 const benchDir = join(repoDir, 'bench/resolver');
 const dataDir = join(repoDir, 'bench/.data/resolver');
 const corpusDir = join(process.env.MACH_NIX_SHARED ?? resolvePath(repoDir, '../shared'), 'conformance/resolver/localpypi-2026');
-const cli = join(repoDir, (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['mach-nix']!);
+/** The bundle's launcher, run by this node (package.json's `bin` is the sh launcher in front of it). */
+const cli = join(repoDir, 'dist/mach-nix.cjs');
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
 /** The interpreter itself, not a pyenv shim (a shell script that would add its own start-up to every run). */
 const python = execFileSync(values.python ?? 'python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();

@@ -1,13 +1,15 @@
 /**
- * The `mach-nix` executable of the package (`bin` in package.json): runs the bundled CLI
- * (`mach-nix-bundle.cjs`, see scripts/build.ts) with the V8 code cache the build made for it.
+ * The bundle's launcher, which the package's `bin` (the sh script `dist/mach-nix`) and the Nix
+ * wrapper start node on: runs the bundled CLI (`mach-nix-bundle.cjs`, see scripts/build.ts) with
+ * the V8 code cache the build made for it.
  *
  * Compiling the 0.5 MB bundle, and later each function the command calls, was about a quarter of
  * a small resolve; the cache holds the bytecode of everything a resolve used during the build's
  * training run, so V8 only checks and deserialises it. V8 refuses a cache made by another V8
  * version or with other flags (`cachedDataRejected`): the bundle is then compiled as usual,
  * which is slower and otherwise the same; so does a node started without the package's node
- * options (`node-options.json`, which the first line of the built file and the Nix wrapper pass).
+ * options (`node-options.json`, which the sh launcher, the first line of the built file and the
+ * Nix wrapper pass).
  * A CommonJS script, because a CommonJS entry starts faster than an ES module one and
  * `vm.Script` takes a code cache.
  */

@@ -1,13 +1,15 @@
 /**
- * HTTP for the index client: Node's fetch (undici) with bounded concurrency, an idle timeout,
+ * HTTP for the index client: Node's fetch (undici; with NODE_EXTRA_CA_CERTS, undici's own, see
+ * extra-ca-certs.ts) with bounded concurrency, an idle timeout,
  * retries with exponential backoff (connection errors, timeouts, truncated bodies, 5xx and 429 —
- * never other 4xx), credentials added per origin as a Basic Authorization header, redirects
+ * never other 4xx, nor a server certificate that is not trusted), credentials added per origin as a Basic Authorization header, redirects
  * followed by hand so that credentials never travel to another origin, and counters of requests
  * and bytes. Nothing it returns or throws contains a credential: URLs are credential-free by
  * construction and error texts pass through `scrub`.
  */
 import { toolVersion } from '../version.js';
 import { IndexRequestError } from './errors.js';
+import { fetchFor } from './extra-ca-certs.js';
 import type { Credentials } from './urls.js';
 
 export interface HttpResponse {
@@ -145,8 +147,10 @@ export class HttpTransport {
       try {
         let response: Response;
         try {
-          response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
+          response = await fetchFor(url)(url, { headers, redirect: 'manual', signal: controller.signal });
         } catch (error) {
+          const untrusted = untrustedCertificate(error);
+          if (untrusted !== null) throw new IndexRequestError(url, this.scrub(untrusted));
           throw new RetryableFailure(describeFetchError(error, controller.signal.aborted, this.timeoutMs), null);
         }
         if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
@@ -192,6 +196,27 @@ function retryAfter(headers: Headers): number | null {
   const value = headers.get('retry-after');
   if (value === null || !/^\d+$/.test(value.trim())) return null;
   return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
+}
+
+/**
+ * The verification errors of node's TLS (`tls.TLSSocket#verifyError` codes, OpenSSL's
+ * X509_V_ERR_* names, and the host name check): the server's certificate is not trusted here,
+ * which another attempt does not change.
+ */
+const CERTIFICATE_ERRORS = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_CRL', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE', 'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY', 'CERT_SIGNATURE_FAILURE', 'CRL_SIGNATURE_FAILURE', 'CERT_NOT_YET_VALID', 'CERT_HAS_EXPIRED',
+  'CRL_NOT_YET_VALID', 'CRL_HAS_EXPIRED', 'ERROR_IN_CERT_NOT_BEFORE_FIELD', 'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'ERROR_IN_CRL_LAST_UPDATE_FIELD', 'ERROR_IN_CRL_NEXT_UPDATE_FIELD', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_CHAIN_TOO_LONG', 'CERT_REVOKED', 'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED', 'INVALID_PURPOSE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The message for a server certificate this process does not trust, or null for any other failure. */
+function untrustedCertificate(error: unknown): string | null {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code !== 'string' || !CERTIFICATE_ERRORS.has(cause.code)) return null;
+  return `TLS: the server's certificate is not trusted (${cause.code}: ${String(cause.message)}); mach-nix trusts Node's bundled root certificates and those of the file NODE_EXTRA_CA_CERTS names`;
 }
 
 /** undici reports "fetch failed" with the real reason in `cause`; say that reason. */

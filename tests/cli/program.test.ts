@@ -96,7 +96,7 @@ describe('mach-nix CLI', () => {
   });
 
   it('runs compiled from dist/ (what the Nix package ships)', () => {
-    const run = spawnSync(process.execPath, [join(repoDir, packageBin), '--version'], { encoding: 'utf8' });
+    const run = spawnSync(join(repoDir, packageBin), ['--version'], { encoding: 'utf8' });
     assert.equal(run.stdout, `${version}\n`, run.stderr);
   });
 });

@@ -399,6 +399,27 @@ describe('nixpkgs stand-in', { concurrency: true }, () => {
         } finally {
           rmSync(tree, { recursive: true, force: true });
         }
+        // One wrapper, no shell behind it: it hands NODE_EXTRA_CA_CERTS over to the index client
+        // (src/cli/extra-ca-certs.sh) and starts the package's node. Node started with a file it
+        // cannot read warns before any JavaScript runs; the command started so does not.
+        const noSuchCa = { NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' };
+        const node = /\nexec (?:-a "\$0" )?'?(\/nix\/store\/[^' ]+\/bin\/node)'? /.exec(readFileSync(hostPath(variant, bin), 'utf8'))?.[1];
+        assert.ok(node, readFileSync(hostPath(variant, bin), 'utf8'));
+        assert.match((await run(variant, node, ['-e', '0'], { cwd: scratchDir, env: noSuchCa })).stderr, /Ignoring extra certs from `\/nonexistent\/ca\.pem`/);
+        assert.equal((await run(variant, bin, ['--version'], { cwd: scratchDir, env: noSuchCa })).stderr, '');
+        // The flake's package: the same wrapper with MACH_NIX_SOURCE, around the same node and bundle.
+        const withSource = await nixBuild(variant, {
+          expr: `(import ${repoDir}/nix { pkgs = import ${standInDir} { }; pypiData = null; }).cliWithSource { url = "github:mach-nix/mach-nix"; rev = "${'c'.repeat(40)}"; narHash = "sha256-m"; lastModified = 5; }`,
+        });
+        const sourceBin = `${withSource.out}/bin/mach-nix`;
+        const wrapper = readFileSync(hostPath(variant, sourceBin), 'utf8');
+        assert.ok(wrapper.includes(`${out}/lib/node_modules/mach-nix/dist/mach-nix.cjs`) && wrapper.includes(node), wrapper);
+        assert.ok(wrapper.includes(`MACH_NIX_SOURCE=${withSource.out}/share/mach-nix/source.json`), wrapper);
+        const sourced = await run(variant, sourceBin, ['--version'], { cwd: scratchDir, env: { ...noSuchCa, MACH_NIX_DEBUG: '1' } });
+        assert.equal(sourced.stdout, `${manifest.version}\n`);
+        assert.equal(sourced.stderr, '');
+        assert.equal(JSON.parse(readFileSync(hostPath(variant, `${withSource.out}/share/mach-nix/source.json`), 'utf8')).rev, 'c'.repeat(40));
+
         const sqlite = await runBuilt(variant, 'node', [
           '-e', `const D = require('${out}/lib/node_modules/mach-nix/node_modules/better-sqlite3'); console.log(new D(':memory:').prepare('select 1 as x').get().x)`,
         ]);

@@ -3,7 +3,8 @@
  * configuration in a temporary directory — never the system service. It serves directories under
  * URL prefixes, with PEP 691 content negotiation (the `Accept` header picks a directory's
  * `index.json` or `index.html`), optional basic auth per prefix, and an access log of every
- * request (method, path, status, bytes sent, Range) that tests and the benchmark count.
+ * request (method, path, status, bytes sent, Range) that tests and the benchmark count; over
+ * HTTPS when given a certificate and its key.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,12 @@ export interface AccessLogEntry {
   readonly bytes: number;
   readonly range: string | null;
   readonly accept: string | null;
+}
+
+/** PEM files of the server's certificate (with its chain) and private key. */
+export interface ServerCertificate {
+  readonly certificate: string;
+  readonly key: string;
 }
 
 const NGINX_CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx'];
@@ -60,13 +67,14 @@ export class Nginx {
     readonly dir: string,
     readonly port: number,
     private readonly process: ChildProcess,
+    private readonly scheme: 'http' | 'https',
   ) {}
 
   get origin(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.scheme}://127.0.0.1:${this.port}`;
   }
 
-  static async start(mounts: readonly Mount[]): Promise<Nginx> {
+  static async start(mounts: readonly Mount[], tls: ServerCertificate | null = null): Promise<Nginx> {
     const binary = nginxBinary();
     const dir = mkdtempSync(join(tmpdir(), 'mach-nix-nginx-'));
     for (const sub of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub));
@@ -113,7 +121,9 @@ http {
     "~application/vnd\\.pypi\\.simple\\.v1\\+json" index.json;
   }
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${tls ? ` ssl;
+    ssl_certificate ${tls.certificate};
+    ssl_certificate_key ${tls.key}` : ''};
     ${locations}
   }
 }
@@ -127,7 +137,7 @@ http {
       const killOnExit = () => child.kill('SIGKILL');
       process.once('exit', killOnExit);
       child.once('exit', () => process.removeListener('exit', killOnExit));
-      if (up) return new Nginx(dir, port, child);
+      if (up) return new Nginx(dir, port, child, tls ? 'https' : 'http');
       child.kill('SIGKILL');
       if (attempt >= 3) throw new Error(`nginx did not start: ${stderr}${readIfExists(join(dir, 'error.log'))}`);
     }
