@@ -7,8 +7,9 @@
  *   order they are first needed, and a CommonJS entry starts faster than an ES module one. The
  *   file is one function expression with the parameters of Node's module wrapper.
  * - `dist/lib/<library>.cjs` and `.v8-cache`: the larger libraries a resolve of an index does not
- *   use (yaml, smol-toml; the package-index client's htmlparser2, tar and yauzl), each bundled
- *   with its own dependencies, run by the bundle with its code cache when first used.
+ *   use (yaml, smol-toml; the package-index client's htmlparser2, tar and yauzl; undici's `Agent`
+ *   and `fetch`), each bundled with its own dependencies, run by the bundle with its code cache
+ *   when first used.
  * - `dist/mach-nix.cjs`: the launcher of the bundle (src/cli/launcher.cts); its first line starts
  *   node with the node options, for `node dist/mach-nix.cjs` and for running it directly.
  * - `dist/mach-nix`: package.json's `bin`, a POSIX sh script (`shLauncher`) that hands
@@ -32,12 +33,14 @@
  * compiled sooner is worth more than the code inlining would make faster, up to the largest
  * resolution measured (400 requirements) and `db build` (bench/resolver/RESULTS.md).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, sep } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import { promisify } from 'node:util';
 import { type Plugin, build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
@@ -78,27 +81,40 @@ const onDemandPlugin: Plugin = {
  * one reads that file then, with its code cache (compiled from source instead, yaml made reading
  * an environment.yml ~2 ms of CPU slower than from the bundle). The others stay: shlex and
  * write-file-atomic are small, cli-progress draws on a terminal only, where no training run can
- * train it, and every resolve opens an index with better-sqlite3.
+ * train it, and every resolve opens an index with better-sqlite3. undici (its `Agent` and `fetch`,
+ * the modules src/on-demand.ts requires), which only requests with extra CA certificates use:
+ * compiled from node_modules, it made such a lock ~40 ms slower than before the certificates were
+ * deferred (bench/resolver/RESULTS.md).
+ *
+ * Each maps the file's name to the modules src/on-demand.ts requires from it.
  */
-const separateLibraries = ['yaml', 'smol-toml', 'htmlparser2', 'tar', 'yauzl'];
+const separateLibraries: Record<string, string[]> = {
+  yaml: ['yaml'],
+  'smol-toml': ['smol-toml'],
+  htmlparser2: ['htmlparser2'],
+  tar: ['tar'],
+  yauzl: ['yauzl'],
+  undici: ['undici/lib/dispatcher/agent.js', 'undici/lib/web/fetch/index.js'],
+};
+const libraryOf = new Map(Object.entries(separateLibraries).flatMap(([library, modules]) => modules.map((module) => [module, library] as const)));
 const libraryFile = (library: string) => join(dist, 'lib', `${library}.cjs`);
 const libraryCodeCache = (library: string) => join(dist, 'lib', `${library}.v8-cache`);
 
 /**
- * In src/on-demand.ts, `require('<library>')` becomes `require('./lib/<library>.cjs')`: the
- * bundle's `require` is the launcher's, in dist/.
+ * In src/on-demand.ts, `require('<module>')` becomes the exports of that module in
+ * `dist/lib/<library>.cjs`, which the bundle runs once.
  */
 const separateLibrariesPlugin: Plugin = {
   name: 'separate-libraries',
   setup(builder) {
-    builder.onResolve({ filter: new RegExp(`^(?:${separateLibraries.join('|')})$`) }, (args) => {
+    builder.onResolve({ filter: new RegExp(`^(?:${[...libraryOf.keys()].map((module) => module.replace(/[.\/]/g, '\\$&')).join('|')})$`) }, (args) => {
       if (!/[/\\]src[/\\]on-demand\.ts$/.test(args.importer)) {
         throw new Error(`${args.importer} imports ${args.path}, which is loaded through src/on-demand.ts only; import it there`);
       }
       return { path: args.path, namespace: 'separate-library' };
     });
     builder.onLoad({ filter: /.*/, namespace: 'separate-library' }, (args) => ({
-      contents: `module.exports = require('separate-library-loader')(${JSON.stringify(args.path)});`,
+      contents: `module.exports = require('separate-library-loader')(${JSON.stringify(libraryOf.get(args.path))})[${JSON.stringify(args.path)}];`,
       loader: 'js',
     }));
     builder.onResolve({ filter: /^separate-library-loader$/ }, () => ({ path: 'loader', namespace: 'separate-library-loader' }));
@@ -111,11 +127,14 @@ const separateLibrariesPlugin: Plugin = {
  * (`<library>.v8-cache` beside it), the way the launcher runs the bundle: compiled from source
  * without one, the three took ~2 ms more CPU of a resolve against an index than in the bundle. The
  * build's training run sets MACH_NIX_WRITE_LIBRARY_CODE_CACHES to have the caches written at exit.
+ * A library's exports are those of its modules, by name; a library of two modules is run once.
  */
 const libraryLoader = `const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
+const loaded = new Map();
 module.exports = (library) => {
+  if (loaded.has(library)) return loaded.get(library);
   const file = path.join(__dirname, 'lib', library + '.cjs');
   const cacheFile = path.join(__dirname, 'lib', library + '.v8-cache');
   let cachedData;
@@ -132,6 +151,7 @@ module.exports = (library) => {
   if (writeCachesTo) process.on('exit', () => fs.writeFileSync(path.join(writeCachesTo, library + '.v8-cache'), script.createCachedData()));
   const libraryModule = { exports: {} };
   script.runInThisContext().call(libraryModule.exports, libraryModule.exports, require, libraryModule, file, path.dirname(file));
+  loaded.set(library, libraryModule.exports);
   return libraryModule.exports;
 };`;
 
@@ -186,15 +206,17 @@ function packagesIn(inputs: Record<string, unknown>): Set<string> {
 }
 
 /**
- * Each separate library as one CommonJS file whose exports are what `require('<library>')` gives
- * (the same entry of the library's package as when it was bundled). A package may be in one of
+ * Each separate library as one CommonJS file whose exports are, by module name, what
+ * `require('<module>')` gives for each of its modules (the same file of the package as when it
+ * was bundled). A package may be in one of
  * these files or the bundle, never in two: two copies would be two instances of its module.
  */
 async function bundleLibraries(bundlePackages: Set<string>): Promise<void> {
   const owner = new Map<string, string>([...bundlePackages].map((name) => [name, 'the bundle']));
-  for (const library of separateLibraries) {
+  for (const [library, modules] of Object.entries(separateLibraries)) {
+    const exports = modules.map((module) => `${JSON.stringify(module)}: require(${JSON.stringify(module)})`).join(', ');
     const result = await build({
-      stdin: { contents: `module.exports = require(${JSON.stringify(library)});`, resolveDir: root, sourcefile: `${library}.cjs`, loader: 'js' },
+      stdin: { contents: `module.exports = { ${exports} };`, resolveDir: root, sourcefile: `${library}.cjs`, loader: 'js' },
       outfile: libraryFile(library),
       bundle: true,
       platform: 'node',
@@ -230,10 +252,8 @@ async function bundleCli(): Promise<void> {
     // property class from ICU's tables when the expression is created.
     supported: { 'regexp-unicode-property-escapes': true },
     format: 'cjs',
-    // Only looked up at run time: by the sqlite-addon plugin's module; undici only by an HTTPS
-    // request that has extra CA certificates to trust (src/index/extra-ca-certs.ts), so that it is
-    // not in the bundle every start reads.
-    external: ['better-sqlite3/package.json', 'undici'],
+    // Only looked up at run time, by the sqlite-addon plugin's module.
+    external: ['better-sqlite3/package.json'],
     plugins: [onDemandPlugin, separateLibrariesPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
     metafile: true,
     define: {
@@ -368,11 +388,11 @@ function storedZip(members: Record<string, string>): Buffer {
 }
 
 /**
- * A tiny PEP 503 index in `dir`, read as a file: URL: a project with a wheel (its METADATA read
+ * A tiny PEP 503 index in `dir`, the files of a loopback HTTP server: a project with a wheel (its METADATA read
  * from the zip: yauzl) that requires one with an sdist only (its PKG-INFO read from the tar.gz:
  * tar), each listed on an HTML page (htmlparser2).
  */
-function trainingIndex(dir: string): string {
+function trainingIndex(dir: string): void {
   const files = join(dir, 'files');
   mkdirSync(files, { recursive: true });
   writeFileSync(join(files, 'webapp-1.0-py3-none-any.whl'), storedZip({
@@ -388,21 +408,41 @@ function trainingIndex(dir: string): string {
     mkdirSync(join(dir, 'simple', project), { recursive: true });
     writeFileSync(join(dir, 'simple', project, 'index.html'), `<!DOCTYPE html>\n<html><body><a href="../../files/${file}#sha256=${sha256}">${file}</a></body></html>\n`);
   }
-  return pathToFileURL(join(dir, 'simple')).href + '/';
+}
+
+/**
+ * Serves the files of `dir` over HTTP on 127.0.0.1 (a Nix build's sandbox has a loopback
+ * interface), a folder's index.html for a path ending in `/`; stopped by the returned function.
+ */
+async function serveFolder(dir: string): Promise<{ origin: string; stop: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url!, 'http://127.0.0.1').pathname);
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': file.endsWith('.html') ? 'text/html' : 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { origin: `http://127.0.0.1:${port}`, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** Runs the built command the way users do; throws with its stderr when it fails. */
-function runBuilt(args: readonly string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync(process.execPath, [...nodeOptions, launcher, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+async function runBuilt(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  // Not execFileSync: the training index's server answers from this process meanwhile.
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeOptions, launcher, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return stdout;
 }
 
-function trainCodeCache(): void {
+async function trainCodeCache(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mach-nix-build-'));
   try {
     const tree = trainingTree(dir);
     const index = join(dir, 'index.sqlite');
-    runBuilt(['db', 'build', '--deps', tree.deps, '--files', tree.files, '--out', index]);
-    const output = runBuilt(
+    await runBuilt(['db', 'build', '--deps', tree.deps, '--files', tree.files, '--out', index]);
+    const output = await runBuilt(
       ['resolve', 'app[fast]', 'tool', '--python', '3.11', '--platform', 'x86_64-linux', '--glibc', '2.17', '--deps-db', index,
         '--providers', '{"_default": "wheel,sdist"}', '--provider-defaults', '{}', '--json'],
       { MACH_NIX_WRITE_CODE_CACHE: codeCache },
@@ -411,19 +451,33 @@ function trainCodeCache(): void {
       .map(([name, p]) => `${name} ${p.version}`).sort().join(', ');
     const versions = resolved(output);
     if (versions !== 'app 1.0, helper 0.3, lib 2.0, tool 3.1') throw new Error(`the bundle resolved the training tree to ${versions}`);
-    // The separate libraries' caches, from a resolve against a package index (without writing the bundle's).
-    const fromIndex = resolved(runBuilt(
-      ['resolve', 'webapp', '--index-url', trainingIndex(join(dir, 'index')), '--python', '3.11', '--platform', 'x86_64-linux', '--json'],
-      { MACH_NIX_CACHE_DIR: join(dir, 'cache'), MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib') },
-    ));
+    // The separate libraries' caches, from a resolve against a package index (without writing the
+    // bundle's), with extra CA certificates handed over as the launchers do, so that its requests
+    // go through undici's fetch (src/index/extra-ca-certs.ts). A Nix build has no openssl to make
+    // a certificate for an HTTPS server with: the index is served over HTTP, and the certificate
+    // handed over is one of node's roots.
+    if (rootCertificates.length === 0) throw new Error('this node has no bundled root certificates to train the CA certificates\' path with');
+    const extraCaCerts = join(dir, 'extra-ca-certs.pem');
+    writeFileSync(extraCaCerts, rootCertificates[0]!);
+    trainingIndex(join(dir, 'index'));
+    const server = await serveFolder(join(dir, 'index'));
+    let fromIndex: string;
+    try {
+      fromIndex = resolved(await runBuilt(
+        ['resolve', 'webapp', '--index-url', `${server.origin}/simple/`, '--python', '3.11', '--platform', 'x86_64-linux', '--json'],
+        { MACH_NIX_CACHE_DIR: join(dir, 'cache'), MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib'), MACH_NIX_DEFERRED_EXTRA_CA_CERTS: extraCaCerts },
+      ));
+    } finally {
+      await server.stop();
+    }
     if (fromIndex !== 'webapp 1.0, webtool 2.0') throw new Error(`the bundle resolved the training index to ${fromIndex}`);
     const environmentYml = join(dir, 'environment.yml');
     writeFileSync(environmentYml, 'name: training\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy>=1.20\n  - pip:\n    - requests[socks]==2.31.0\n');
     const pyproject = join(dir, 'pyproject.toml');
     writeFileSync(pyproject, '[project]\nname = "training"\nversion = "1.0"\ndependencies = ["flask>=2", "click; python_version >= \'3.8\'"]\n\n[project.optional-dependencies]\nfast = ["ujson"]\n\n[build-system]\nrequires = ["setuptools"]\n');
-    const read = runBuilt(['requirements', '-r', environmentYml, '-r', pyproject, '--json'], { MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib') });
+    const read = await runBuilt(['requirements', '-r', environmentYml, '-r', pyproject, '--json'], { MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib') });
     if (!read.includes('"requests') || !read.includes('"flask')) throw new Error(`the bundle read the training inputs as ${read}`);
-    for (const library of separateLibraries) {
+    for (const library of Object.keys(separateLibraries)) {
       if (!existsSync(libraryCodeCache(library))) throw new Error(`the training run did not use ${library}`);
     }
   } finally {
@@ -433,4 +487,4 @@ function trainCodeCache(): void {
 
 rmSync(dist, { recursive: true, force: true });
 await bundleCli();
-trainCodeCache();
+await trainCodeCache();

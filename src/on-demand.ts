@@ -6,16 +6,17 @@
  * lines need: writing a document (write-file-atomic), the options of a requirement line (shlex),
  * and the package-index client's HTML pages (htmlparser2), zip archives (yauzl) and tar archives
  * (tar); and child processes and the temporary folder (node:os), which only the commands that run
- * Nix or git need (`env`, `gen`); and undici with node:tls, which only an HTTPS request with
- * extra CA certificates to trust needs (src/index/extra-ca-certs.ts).
+ * Nix or git need (`env`, `gen`); and undici with node:tls, which only index requests with
+ * extra CA certificates to trust need (src/index/extra-ca-certs.ts).
  * `require` keeps the callers synchronous (shlex and htmlparser2 are ES modules, which
  * `require` loads from Node 20.19 on).
  *
  * The bundle (`scripts/build.ts`) compiles this module with the bundler's own `require` in place
  * of `createRequire`: cli-progress, write-file-atomic, shlex and better-sqlite3's JavaScript are
  * inside the bundled file, still evaluated only when first called (better-sqlite3's native addon
- * is loaded from node_modules); yaml, smol-toml and the package-index client's htmlparser2, tar and
- * yauzl are files of their own beside it (`dist/lib/`), read only when first called.
+ * is loaded from node_modules); yaml, smol-toml, the package-index client's htmlparser2, tar and
+ * yauzl, and undici's `Agent` and `fetch` are files of their own beside it (`dist/lib/`), read only
+ * when first called.
  */
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -92,7 +93,7 @@ export function tls(): typeof Tls {
 }
 
 /**
- * undici's `Agent` and `fetch`, which the bundle leaves in node_modules (scripts/build.ts): only
+ * undici's `Agent` and `fetch` (in the bundle, one file of its own: scripts/build.ts): only
  * needed with extra CA certificates. Their own modules, not the package's index, which loads
  * every other part of undici too (mock agents, caches, WebSocket, …): 2× as long
  * (bench/resolver/RESULTS.md). The paths are those of the exact version package.json pins.

@@ -13,6 +13,9 @@ import type { Command } from 'commander';
 import { addDeferredOptions } from '../src/cli/deferred-options.js';
 import { buildProgram } from '../src/cli/program.js';
 import { conformanceDir, repoDir } from './helpers/paths.js';
+import { makeTestCa } from './helpers/test-ca.js';
+import { MIRROR } from './index/servers/fixture-index.js';
+import { Nginx } from './index/servers/nginx.js';
 
 const manifest = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
 /** package.json's `bin`: the sh launcher, which starts node on `bin`. */
@@ -58,6 +61,19 @@ function loadedModules(nodeArgs: string[]): Loaded {
 }
 
 const libraryLoaded = (loaded: Loaded, library: string) => loaded.files.some((file) => file.includes(`/node_modules/${library}/`));
+
+/** The files of dist/ (and any package.json) a process read. */
+const inDist = (loaded: Loaded) => loaded.read.filter((file) => file.startsWith(join(repoDir, 'dist/')) || file.endsWith('package.json'));
+const dist = (...files: string[]) => files.map((file) => join(repoDir, 'dist', file));
+
+/** What the built command loaded for `args`, with MACH_NIX_DEBUG set; it must succeed and say nothing on stderr (e.g. that a cache does not fit). */
+function debug(args: string[], env: NodeJS.ProcessEnv = {}): Loaded {
+  const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env, MACH_NIX_DEBUG: '1' } });
+  assert.equal(run.status, 0, run.stderr);
+  // Only the hook's line: MACH_NIX_DEBUG would say here that a cache does not fit.
+  assert.equal(run.stderr.split('\n').length, 1, run.stderr);
+  return JSON.parse(run.stderr) as Loaded;
+}
 
 describe('the built command', () => {
   it('runs with the code cache the build made for this node', () => {
@@ -150,16 +166,7 @@ describe('the built command', () => {
     const separate = ['yaml', 'smol-toml', 'htmlparser2', 'tar', 'yauzl'];
     const bundled = readFileSync(join(repoDir, 'dist/mach-nix-bundle.cjs'), 'utf8');
     for (const library of separate) assert.ok(!bundled.includes(`node_modules/${library}/`), `${library} is in the bundle`);
-    const inDist = (loaded: Loaded) => loaded.read.filter((file) => file.startsWith(join(repoDir, 'dist/')) || file.endsWith('package.json'));
-    const dist = (...files: string[]) => files.map((file) => join(repoDir, 'dist', file));
     assert.deepEqual(inDist(loadedModules([...nodeOptions, bin, '--version'])), dist('mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs'));
-    const debug = (args: string[], env: NodeJS.ProcessEnv = {}): Loaded => {
-      const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env, MACH_NIX_DEBUG: '1' } });
-      assert.equal(run.status, 0, run.stderr);
-      // Only the hook's line: MACH_NIX_DEBUG would say here that a cache does not fit.
-      assert.equal(run.stderr.split('\n').length, 1, run.stderr);
-      return JSON.parse(run.stderr) as Loaded;
-    };
     const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
     writeFileSync(join(work, 'environment.yml'), 'name: x\ndependencies:\n  - numpy>=1.20\n  - pip:\n    - requests==2.31.0\n');
     writeFileSync(join(work, 'pyproject.toml'), '[project]\nname = "x"\nversion = "1"\ndependencies = ["flask>=2"]\n');
@@ -176,6 +183,31 @@ describe('the built command', () => {
       'mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs',
       'lib/htmlparser2.v8-cache', 'lib/htmlparser2.cjs', 'lib/yauzl.v8-cache', 'lib/yauzl.cjs',
     ));
+  });
+
+  it('reads undici, with the code cache the build made for it, for an HTTPS index with handed-over CA certificates only', async () => {
+    const bundled = readFileSync(join(repoDir, 'dist/mach-nix-bundle.cjs'), 'utf8');
+    assert.ok(!bundled.includes('node_modules/undici/'), 'undici is in the bundle');
+    const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    const ca = makeTestCa(work, 'build');
+    const nginx = await Nginx.start([{ prefix: '/pypi/', root: MIRROR }], ca.server);
+    try {
+      const requirements = join(work, 'requirements.txt');
+      writeFileSync(requirements, 'six\n');
+      const lock = ['lock', '-r', requirements, '--python', '3.11', '--platform', 'x86_64-linux', '--index-url', `${nginx.origin}/pypi/simple/`, '-o', join(work, 'lock.json')];
+      // The hand-over variable, as every launcher sets it from NODE_EXTRA_CA_CERTS (src/cli/extra-ca-certs.sh).
+      const loaded = debug(lock, { MACH_NIX_CACHE_DIR: mkdtempSync(join(work, 'cache-')), MACH_NIX_DEFERRED_EXTRA_CA_CERTS: ca.caCertificate });
+      assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
+      assert.deepEqual(inDist(loaded), dist(
+        'mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs',
+        'lib/undici.v8-cache', 'lib/undici.cjs', 'lib/htmlparser2.v8-cache', 'lib/htmlparser2.cjs', 'lib/yauzl.v8-cache', 'lib/yauzl.cjs',
+      ));
+      // Without certificates handed over: node's own fetch, no undici.
+      const plain = debug(lock, { MACH_NIX_CACHE_DIR: mkdtempSync(join(work, 'cache-')), NODE_EXTRA_CA_CERTS: ca.caCertificate });
+      assert.ok(!inDist(plain).some((file) => file.includes('undici')), 'undici read');
+    } finally {
+      await nginx.stop();
+    }
   });
 
   it('loads yaml, smol-toml, cli-progress, better-sqlite3, write-file-atomic and shlex only when they are used', () => {

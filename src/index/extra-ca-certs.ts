@@ -6,11 +6,14 @@
  * connections. So every launcher starts node without it and hands its value over as
  * MACH_NIX_DEFERRED_EXTRA_CA_CERTS (src/cli/extra-ca-certs.sh). At start the CLI takes the value
  * and gives the environment back its NODE_EXTRA_CA_CERTS (`takeHandedOverCaCerts`), so that git
- * and Nix, which mach-nix runs with its own environment, see what the user set. The first HTTPS
- * request then trusts exactly what node would have: its bundled root certificates and the
- * file's, through undici's own `fetch` and an `Agent` given both (node's global fetch takes no CA
- * list, and a dispatcher from another undici than the one inside node is not safe with it: node
- * 20's and 22's bundle undici 6, node 24's undici 7).
+ * and Nix, which mach-nix runs with its own environment, see what the user set. The first
+ * request then makes a fetch that trusts exactly what node would have: its bundled root
+ * certificates and the file's, through undici's own `fetch` and an `Agent` given both (node's
+ * global fetch takes no CA list, and a dispatcher from another undici than the one inside node is
+ * not safe with it: node 20's and 22's bundle undici 6, node 24's undici 7). Plain-HTTP requests
+ * go through it too, as they went through the one fetch that node's NODE_EXTRA_CA_CERTS applied
+ * to: one HTTP client per run, and the build's training run (scripts/build.ts), which has no
+ * certificate to serve HTTPS with in a Nix build, trains this path against a loopback HTTP server.
  *
  * When nothing was handed over (`node dist/mach-nix.cjs` run directly, which loaded the variable
  * itself, or a launcher with the variable unset or empty), requests use node's global fetch.
@@ -25,8 +28,8 @@ export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /** The file named by the handed-over NODE_EXTRA_CA_CERTS; undefined when nothing was handed over. */
 let handedOver: string | undefined;
-/** The fetch for HTTPS requests, made on the first one. */
-let httpsFetch: Fetch | undefined;
+/** The fetch that trusts the handed-over certificates, made on the first request. */
+let trustingFetch: Fetch | undefined;
 
 /**
  * Takes the value a launcher handed over, once at start, before anything runs a child process:
@@ -41,11 +44,11 @@ export function takeHandedOverCaCerts(env: NodeJS.ProcessEnv = process.env): voi
   handedOver = value;
 }
 
-/** The fetch for a request to `url`: node's global one, unless it is HTTPS and certificates were handed over. */
-export function fetchFor(url: string): Fetch {
+/** The fetch for the index client's requests: node's global one, unless certificates were handed over. */
+export function indexFetch(): Fetch {
   // Node loads nothing for an empty NODE_EXTRA_CA_CERTS: neither does this.
-  if (!handedOver || !url.startsWith('https:')) return fetch;
-  return (httpsFetch ??= fetchTrusting(extraCertificates(handedOver)));
+  if (!handedOver) return fetch;
+  return (trustingFetch ??= fetchTrusting(extraCertificates(handedOver)));
 }
 
 function fetchTrusting(extra: readonly string[]): Fetch {

@@ -9,7 +9,7 @@
  */
 import { toolVersion } from '../version.js';
 import { IndexRequestError } from './errors.js';
-import { fetchFor } from './extra-ca-certs.js';
+import { indexFetch } from './extra-ca-certs.js';
 import type { Credentials } from './urls.js';
 
 export interface HttpResponse {
@@ -147,7 +147,7 @@ export class HttpTransport {
       try {
         let response: Response;
         try {
-          response = await fetchFor(url)(url, { headers, redirect: 'manual', signal: controller.signal });
+          response = await indexFetch()(url, { headers, redirect: 'manual', signal: controller.signal });
         } catch (error) {
           const untrusted = untrustedCertificate(error);
           if (untrusted !== null) throw new IndexRequestError(url, this.scrub(untrusted));
