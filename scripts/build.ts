@@ -208,8 +208,8 @@ function packagesIn(inputs: Record<string, unknown>): Set<string> {
 /**
  * Each separate library as one CommonJS file whose exports are, by module name, what
  * `require('<module>')` gives for each of its modules (the same file of the package as when it
- * was bundled). A package may be in one of
- * these files or the bundle, never in two: two copies would be two instances of its module.
+ * was bundled). A package may be in one of these files or the bundle, never in two: two copies
+ * would be two instances of its module.
  */
 async function bundleLibraries(bundlePackages: Set<string>): Promise<void> {
   const owner = new Map<string, string>([...bundlePackages].map((name) => [name, 'the bundle']));
@@ -388,9 +388,9 @@ function storedZip(members: Record<string, string>): Buffer {
 }
 
 /**
- * A tiny PEP 503 index in `dir`, the files of a loopback HTTP server: a project with a wheel (its METADATA read
- * from the zip: yauzl) that requires one with an sdist only (its PKG-INFO read from the tar.gz:
- * tar), each listed on an HTML page (htmlparser2).
+ * A tiny PEP 503 index in `dir`, for a loopback HTTP server: a project with a wheel (its METADATA
+ * read from the zip: yauzl) that requires one with an sdist only (its PKG-INFO read from the
+ * tar.gz: tar), each listed on an HTML page (htmlparser2).
  */
 function trainingIndex(dir: string): void {
   const files = join(dir, 'files');

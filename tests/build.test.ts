@@ -185,7 +185,7 @@ describe('the built command', () => {
     ));
   });
 
-  it('reads undici, with the code cache the build made for it, for an HTTPS index with handed-over CA certificates only', async () => {
+  it('reads undici, with the code cache the build made for it, for an index with handed-over CA certificates only', async () => {
     const bundled = readFileSync(join(repoDir, 'dist/mach-nix-bundle.cjs'), 'utf8');
     assert.ok(!bundled.includes('node_modules/undici/'), 'undici is in the bundle');
     const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
@@ -207,6 +207,17 @@ describe('the built command', () => {
       assert.ok(!inDist(plain).some((file) => file.includes('undici')), 'undici read');
     } finally {
       await nginx.stop();
+    }
+    // A plain-HTTP index goes through the same fetch (the path the build's training run takes).
+    const http = await Nginx.start([{ prefix: '/pypi/', root: MIRROR }]);
+    try {
+      const loaded = debug(['resolve', 'six', '--python', '3.11', '--platform', 'x86_64-linux', '--index-url', `${http.origin}/pypi/simple/`, '--json'], {
+        MACH_NIX_CACHE_DIR: mkdtempSync(join(work, 'cache-')),
+        MACH_NIX_DEFERRED_EXTRA_CA_CERTS: ca.caCertificate,
+      });
+      assert.ok(inDist(loaded).includes(join(repoDir, 'dist/lib/undici.v8-cache')), 'undici not read');
+    } finally {
+      await http.stop();
     }
   });
 
