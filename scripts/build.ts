@@ -41,6 +41,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
 import { type Plugin, build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
@@ -336,16 +337,6 @@ function trainingTree(dir: string): { deps: string; files: string } {
   }
   write(join(dir, 'files/pypi', `${bucket('tool')}.json`), { tool: { '3.1': { sdist: [hash('tool'), 'tool-3.1.tar.gz'] } } });
   return { deps: join(dir, 'deps'), files: join(dir, 'files') };
-}
-
-/** CRC-32 (ISO-HDLC) of `data`, for the training wheel's zip entry. */
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 /** A zip archive of uncompressed (stored) members: one local header each, a central directory, its end record. */
