@@ -15,10 +15,13 @@
  * - `dist/mach-nix`: package.json's `bin`, a POSIX sh script (`shLauncher`) that hands
  *   NODE_EXTRA_CA_CERTS over to the index client (src/cli/extra-ca-certs.sh) and starts node with
  *   the node options on `mach-nix.cjs` beside it.
- * - `dist/mach-nix-bundle.v8-cache`: the bytecode of every function a resolve compiles, written by
- *   a training run: the bundle builds the index of a tiny generated tree and resolves against it
- *   (which also checks that the bundle works). The cache fits only the node that ran the build,
- *   started with the same V8 options; in the Nix package that is the node the command runs with.
+ * - `dist/mach-nix-bundle.<cache>.v8-cache`: the bytecode of every function a command compiles,
+ *   written by training runs (`codeCaches`), which also check that the bundle works: the bundle
+ *   starts (`start`, for `--version`, `--help` and a mistyped command), builds the index of a tiny
+ *   generated tree (`db`), resolves against it (`resolve`, also read by the commands that resolve
+ *   through Nix or read a lock) and reads an environment.yml and a pyproject.toml
+ *   (`requirements`). A cache fits only the node that ran the build, started with the same V8
+ *   options; in the Nix package that is the node the command runs with.
  *
  * The node options (`src/cli/node-options.json`) are what every start of the command passes: the
  * sh launcher, the cjs launcher's `#!/usr/bin/env -S node …` line, the Nix package's wrapper
@@ -49,9 +52,19 @@ const dist = join(root, 'dist');
 const bundle = join(dist, 'mach-nix-bundle.cjs');
 const launcher = join(dist, 'mach-nix.cjs');
 const shellLauncher = join(dist, 'mach-nix');
-const codeCache = join(dist, 'mach-nix-bundle.v8-cache');
+
+/**
+ * The code cache the launcher reads (src/cli/launcher.cts) for each command, by the command's
+ * name; any other first argument reads `start`'s. V8 deserialises all of a cache before the bundle
+ * runs: with a resolve's cache (491 KB, twice the start's) `--version` was ~1 ms slower
+ * (bench/resolver/RESULTS.md). The commands that resolve through Nix or read a lock read the
+ * resolve's, the most complete.
+ */
+const codeCaches = JSON.parse(readFileSync(join(root, 'src/cli/code-caches.json'), 'utf8')) as Record<string, string>;
+/** The file a training run writes the cache it names to. */
+const codeCache = (cache: string) => join(dist, `mach-nix-bundle.${cache}.v8-cache`);
 const nodeOptions = JSON.parse(readFileSync(join(root, 'src/cli/node-options.json'), 'utf8')) as string[];
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+const { version: packageVersion } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 /**
  * src/on-demand.ts loads libraries with `createRequire`, which a bundler cannot follow: compiled
@@ -262,7 +275,7 @@ async function bundleCli(): Promise<void> {
       // computed on first use (a URL object at every start was a fifth of a millisecond).
       'import.meta.url': '__bundle.url',
       // The version is known now: `--version` reads no package.json (src/version.ts).
-      MACH_NIX_BUNDLED_VERSION: JSON.stringify(version),
+      MACH_NIX_BUNDLED_VERSION: JSON.stringify(packageVersion),
     },
     // The bundle is the function the launcher calls, as Node's module wrapper would make it: the
     // launcher compiles the file's text as read. Wrapping it there with node:module's `wrap` (a
@@ -283,6 +296,7 @@ async function bundleCli(): Promise<void> {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    define: { MACH_NIX_CODE_CACHES: JSON.stringify(codeCaches) },
     banner: { js: `#!/usr/bin/env -S node ${nodeOptions.join(' ')}` },
     logLevel: 'warning',
   });
@@ -432,11 +446,13 @@ async function trainCodeCache(): Promise<void> {
   try {
     const tree = trainingTree(dir);
     const index = join(dir, 'index.sqlite');
-    await runBuilt(['db', 'build', '--deps', tree.deps, '--files', tree.files, '--out', index]);
+    const version = await runBuilt(['--version'], { MACH_NIX_WRITE_CODE_CACHE: codeCache('start') });
+    if (version !== `${packageVersion}\n`) throw new Error(`the bundle says it is version ${version}`);
+    await runBuilt(['db', 'build', '--deps', tree.deps, '--files', tree.files, '--out', index], { MACH_NIX_WRITE_CODE_CACHE: codeCache('db') });
     const output = await runBuilt(
       ['resolve', 'app[fast]', 'tool', '--python', '3.11', '--platform', 'x86_64-linux', '--glibc', '2.17', '--deps-db', index,
         '--providers', '{"_default": "wheel,sdist"}', '--provider-defaults', '{}', '--json'],
-      { MACH_NIX_WRITE_CODE_CACHE: codeCache },
+      { MACH_NIX_WRITE_CODE_CACHE: codeCache('resolve') },
     );
     const resolved = (json: string) => Object.entries((JSON.parse(json) as { packages: Record<string, { version: string }> }).packages)
       .map(([name, p]) => `${name} ${p.version}`).sort().join(', ');
@@ -466,10 +482,16 @@ async function trainCodeCache(): Promise<void> {
     writeFileSync(environmentYml, 'name: training\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy>=1.20\n  - pip:\n    - requests[socks]==2.31.0\n');
     const pyproject = join(dir, 'pyproject.toml');
     writeFileSync(pyproject, '[project]\nname = "training"\nversion = "1.0"\ndependencies = ["flask>=2", "click; python_version >= \'3.8\'"]\n\n[project.optional-dependencies]\nfast = ["ujson"]\n\n[build-system]\nrequires = ["setuptools"]\n');
-    const read = await runBuilt(['requirements', '-r', environmentYml, '-r', pyproject, '--json'], { MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib') });
+    const read = await runBuilt(['requirements', '-r', environmentYml, '-r', pyproject, '--json'], {
+      MACH_NIX_WRITE_CODE_CACHE: codeCache('requirements'),
+      MACH_NIX_WRITE_LIBRARY_CODE_CACHES: join(dist, 'lib'),
+    });
     if (!read.includes('"requests') || !read.includes('"flask')) throw new Error(`the bundle read the training inputs as ${read}`);
     for (const library of Object.keys(separateLibraries)) {
       if (!existsSync(libraryCodeCache(library))) throw new Error(`the training run did not use ${library}`);
+    }
+    for (const cache of ['start', ...Object.values(codeCaches)]) {
+      if (!existsSync(codeCache(cache))) throw new Error(`no training run wrote the code cache ${cache}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -82,6 +82,22 @@ describe('the built command', () => {
     assert.equal(run.stderr, '');
   });
 
+  it('reads the code cache trained for the command it runs, the start\'s when it names none, and each fits', () => {
+    const codeCaches = JSON.parse(readFileSync(join(repoDir, 'src/cli/code-caches.json'), 'utf8')) as Record<string, string>;
+    const commands = buildProgram({ stdout() {}, stderr() {} }).commands.map((command) => command.name());
+    assert.deepEqual(Object.keys(codeCaches).sort(), commands.sort());
+    const cachesRead = (args: string[]) => {
+      const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, ...args], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
+      // The hook's line is the last; MACH_NIX_DEBUG would say before it that the cache does not fit.
+      assert.doesNotMatch(run.stderr, /code cache/, run.stderr);
+      return (JSON.parse(run.stderr.split('\n').at(-1)!) as Loaded).read.filter((file) => file.endsWith('.v8-cache'));
+    };
+    for (const command of commands) assert.deepEqual(cachesRead([command, '--help']), dist(`mach-nix-bundle.${codeCaches[command]}.v8-cache`), command);
+    for (const args of [['--version'], ['--help'], [], ['resolv', 'six'], ['constructor'], ['../../etc/passwd']]) {
+      assert.deepEqual(cachesRead(args), dist('mach-nix-bundle.start.v8-cache'), args.join(' '));
+    }
+  });
+
   it('has the version of the package it was built from compiled in, and reads no package.json for it', () => {
     const copy = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
     cpSync(join(repoDir, 'dist'), join(copy, 'dist'), { recursive: true });
@@ -166,13 +182,13 @@ describe('the built command', () => {
     const separate = ['yaml', 'smol-toml', 'htmlparser2', 'tar', 'yauzl'];
     const bundled = readFileSync(join(repoDir, 'dist/mach-nix-bundle.cjs'), 'utf8');
     for (const library of separate) assert.ok(!bundled.includes(`node_modules/${library}/`), `${library} is in the bundle`);
-    assert.deepEqual(inDist(loadedModules([...nodeOptions, bin, '--version'])), dist('mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs'));
+    assert.deepEqual(inDist(loadedModules([...nodeOptions, bin, '--version'])), dist('mach-nix.cjs', 'mach-nix-bundle.start.v8-cache', 'mach-nix-bundle.cjs'));
     const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
     writeFileSync(join(work, 'environment.yml'), 'name: x\ndependencies:\n  - numpy>=1.20\n  - pip:\n    - requests==2.31.0\n');
     writeFileSync(join(work, 'pyproject.toml'), '[project]\nname = "x"\nversion = "1"\ndependencies = ["flask>=2"]\n');
     for (const [file, library] of [['environment.yml', 'yaml'], ['pyproject.toml', 'smol-toml']]) {
       const loaded = debug(['requirements', '-r', join(work, file!), '--json']);
-      assert.deepEqual(inDist(loaded), dist('mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs', `lib/${library}.v8-cache`, `lib/${library}.cjs`));
+      assert.deepEqual(inDist(loaded), dist('mach-nix.cjs', 'mach-nix-bundle.requirements.v8-cache', 'mach-nix-bundle.cjs', `lib/${library}.v8-cache`, `lib/${library}.cjs`));
     }
 
     // A resolve against the machine's local PEP 503 index: its page (HTML) and a wheel's METADATA (zip).
@@ -180,7 +196,7 @@ describe('the built command', () => {
     const loaded = debug(['resolve', 'six', '--index-url', 'file:///opt/pypi/simple', '--python', '3.11', '--platform', 'x86_64-linux', '--json'], { MACH_NIX_CACHE_DIR: cache });
     assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
     assert.deepEqual(inDist(loaded), dist(
-      'mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs',
+      'mach-nix.cjs', 'mach-nix-bundle.resolve.v8-cache', 'mach-nix-bundle.cjs',
       'lib/htmlparser2.v8-cache', 'lib/htmlparser2.cjs', 'lib/yauzl.v8-cache', 'lib/yauzl.cjs',
     ));
   });
@@ -199,7 +215,7 @@ describe('the built command', () => {
       const loaded = debug(lock, { MACH_NIX_CACHE_DIR: mkdtempSync(join(work, 'cache-')), MACH_NIX_DEFERRED_EXTRA_CA_CERTS: ca.caCertificate });
       assert.deepEqual(loaded.files.filter((file) => file !== loadedModulesHook), [bin]);
       assert.deepEqual(inDist(loaded), dist(
-        'mach-nix.cjs', 'mach-nix-bundle.v8-cache', 'mach-nix-bundle.cjs',
+        'mach-nix.cjs', 'mach-nix-bundle.resolve.v8-cache', 'mach-nix-bundle.cjs',
         'lib/undici.v8-cache', 'lib/undici.cjs', 'lib/htmlparser2.v8-cache', 'lib/htmlparser2.cjs', 'lib/yauzl.v8-cache', 'lib/yauzl.cjs',
       ));
       // Without certificates handed over: node's own fetch, no undici.

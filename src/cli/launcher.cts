@@ -1,10 +1,10 @@
 /**
  * The bundle's launcher, which the package's `bin` (the sh script `dist/mach-nix`) and the Nix
  * wrapper start node on: runs the bundled CLI (`mach-nix-bundle.cjs`, see scripts/build.ts) with
- * the V8 code cache the build made for it.
+ * the V8 code cache the build trained for the command it runs.
  *
  * Compiling the 0.5 MB bundle, and later each function the command calls, was about a quarter of
- * a small resolve; the cache holds the bytecode of everything a resolve used during the build's
+ * a small resolve; a cache holds the bytecode of everything a command used during the build's
  * training run, so V8 only checks and deserialises it. V8 refuses a cache made by another V8
  * version or with other flags (`cachedDataRejected`): the bundle is then compiled as usual,
  * which is slower and otherwise the same; so does a node started without the package's node
@@ -19,9 +19,21 @@ import vm = require('node:vm');
 
 const bundle = path.join(__dirname, 'mach-nix-bundle.cjs');
 
+/**
+ * The code caches the build trained, by command (`MACH_NIX_CODE_CACHES`, defined by
+ * scripts/build.ts): each holds what its training run compiled, and V8 deserialises all of a
+ * cache before the bundle runs, so a command reads the one that holds what it runs and little
+ * else. Anything that names no command (`--version`, `--help`, a mistyped command) reads the
+ * start's: the bundle's top level and commander, half the size of a resolve's. Every cache is of
+ * the same bundle, so a command that reads another runs the same, only slower.
+ */
+declare const MACH_NIX_CODE_CACHES: Record<string, string>;
+
 function codeCache(): Buffer | undefined {
+  const command = process.argv[2];
+  const cache = command !== undefined && Object.hasOwn(MACH_NIX_CODE_CACHES, command) ? MACH_NIX_CODE_CACHES[command] : 'start';
   try {
-    return fs.readFileSync(path.join(__dirname, 'mach-nix-bundle.v8-cache'));
+    return fs.readFileSync(path.join(__dirname, `mach-nix-bundle.${cache}.v8-cache`));
   } catch {
     // No cache (a build that skipped it): compile from source.
     return undefined;
@@ -38,7 +50,7 @@ const bundleModule = { exports: {} };
 (script.runInThisContext() as (...args: unknown[]) => void).call(bundleModule.exports, bundleModule.exports, require, bundleModule, bundle, __dirname);
 
 /**
- * The build's training run (scripts/build.ts) sets this to have the cache written when the command
+ * The build's training runs (scripts/build.ts) set this to have the cache written when the command
  * ends: then it holds the bytecode of every function the command compiled, not only the top level.
  */
 const writeCacheTo = process.env.MACH_NIX_WRITE_CODE_CACHE;
