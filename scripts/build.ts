@@ -6,6 +6,10 @@
  *   native addon is loaded from node_modules. A CommonJS script: its modules are evaluated in the
  *   order they are first needed, and a CommonJS entry starts faster than an ES module one. The
  *   file is one function expression with the parameters of Node's module wrapper.
+ * - `dist/mach-nix-start.cjs`: the same entry and command tree without the modules only the
+ *   commands' actions use (`startPlugin`), for what names no command: `--version`, `--help`, no
+ *   arguments, a mistyped command. 118 KB instead of 573: such a start reads, deserialises and
+ *   runs a fifth of the code (bench/resolver/RESULTS.md).
  * - `dist/lib/<library>.cjs` and `.v8-cache`: the larger libraries a resolve of an index does not
  *   use (yaml, smol-toml; the package-index client's htmlparser2, tar and yauzl; undici's `Agent`
  *   and `fetch`), each bundled with its own dependencies, run by the bundle with its code cache
@@ -15,13 +19,14 @@
  * - `dist/mach-nix`: package.json's `bin`, a POSIX sh script (`shLauncher`) that hands
  *   NODE_EXTRA_CA_CERTS over to the index client (src/cli/extra-ca-certs.sh) and starts node with
  *   the node options on `mach-nix.cjs` beside it.
- * - `dist/mach-nix-bundle.<cache>.v8-cache`: the bytecode of every function a command compiles,
- *   written by training runs (`codeCaches`), which also check that the bundle works: the bundle
- *   starts (`start`, for `--version`, `--help` and a mistyped command), builds the index of a tiny
- *   generated tree (`db`), resolves against it (`resolve`, also read by the commands that resolve
- *   through Nix or read a lock) and reads an environment.yml and a pyproject.toml
- *   (`requirements`). A cache fits only the node that ran the build, started with the same V8
- *   options; in the Nix package that is the node the command runs with.
+ * - `dist/mach-nix-bundle.<cache>.v8-cache` and `dist/mach-nix-start.v8-cache`: the bytecode of
+ *   every function a command compiles, written by training runs (`codeCaches`), which also check
+ *   that the bundles work: the start bundle prints its version, and the bundle builds the index
+ *   of a tiny generated tree (`db`), resolves against it (`resolve`, also read by the commands
+ *   that resolve through Nix or read a lock), reads an environment.yml and a pyproject.toml
+ *   (`requirements`) and shows a command's help (`help`). A cache fits only the node that ran the
+ *   build, started with the same V8 options; in the Nix package that is the node the command runs
+ *   with.
  *
  * The node options (`src/cli/node-options.json`) are what every start of the command passes: the
  * sh launcher, the cjs launcher's `#!/usr/bin/env -S node …` line, the Nix package's wrapper
@@ -41,28 +46,30 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
-import { type Plugin, build } from 'esbuild';
+import { type BuildOptions, type Plugin, build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
 const bundle = join(dist, 'mach-nix-bundle.cjs');
+const startBundle = join(dist, 'mach-nix-start.cjs');
 const launcher = join(dist, 'mach-nix.cjs');
 const shellLauncher = join(dist, 'mach-nix');
 
 /**
- * The code cache the launcher reads (src/cli/launcher.cts) for each command, by the command's
- * name; any other first argument reads `start`'s. V8 deserialises all of a cache before the bundle
- * runs: with a resolve's cache (491 KB, twice the start's) `--version` was ~1 ms slower
- * (bench/resolver/RESULTS.md). The commands that resolve through Nix or read a lock read the
- * resolve's, the most complete.
+ * The bundle's code cache the launcher reads (src/cli/launcher.cts) for each command (and `help`),
+ * by its name. V8 deserialises all of a cache before the bundle runs, so each command reads the
+ * one its training run wrote: with a resolve's cache (491 KB) `--version` was ~1 ms slower than
+ * with one of its own (241 KB; bench/resolver/RESULTS.md). The commands that resolve through Nix
+ * or read a lock read the resolve's, the most complete.
  */
 const codeCaches = JSON.parse(readFileSync(join(root, 'src/cli/code-caches.json'), 'utf8')) as Record<string, string>;
-/** The file a training run writes the cache it names to. */
+/** The file a training run writes the bundle's cache it names to. */
 const codeCache = (cache: string) => join(dist, `mach-nix-bundle.${cache}.v8-cache`);
+const startCodeCache = join(dist, 'mach-nix-start.v8-cache');
 const nodeOptions = JSON.parse(readFileSync(join(root, 'src/cli/node-options.json'), 'utf8')) as string[];
 const { version: packageVersion } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
@@ -209,6 +216,37 @@ module.exports = (addon) => require(path.join(path.dirname(require.resolve('bett
   },
 };
 
+/**
+ * The modules besides src/cli/ that declaring the command tree uses: the start bundle holds these
+ * and src/cli/, and every other module of src/ it imports is left out (an empty module).
+ */
+const startModules = ['src/errors.ts', 'src/version.ts', 'src/target.ts', 'src/suggest.ts', 'src/index/page-max-age.ts', 'src/index/extra-ca-certs.ts'];
+
+/**
+ * The start bundle is what the launcher runs when no argument names a command: then commander
+ * dispatches to no subcommand and runs no action, only the root's options, the help (every
+ * command's arguments, options and their defaults) and its usage errors. So the modules the
+ * actions use (the resolver, providers, index client, SQLite, lock, Nix and db code) are left
+ * out; using one there would fail as an internal error. tests/build.test.ts runs both bundles on
+ * such arguments and compares their output.
+ */
+const startPlugin: Plugin = {
+  name: 'start',
+  setup(builder) {
+    const kept = (file: string) => {
+      const path = relative(root, file).split(sep).join('/');
+      return !path.startsWith('src/') || path.startsWith('src/cli/') || startModules.includes(path);
+    };
+    builder.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.namespace !== 'file' || args.pluginData === 'start') return undefined;
+      const resolved = await builder.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'start' });
+      if (resolved.errors.length > 0 || kept(resolved.path)) return resolved;
+      return { path: resolved.path, namespace: 'left-out' };
+    });
+    builder.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 /** The packages of node_modules whose files an esbuild output holds. */
 function packagesIn(inputs: Record<string, unknown>): Set<string> {
   const packages = new Set<string>();
@@ -254,9 +292,8 @@ async function bundleLibraries(bundlePackages: Set<string>): Promise<void> {
 }
 
 async function bundleCli(): Promise<void> {
-  const result = await build({
+  const cli = {
     entryPoints: [join(root, 'src/cli/main.ts')],
-    outfile: bundle,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -268,8 +305,6 @@ async function bundleCli(): Promise<void> {
     format: 'cjs',
     // Only looked up at run time, by the sqlite-addon plugin's module.
     external: ['better-sqlite3/package.json'],
-    plugins: [onDemandPlugin, separateLibrariesPlugin, lazyChildProcessPlugin, sqliteAddonPlugin],
-    metafile: true,
     define: {
       // src/version.ts finds the package's folder from its own URL: in the bundle, the bundle's,
       // computed on first use (a URL object at every start was a fifth of a millisecond).
@@ -287,7 +322,10 @@ async function bundleCli(): Promise<void> {
     minifyWhitespace: true,
     legalComments: 'eof',
     logLevel: 'warning',
-  });
+  } satisfies BuildOptions;
+  const plugins = [onDemandPlugin, separateLibrariesPlugin, lazyChildProcessPlugin, sqliteAddonPlugin];
+  const result = await build({ ...cli, outfile: bundle, plugins, metafile: true });
+  await build({ ...cli, outfile: startBundle, plugins: [startPlugin, ...plugins] });
   await bundleLibraries(packagesIn(Object.values(result.metafile.outputs)[0]!.inputs));
   await build({
     entryPoints: [join(root, 'src/cli/launcher.cts')],
@@ -446,8 +484,10 @@ async function trainCodeCache(): Promise<void> {
   try {
     const tree = trainingTree(dir);
     const index = join(dir, 'index.sqlite');
-    const version = await runBuilt(['--version'], { MACH_NIX_WRITE_CODE_CACHE: codeCache('start') });
-    if (version !== `${packageVersion}\n`) throw new Error(`the bundle says it is version ${version}`);
+    const version = await runBuilt(['--version'], { MACH_NIX_WRITE_CODE_CACHE: startCodeCache });
+    if (version !== `${packageVersion}\n`) throw new Error(`the start bundle says it is version ${version}`);
+    const help = await runBuilt(['help', 'resolve'], { MACH_NIX_WRITE_CODE_CACHE: codeCache('help') });
+    if (!help.startsWith('Usage: mach-nix resolve')) throw new Error(`the bundle's help of resolve is ${help}`);
     await runBuilt(['db', 'build', '--deps', tree.deps, '--files', tree.files, '--out', index], { MACH_NIX_WRITE_CODE_CACHE: codeCache('db') });
     const output = await runBuilt(
       ['resolve', 'app[fast]', 'tool', '--python', '3.11', '--platform', 'x86_64-linux', '--glibc', '2.17', '--deps-db', index,
@@ -490,8 +530,8 @@ async function trainCodeCache(): Promise<void> {
     for (const library of Object.keys(separateLibraries)) {
       if (!existsSync(libraryCodeCache(library))) throw new Error(`the training run did not use ${library}`);
     }
-    for (const cache of ['start', ...Object.values(codeCaches)]) {
-      if (!existsSync(codeCache(cache))) throw new Error(`no training run wrote the code cache ${cache}`);
+    for (const cache of [startCodeCache, ...Object.values(codeCaches).map(codeCache)]) {
+      if (!existsSync(cache)) throw new Error(`no training run wrote ${cache}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

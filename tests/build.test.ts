@@ -82,20 +82,47 @@ describe('the built command', () => {
     assert.equal(run.stderr, '');
   });
 
-  it('reads the code cache trained for the command it runs, the start\'s when it names none, and each fits', () => {
+  it('runs the bundle with the code cache trained for the command an argument names, the start bundle when none does, and each cache fits', () => {
     const codeCaches = JSON.parse(readFileSync(join(repoDir, 'src/cli/code-caches.json'), 'utf8')) as Record<string, string>;
     const commands = buildProgram({ stdout() {}, stderr() {} }).commands.map((command) => command.name());
-    assert.deepEqual(Object.keys(codeCaches).sort(), commands.sort());
-    const cachesRead = (args: string[]) => {
+    assert.deepEqual(Object.keys(codeCaches).sort(), [...commands, 'help'].sort());
+    const read = (args: string[]) => {
       const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, ...args], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
       // The hook's line is the last; MACH_NIX_DEBUG would say before it that the cache does not fit.
       assert.doesNotMatch(run.stderr, /code cache/, run.stderr);
-      return (JSON.parse(run.stderr.split('\n').at(-1)!) as Loaded).read.filter((file) => file.endsWith('.v8-cache'));
+      return inDist(JSON.parse(run.stderr.split('\n').at(-1)!) as Loaded);
     };
-    for (const command of commands) assert.deepEqual(cachesRead([command, '--help']), dist(`mach-nix-bundle.${codeCaches[command]}.v8-cache`), command);
-    for (const args of [['--version'], ['--help'], [], ['resolv', 'six'], ['constructor'], ['../../etc/passwd']]) {
-      assert.deepEqual(cachesRead(args), dist('mach-nix-bundle.start.v8-cache'), args.join(' '));
+    for (const command of commands) {
+      assert.deepEqual(read([command, '--help']), dist('mach-nix.cjs', `mach-nix-bundle.${codeCaches[command]}.v8-cache`, 'mach-nix-bundle.cjs'), command);
     }
+    for (const args of [['help', 'resolve'], ['--help', 'resolve'], ['-x', 'help']]) {
+      assert.deepEqual(read(args), dist('mach-nix.cjs', `mach-nix-bundle.${codeCaches[args.find((word) => word in codeCaches)!]}.v8-cache`, 'mach-nix-bundle.cjs'), args.join(' '));
+    }
+    for (const args of [['--version'], ['--help'], [], ['resolv', 'six'], ['constructor'], ['../../etc/passwd']]) {
+      assert.deepEqual(read(args), dist('mach-nix.cjs', 'mach-nix-start.v8-cache', 'mach-nix-start.cjs'), args.join(' '));
+    }
+  });
+
+  it('answers every command line that names no command from the start bundle as from the whole bundle', () => {
+    // Each bundle run as the launcher runs it, without a code cache.
+    const harness = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'run-bundle.cjs');
+    writeFileSync(harness, `const fs = require('node:fs');
+      const vm = require('node:vm');
+      const file = process.argv.splice(2, 1)[0];
+      const launcherRequire = require('node:module').createRequire(require('node:path').join(require('node:path').dirname(file), 'mach-nix.cjs'));
+      const bundleModule = { exports: {} };
+      new vm.Script(fs.readFileSync(file, 'utf8'), { filename: file }).runInThisContext().call(bundleModule.exports, bundleModule.exports, launcherRequire, bundleModule, file, require('node:path').dirname(file));\n`);
+    const answer = (bundle: string, args: string[]) => {
+      const run = spawnSync(process.execPath, [...nodeOptions, harness, join(repoDir, 'dist', bundle), ...args], { encoding: 'utf8' });
+      return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+    };
+    const lines = [[], ['--version'], ['-V'], ['--help'], ['-h'], ['-V', '-h'], ['resolv'], ['RESOLVE', 'six'], ['--bogus'], ['-x', 'y'], ['--', 'x'], ['--version=1'], ['\u00e9\u2028'], ['--help', '--version']];
+    for (const args of lines) {
+      const whole = answer('mach-nix-bundle.cjs', args);
+      assert.deepEqual(answer('mach-nix-start.cjs', args), whole, args.join(' '));
+      assert.ok(whole.status === 0 || whole.status === 1 || whole.status === 2, `${args.join(' ')}: exit ${whole.status}\n${whole.stderr}`);
+    }
+    assert.match(answer('mach-nix-start.cjs', ['--help']).stdout, /resolve \[options\] \[requirement\.\.\.\]/);
   });
 
   it('has the version of the package it was built from compiled in, and reads no package.json for it', () => {
@@ -182,7 +209,7 @@ describe('the built command', () => {
     const separate = ['yaml', 'smol-toml', 'htmlparser2', 'tar', 'yauzl'];
     const bundled = readFileSync(join(repoDir, 'dist/mach-nix-bundle.cjs'), 'utf8');
     for (const library of separate) assert.ok(!bundled.includes(`node_modules/${library}/`), `${library} is in the bundle`);
-    assert.deepEqual(inDist(loadedModules([...nodeOptions, bin, '--version'])), dist('mach-nix.cjs', 'mach-nix-bundle.start.v8-cache', 'mach-nix-bundle.cjs'));
+    assert.deepEqual(inDist(loadedModules([...nodeOptions, bin, '--version'])), dist('mach-nix.cjs', 'mach-nix-start.v8-cache', 'mach-nix-start.cjs'));
     const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
     writeFileSync(join(work, 'environment.yml'), 'name: x\ndependencies:\n  - numpy>=1.20\n  - pip:\n    - requests==2.31.0\n');
     writeFileSync(join(work, 'pyproject.toml'), '[project]\nname = "x"\nversion = "1"\ndependencies = ["flask>=2"]\n');

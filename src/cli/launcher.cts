@@ -1,7 +1,8 @@
 /**
  * The bundle's launcher, which the package's `bin` (the sh script `dist/mach-nix`) and the Nix
- * wrapper start node on: runs the bundled CLI (`mach-nix-bundle.cjs`, see scripts/build.ts) with
- * the V8 code cache the build trained for the command it runs.
+ * wrapper start node on: runs the bundled CLI (`mach-nix-bundle.cjs`, or `mach-nix-start.cjs` when
+ * no argument names a command; see scripts/build.ts) with the V8 code cache the build trained for
+ * the command it runs.
  *
  * Compiling the 0.5 MB bundle, and later each function the command calls, was about a quarter of
  * a small resolve; a cache holds the bytecode of everything a command used during the build's
@@ -17,23 +18,27 @@ import fs = require('node:fs');
 import path = require('node:path');
 import vm = require('node:vm');
 
-const bundle = path.join(__dirname, 'mach-nix-bundle.cjs');
-
 /**
- * The code caches the build trained, by command (`MACH_NIX_CODE_CACHES`, defined by
- * scripts/build.ts): each holds what its training run compiled, and V8 deserialises all of a
- * cache before the bundle runs, so a command reads the one that holds what it runs and little
- * else. Anything that names no command (`--version`, `--help`, a mistyped command) reads the
- * start's: the bundle's top level and commander, half the size of a resolve's. Every cache is of
- * the same bundle, so a command that reads another runs the same, only slower.
+ * The code caches of the bundle the build trained, by command (`MACH_NIX_CODE_CACHES`, defined by
+ * scripts/build.ts from code-caches.json): each holds what its training run compiled, and V8
+ * deserialises all of a cache before the bundle runs, so a command reads the one that holds what
+ * it runs and little else. Any cache fits the bundle: one chosen wrongly only costs time.
  */
 declare const MACH_NIX_CODE_CACHES: Record<string, string>;
 
+/**
+ * The first argument that names a command or `help`. Without one commander dispatches to no
+ * subcommand (it dispatches to the first operand, and only to a command's name), so the start
+ * bundle runs: the same command tree without what only the commands' actions use.
+ */
+const command = process.argv.slice(2).find((word) => Object.hasOwn(MACH_NIX_CODE_CACHES, word));
+const [bundle, cacheFile] = command === undefined
+  ? [path.join(__dirname, 'mach-nix-start.cjs'), path.join(__dirname, 'mach-nix-start.v8-cache')]
+  : [path.join(__dirname, 'mach-nix-bundle.cjs'), path.join(__dirname, `mach-nix-bundle.${MACH_NIX_CODE_CACHES[command]}.v8-cache`)];
+
 function codeCache(): Buffer | undefined {
-  const command = process.argv[2];
-  const cache = command !== undefined && Object.hasOwn(MACH_NIX_CODE_CACHES, command) ? MACH_NIX_CODE_CACHES[command] : 'start';
   try {
-    return fs.readFileSync(path.join(__dirname, `mach-nix-bundle.${cache}.v8-cache`));
+    return fs.readFileSync(cacheFile);
   } catch {
     // No cache (a build that skipped it): compile from source.
     return undefined;
