@@ -195,6 +195,26 @@ describe('the built command', () => {
     for (const builtin of ['stream', 'net', 'tty']) assert.ok(!loaded.builtins.includes(builtin), `${builtin} loaded`);
   });
 
+  it('shows help and usage errors into a pipe without Node\'s streams, and wraps help at a terminal\'s width', () => {
+    // Commander would ask process.stdout and process.stderr whether they are terminals (src/cli/program.ts).
+    for (const args of [['--help'], ['help', 'resolve'], ['resolve', '--help']]) {
+      const loaded = loadedModules([...nodeOptions, bin, ...args]);
+      for (const builtin of ['stream', 'net', 'tty']) assert.ok(!loaded.builtins.includes(builtin), `${args.join(' ')}: ${builtin} loaded`);
+    }
+    const usageError = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, 'resolv'], { encoding: 'utf8' });
+    assert.equal(usageError.status, 2);
+    assert.match(usageError.stderr, /^error: unknown command 'resolv'\n\(Did you mean resolve\?\)/);
+    const builtins = (JSON.parse(usageError.stderr.trimEnd().split('\n').at(-1)!) as Loaded).builtins;
+    for (const builtin of ['stream', 'net', 'tty']) assert.ok(!builtins.includes(builtin), `resolv: ${builtin} loaded`);
+    // On a terminal 120 columns wide (util-linux's script gives the command one) the descriptions
+    // wrap at 120; into a pipe commander takes 80, too narrow for them to wrap at all.
+    const onTerminal = spawnSync('script', ['-qec', `stty cols 120; '${process.execPath}' ${nodeOptions.join(' ')} '${bin}' --help`, '/dev/null'], { encoding: 'utf8' });
+    assert.equal(onTerminal.status, 0, onTerminal.stderr);
+    const widest = (text: string) => Math.max(...text.split(/\r?\n/).map((line) => line.length));
+    assert.ok(widest(onTerminal.stdout) <= 120, onTerminal.stdout);
+    assert.ok(widest(spawnSync(process.execPath, [...nodeOptions, bin, '--help'], { encoding: 'utf8' }).stdout) > 120);
+  });
+
   it('opens an index with better-sqlite3\'s JavaScript from the bundle and only its native addon from node_modules', () => {
     const work = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
     const corpus = join(conformanceDir, 'resolver', 'packse-post-post-equal-available');

@@ -12,7 +12,7 @@
  * stops at once, silently, with the status a process killed by SIGPIPE has (141), as git and the
  * other Unix tools do — not with Node's unhandled-error stack trace.
  */
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 
 /** The exit status of a process SIGPIPE ended: 128 + 13. */
 export const BROKEN_PIPE_STATUS = 141;
@@ -43,4 +43,18 @@ export function descriptorWriter(fd: number, stream: () => NodeJS.WritableStream
       toStream().write(bytes.subarray(written));
     }
   };
+}
+
+/**
+ * Whether descriptor `fd` is a terminal, asked without building its stream when it cannot be one:
+ * a terminal is a character device, and a pipe or a file (what tests, scripts and benchmarks
+ * give) is not, so only for a character device is `isTTY` of the stream (`stream()`) asked.
+ */
+export function isTerminal(fd: number, stream: () => NodeJS.WriteStream): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return stream().isTTY === true;
 }

@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { installDeferredOptions } from './deferred-options.js';
 import { type Io, type RegisterCommands, paint } from './io.js';
-import { descriptorWriter } from './process-output.js';
+import { descriptorWriter, isTerminal } from './process-output.js';
 import { MachNixError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerDbCommands } from './db.js';
@@ -18,16 +18,30 @@ import { registerGenCommand } from './gen.js';
 import { registerGraphCommand } from './graph.js';
 import { registerWhyCommand } from './why.js';
 
-/** The process's output; whether stderr is a terminal is asked when needed, as that builds process.stderr (process-output.ts). */
+/** The process's output; whether stderr is a terminal is asked when needed, without building process.stderr where it cannot be one (process-output.ts). */
 const processIo: Io = {
   stdout: descriptorWriter(1, () => process.stdout),
   stderr: descriptorWriter(2, () => process.stderr),
   get colour() {
-    return process.stderr.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+    return isTerminal(2, () => process.stderr) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   },
   get tty() {
-    return process.stderr.isTTY === true;
+    return isTerminal(2, () => process.stderr);
   },
+};
+
+/**
+ * Commander asks `process.stdout.isTTY` (or stderr's) for the width and colours of a help text,
+ * which builds the stream: ~7 ms of `--help` into a pipe. The same answers, the stream built only
+ * for a terminal: elsewhere commander wraps at 80 columns (the help text has no colours, so
+ * whether it would strip them changes nothing).
+ */
+const COMMANDER_HELP_WIDTH = 80;
+const helpOutput = {
+  getOutHelpWidth: () => (isTerminal(1, () => process.stdout) ? process.stdout.columns : COMMANDER_HELP_WIDTH),
+  getErrHelpWidth: () => (isTerminal(2, () => process.stderr) ? process.stderr.columns : COMMANDER_HELP_WIDTH),
+  getOutHasColors: () => isTerminal(1, () => process.stdout) && process.stdout.hasColors(),
+  getErrHasColors: () => isTerminal(2, () => process.stderr) && process.stderr.hasColors(),
 };
 
 const EXIT_CODES = `
@@ -56,6 +70,7 @@ export function buildProgram(io: Io): Command {
     command
       .showHelpAfterError('(run with --help for usage)')
       .configureOutput({
+        ...helpOutput,
         writeOut: io.stdout,
         writeErr: io.stderr,
         outputError: (text, write) => write(text.replace(/^error:/, paint(io, 'error'))),
