@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { addDeferredOptions } from '../src/cli/deferred-options.js';
@@ -123,6 +123,50 @@ describe('the built command', () => {
       assert.ok(whole.status === 0 || whole.status === 1 || whole.status === 2, `${args.join(' ')}: exit ${whole.status}\n${whole.stderr}`);
     }
     assert.match(answer('mach-nix-start.cjs', ['--help']).stdout, /resolve \[options\] \[requirement\.\.\.\]/);
+  });
+
+  it('is run from a checkout by bin/mach-nix while no source is newer, and the sources through tsx when one is', () => {
+    // A checkout whose bundle and sources say which of them ran.
+    const checkout = mkdtempSync(join(tmpdir(), 'mach-nix-build-test-'));
+    for (const folder of ['bin', 'dist', 'src/cli', 'src/sub']) mkdirSync(join(checkout, folder), { recursive: true });
+    cpSync(join(repoDir, 'bin/mach-nix'), join(checkout, 'bin/mach-nix'));
+    cpSync(join(repoDir, 'src/cli/extra-ca-certs.sh'), join(checkout, 'src/cli/extra-ca-certs.sh'));
+    symlinkSync(join(repoDir, 'node_modules'), join(checkout, 'node_modules'));
+    writeFileSync(join(checkout, 'dist/mach-nix'), '#!/bin/sh\necho "bundle $*"\n', { mode: 0o755 });
+    writeFileSync(join(checkout, 'src/cli/main.ts'), "console.log(`sources ${process.argv.slice(2).join(' ')}`);\n");
+    writeFileSync(join(checkout, 'src/sub/module.ts'), 'export {};\n');
+    writeFileSync(join(checkout, 'src/gone.ts'), 'export {};\n');
+    writeFileSync(join(checkout, 'package.json'), '{}\n');
+    const sources = ['package.json', 'src', 'src/cli', 'src/sub', 'src/cli/main.ts', 'src/cli/extra-ca-certs.sh', 'src/sub/module.ts', 'src/gone.ts'];
+    const now = Date.now() / 1000;
+    const age = (seconds: number) => now - seconds;
+    const built = () => {
+      for (const source of sources) utimesSync(join(checkout, source), age(100), age(100));
+      writeFileSync(join(checkout, 'dist/mach-nix-bundle.cjs'), '');
+      utimesSync(join(checkout, 'dist/mach-nix-bundle.cjs'), age(50), age(50));
+    };
+    const ran = (command = join(checkout, 'bin/mach-nix'), cwd = checkout) => spawnSync(command, ['--version'], { cwd, encoding: 'utf8' }).stdout;
+    built();
+    assert.equal(ran(), 'bundle --version\n');
+    assert.equal(ran('bin/mach-nix'), 'bundle --version\n');
+    const linked = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'mach-nix');
+    symlinkSync(join(checkout, 'bin/mach-nix'), linked);
+    assert.equal(ran(linked, tmpdir()), 'bundle --version\n');
+    for (const source of sources.filter((source) => source !== 'src/gone.ts')) {
+      built();
+      utimesSync(join(checkout, source), age(10), age(10));
+      assert.equal(ran(), 'sources --version\n', `${source} edited`);
+      assert.equal(ran(linked, tmpdir()), 'sources --version\n', `${source} edited, through a link`);
+    }
+    built();
+    rmSync(join(checkout, 'dist/mach-nix-bundle.cjs'));
+    assert.equal(ran(), 'sources --version\n', 'no bundle');
+    built();
+    rmSync(join(checkout, 'src/gone.ts'));
+    assert.equal(ran('bin/mach-nix'), 'sources --version\n', 'a source removed');
+    // bin/mach-nix looks three levels into src/.
+    const deepest = Math.max(...readdirSync(join(repoDir, 'src'), { recursive: true }).map((path) => String(path).split(sep).length));
+    assert.ok(deepest <= 3, `src/ has a file or folder ${deepest} levels deep; bin/mach-nix looks at three`);
   });
 
   it('has the version of the package it was built from compiled in, and reads no package.json for it', () => {
