@@ -84,8 +84,13 @@ describe('the built command', () => {
 
   it('runs the bundle with the code cache trained for the command an argument names, the start bundle when none does, and each cache fits', () => {
     const codeCaches = JSON.parse(readFileSync(join(repoDir, 'src/cli/code-caches.json'), 'utf8')) as Record<string, string>;
-    const commands = buildProgram({ stdout() {}, stderr() {} }).commands.map((command) => command.name());
+    const program = buildProgram({ stdout() {}, stderr() {} });
+    const commands = program.commands.map((command) => command.name());
     assert.deepEqual(Object.keys(codeCaches).sort(), [...commands, 'help'].sort());
+    // The launcher's rule (src/cli/launcher.cts): a command runs only when an argument is its name,
+    // which holds while no option of the root takes a value (`mach-nix --opt resolve`), and no command has an alias.
+    assert.ok(program.options.every((option) => !option.required && !option.optional), 'a root option takes a value');
+    assert.ok(program.commands.every((command) => command.aliases().length === 0), 'a command has an alias');
     const read = (args: string[]) => {
       const run = spawnSync(process.execPath, ['--require', loadedModulesHook, ...nodeOptions, bin, ...args], { encoding: 'utf8', env: { ...process.env, MACH_NIX_DEBUG: '1' } });
       // The hook's line is the last; MACH_NIX_DEBUG would say before it that the cache does not fit.
