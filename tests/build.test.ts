@@ -112,11 +112,13 @@ describe('the built command', () => {
     // Each bundle run as the launcher runs it, without a code cache.
     const harness = join(mkdtempSync(join(tmpdir(), 'mach-nix-build-test-')), 'run-bundle.cjs');
     writeFileSync(harness, `const fs = require('node:fs');
+      const path = require('node:path');
       const vm = require('node:vm');
       const file = process.argv.splice(2, 1)[0];
-      const launcherRequire = require('node:module').createRequire(require('node:path').join(require('node:path').dirname(file), 'mach-nix.cjs'));
+      const folder = path.dirname(file);
+      const launcherRequire = require('node:module').createRequire(path.join(folder, 'mach-nix.cjs'));
       const bundleModule = { exports: {} };
-      new vm.Script(fs.readFileSync(file, 'utf8'), { filename: file }).runInThisContext().call(bundleModule.exports, bundleModule.exports, launcherRequire, bundleModule, file, require('node:path').dirname(file));\n`);
+      new vm.Script(fs.readFileSync(file, 'utf8'), { filename: file }).runInThisContext().call(bundleModule.exports, bundleModule.exports, launcherRequire, bundleModule, file, folder);\n`);
     const answer = (bundle: string, args: string[]) => {
       const run = spawnSync(process.execPath, [...nodeOptions, harness, join(repoDir, 'dist', bundle), ...args], { encoding: 'utf8' });
       return { status: run.status, stdout: run.stdout, stderr: run.stderr };

@@ -18,15 +18,19 @@ import { registerGenCommand } from './gen.js';
 import { registerGraphCommand } from './graph.js';
 import { registerWhyCommand } from './why.js';
 
-/** The process's output; whether stderr is a terminal is asked when needed, without building process.stderr where it cannot be one (process-output.ts). */
+/** Whether stdout or stderr is a terminal, without building its stream where it cannot be one (process-output.ts). */
+const stdoutIsTerminal = () => isTerminal(1, () => process.stdout);
+const stderrIsTerminal = () => isTerminal(2, () => process.stderr);
+
+/** The process's output; whether stderr is a terminal is asked when needed. */
 const processIo: Io = {
   stdout: descriptorWriter(1, () => process.stdout),
   stderr: descriptorWriter(2, () => process.stderr),
   get colour() {
-    return isTerminal(2, () => process.stderr) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+    return stderrIsTerminal() && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   },
   get tty() {
-    return isTerminal(2, () => process.stderr);
+    return stderrIsTerminal();
   },
 };
 
@@ -38,10 +42,10 @@ const processIo: Io = {
  */
 const COMMANDER_HELP_WIDTH = 80;
 const helpOutput = {
-  getOutHelpWidth: () => (isTerminal(1, () => process.stdout) ? process.stdout.columns : COMMANDER_HELP_WIDTH),
-  getErrHelpWidth: () => (isTerminal(2, () => process.stderr) ? process.stderr.columns : COMMANDER_HELP_WIDTH),
-  getOutHasColors: () => isTerminal(1, () => process.stdout) && process.stdout.hasColors(),
-  getErrHasColors: () => isTerminal(2, () => process.stderr) && process.stderr.hasColors(),
+  getOutHelpWidth: () => (stdoutIsTerminal() ? process.stdout.columns : COMMANDER_HELP_WIDTH),
+  getErrHelpWidth: () => (stderrIsTerminal() ? process.stderr.columns : COMMANDER_HELP_WIDTH),
+  getOutHasColors: () => stdoutIsTerminal() && process.stdout.hasColors(),
+  getErrHasColors: () => stderrIsTerminal() && process.stderr.hasColors(),
 };
 
 const EXIT_CODES = `
